@@ -1,0 +1,92 @@
+/**
+ * The storage contract the cache state machine drives (pingora `Storage`, `HandleHit`,
+ * `HandleMiss`). It lives in `core` because `HttpCache` calls it and `core` imports nothing from
+ * the folders above it; the implementations (memory, IndexedDB, composition) live in
+ * `src/storage/`.
+ */
+import type { CacheKey } from './key.ts';
+import type { CacheMeta } from './meta.ts';
+
+export type PurgeType = 'eviction' | 'invalidation';
+
+export interface LookupResult {
+  readonly meta: CacheMeta;
+  readonly hit: HitHandler;
+}
+
+export interface Storage {
+  /** Names the backend in `Cache-Status` and stats, e.g. `memory`, `idb`, `composition.idb`. */
+  readonly label: string;
+  /**
+   * The complete entry for a key, or `null`. With streaming partial writes, an entry that is
+   * still being written is also returned: its hit handler follows the chunks as they land.
+   */
+  lookup(key: CacheKey): Promise<LookupResult | null>;
+  /**
+   * Like `lookup`, but follows the write whose tag is given (pingora `lookup_streaming_write`):
+   * a reader that waited for one writer never switches to a newer write of the same key.
+   */
+  lookupStreamingWrite(
+    key: CacheKey,
+    streamingWriteTag: string | undefined,
+  ): Promise<LookupResult | null>;
+  /** Starts writing a new body for `key`; nothing is visible to `lookup` until `finish`. */
+  getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler>;
+  /** Removes every trace of `key`; `true` when something was removed. */
+  purge(key: CacheKey, type: PurgeType): Promise<boolean>;
+  /** Replaces the meta of a stored entry without touching its body (after a 304). */
+  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean>;
+  /** Whether readers can follow a body while it is being written. */
+  readonly supportsStreamingPartialWrite: boolean;
+}
+
+export interface HitHandler {
+  /** The next chunk of the body, or `null` at its end. Rejects if the body cannot be completed. */
+  readBody(): Promise<Uint8Array | null>;
+  /** Releases what the reader holds. Safe to call more than once. */
+  finish(): Promise<void>;
+  /** Whether `seek` is supported (a complete body of known size). */
+  readonly canSeek: boolean;
+  /** Restricts the following reads to bytes `[start, end)`; `end` defaults to the body's end. */
+  seek(start: number, end?: number): void;
+  /** Body size in bytes when known (a finished write). */
+  readonly size: number | undefined;
+  /** The storage label that served this hit, for `Cache-Status` (e.g. `composition.memory`). */
+  readonly source: string;
+}
+
+export interface MissHandler {
+  /** Appends a chunk of the body. Rejects with a `StorageError` on storage failure. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Makes the entry visible, complete, and returns the body size in bytes. */
+  finish(): Promise<number>;
+  /** Drops the partial write; readers that follow it fail instead of seeing a short body. */
+  abort(reason?: unknown): Promise<void>;
+  /** Identifies this write among concurrent writes of the same key (pingora streaming write tag). */
+  readonly streamingWriteTag: string | undefined;
+}
+
+/** Storage failed (quota, a closed database, a broken transaction). The cause is kept. */
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Reads a whole hit body into one buffer (tests and small bodies). */
+export async function readAll(hit: HitHandler): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let chunk = await hit.readBody(); chunk !== null; chunk = await hit.readBody()) {
+    parts.push(chunk);
+    total += chunk.byteLength;
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
