@@ -1,0 +1,74 @@
+/**
+ * Playwright fixtures for the end-to-end tests.
+ *
+ * - `origin`: a fresh test origin server per test (see server/origin.mjs). Starting one costs a
+ *   few milliseconds, and a new port is a new web origin, so every test gets its own service
+ *   worker registration, IndexedDB and request counters — no test can see another's cache.
+ * - `swContext`: a persistent browser context in a fresh temporary profile, removed afterwards.
+ *   Playwright's default contexts are incognito (IndexedDB in memory); the cache must be tested
+ *   against real on-disk storage, so every browser here runs with a profile of its own.
+ *   Verified with Firefox ESR over WebDriver BiDi too: persistent context, service worker
+ *   control and on-disk IndexedDB all work there.
+ * - `swPage`: a page of `swContext` at `${origin.url}/e2e/blank.html`, already controlled by
+ *   the worker (`/sw.js`).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
+import { startOrigin } from './server/origin.mjs';
+import type { Origin } from './server/origin.mjs';
+
+export { expect } from '@playwright/test';
+
+const WORKER_SCRIPT = new URL('../dist-demo/sw.js', import.meta.url);
+
+export interface E2eFixtures {
+  origin: Origin;
+  swContext: BrowserContext;
+  swPage: Page;
+}
+
+declare global {
+  interface Window {
+    /** Set by e2e/fixtures/blank.html: resolves once the service worker controls the page. */
+    swReady: Promise<true>;
+  }
+}
+
+export const test = base.extend<E2eFixtures>({
+  // Playwright requires object destructuring even when a fixture depends on nothing.
+  // eslint-disable-next-line no-empty-pattern
+  origin: async ({}, use) => {
+    const origin = await startOrigin();
+    await use(origin);
+    await origin.close();
+  },
+
+  swContext: async ({ playwright, browserName, launchOptions, channel, headless }, use) => {
+    const profile = await mkdtemp(join(tmpdir(), `sw-http-cache-e2e-${browserName}-`));
+    const context = await playwright[browserName].launchPersistentContext(profile, {
+      ...launchOptions,
+      channel,
+      headless,
+    });
+    try {
+      await use(context);
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  },
+
+  swPage: async ({ swContext, origin }, use) => {
+    if (!existsSync(WORKER_SCRIPT)) {
+      throw new Error('dist-demo/sw.js is missing: run `node scripts/build.mjs` first');
+    }
+    const page = swContext.pages()[0] ?? (await swContext.newPage());
+    await page.goto(`${origin.url}/e2e/blank.html`);
+    await page.evaluate(() => window.swReady);
+    await use(page);
+  },
+});

@@ -1,0 +1,87 @@
+/**
+ * End-to-end tests in real browsers: Chromium and Firefox (ESR over WebDriver BiDi), found by
+ * scripts/find-browsers.mjs, plus a `node` project for tests that need no browser (the test
+ * origin itself, helper parsers). Run `node scripts/build.mjs` first (`npm run test:e2e` does).
+ */
+import process from 'node:process';
+import { defineConfig } from '@playwright/test';
+import type { PlaywrightTestConfig, Project } from '@playwright/test';
+import { findBrowsers } from './scripts/find-browsers.mjs';
+import type { FoundBrowser } from './scripts/find-browsers.mjs';
+
+const browsers = findBrowsers();
+// The config is evaluated in the runner and again in every worker process: report once.
+if (process.env.TEST_WORKER_INDEX === undefined) {
+  for (const browser of Object.values(browsers))
+    console.log(`e2e browsers: ${browser.description}`);
+}
+
+/** Specs that drive no browser; they run once, in the `node` project. */
+const NODE_ONLY = /\.node\.spec\.ts$/;
+
+/** Quiet, deterministic Chromium: no sandbox (containers run as root), no background traffic. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function chromiumProject(browser: FoundBrowser): Project {
+  return {
+    name: 'chromium',
+    testIgnore: NODE_ONLY,
+    use: {
+      browserName: 'chromium',
+      launchOptions: { executablePath: browser.executablePath, args: CHROMIUM_ARGS },
+    },
+  };
+}
+
+function firefoxProject(browser: FoundBrowser): Project {
+  // A stock Firefox (system package or env var) is driven over WebDriver BiDi (`moz-firefox`);
+  // Playwright's own Firefox build uses its own protocol and needs no channel.
+  const stock = browser.executablePath !== undefined;
+  return {
+    name: 'firefox',
+    testIgnore: NODE_ONLY,
+    use: {
+      browserName: 'firefox',
+      ...(stock ? { channel: 'moz-firefox' } : {}),
+      launchOptions: {
+        executablePath: browser.executablePath,
+        // Grant storage without a prompt, as Playwright's own build does by default.
+        firefoxUserPrefs: {
+          'dom.storageManager.prompt.testing': true,
+          'dom.storageManager.prompt.testing.allow': true,
+        },
+      },
+    },
+  };
+}
+
+const config: PlaywrightTestConfig = {
+  testDir: 'e2e',
+  testMatch: /\.spec\.ts$/,
+  // Artifacts go below test-results/ but not into it: Playwright empties outputDir on start,
+  // and test-results/unit.json from vitest must survive for .ci/run.
+  outputDir: 'test-results/playwright',
+  fullyParallel: true,
+  workers: 2, // the machine has 2 cores; each test also runs a browser
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: { headless: true, trace: 'retain-on-failure' },
+  projects: [
+    { name: 'node', testMatch: NODE_ONLY },
+    chromiumProject(browsers.chromium),
+    firefoxProject(browsers.firefox),
+  ],
+};
+
+export default defineConfig(config);
