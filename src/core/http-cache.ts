@@ -1,0 +1,510 @@
+/**
+ * The per-request cache state machine (pingora `HttpCache`). One object follows one request
+ * through its phases: key → lookup → hit / miss / stale → store or revalidate. Every transition
+ * checks the phase and throws {@link PhaseError} on a wrong one: that is a bug in the caller
+ * (pingora panics), never a runtime condition to handle.
+ *
+ * Differences from pingora, all forced by JavaScript:
+ * - The lock contract is async, so `cacheFound` (which locks a stale entry) returns a promise.
+ *   Async transitions check the phase and make their phase change before their first `await`, so
+ *   the phase always reflects the call order; a wrong phase rejects with `PhaseError`.
+ * - There is no `Drop`: `disable()` aborts a pending miss handler, and a lock taken after the
+ *   request was disabled is released at once, so no write permit is ever left dangling.
+ */
+import type { CacheablePredictor } from './predictor.ts';
+import type { CacheKey } from './key.ts';
+import { withVariance, withoutVariance } from './key.ts';
+import type { CacheMeta, HeaderList } from './meta.ts';
+import type { CacheLock, Locked, WritePermit } from './lock.ts';
+import { LockStatus } from './lock.ts';
+import type { EvictionManager } from './eviction.ts';
+import type { HitHandler, LookupResult, MissHandler, Storage } from './storage.ts';
+import { StorageError } from './storage.ts';
+import type { CachePhase, CachePhaseName, HitStatus } from './phase.ts';
+import { NoCacheReason, PhaseError, isFresh } from './phase.ts';
+import { MaxFileSizeMissHandler } from './max-file-size.ts';
+import { lockStatusOnDisable } from './lock-release.ts';
+import { canServeStaleIfError, canServeStaleWhileRevalidate } from './serve-stale.ts';
+
+export interface HttpCacheOptions {
+  readonly storage: Storage;
+  /** Without it nothing is ever evicted. */
+  readonly eviction?: EvictionManager | undefined;
+  /** Predicts uncacheable URLs so the caller can bypass the cache for them. */
+  readonly predictor?: CacheablePredictor | undefined;
+  /** Coalesces concurrent requests for one key; without it each request fetches on its own. */
+  readonly lock?: CacheLock | undefined;
+  /** Milliseconds since the epoch; defaults to `Date.now`. */
+  readonly clock?: (() => number) | undefined;
+}
+
+/** A 304's headers merged into the stored ones, or a function that merges them. */
+export type HeaderMerge = HeaderList | ((stored: HeaderList) => HeaderList);
+
+interface Inner {
+  readonly storage: Storage;
+  readonly eviction: EvictionManager | undefined;
+  readonly predictor: CacheablePredictor | undefined;
+  readonly cacheLock: CacheLock | undefined;
+  readonly clock: () => number;
+  key: CacheKey | undefined;
+  meta: CacheMeta | undefined;
+  /** An entry created before this time (ms) is treated as absent. */
+  validAfter: number | undefined;
+  maxFileSizeBytes: number | undefined;
+  missHandlerRequested: boolean;
+  missHandler: MissHandler | undefined;
+  bodyReader: HitHandler | undefined;
+  lock: Locked | undefined;
+}
+
+type PlainPhaseName = Exclude<CachePhaseName, 'disabled' | 'revalidated-nocache'>;
+const at = (name: PlainPhaseName): CachePhase => ({ name });
+
+const ENABLED: readonly CachePhaseName[] = [
+  'uninitialized',
+  'bypass',
+  'key',
+  'hit',
+  'miss',
+  'stale',
+  'stale-updating',
+  'expired',
+  'revalidated',
+  'revalidated-nocache',
+];
+const KEYED = ENABLED.filter((name) => name !== 'uninitialized');
+const WITH_META = KEYED.filter((name) => !['bypass', 'key', 'miss'].includes(name));
+const WITH_HIT = WITH_META.filter((name) => name !== 'expired');
+const ADMITTING: readonly CachePhaseName[] = ['miss', 'expired'];
+const STALE: readonly CachePhaseName[] = ['stale', 'stale-updating'];
+
+function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`HttpCache: ${what} is not set`);
+  return value;
+}
+
+const ignore = (): void => undefined;
+
+export class HttpCache {
+  #phase: CachePhase = { name: 'disabled', reason: NoCacheReason.NeverEnabled };
+  #inner: Inner | undefined;
+  // Kept outside `inner` so they survive `disable()` (a pingora FIXME).
+  #lockDuration: number | undefined;
+  #lookupDuration: number | undefined;
+
+  phase(): CachePhase {
+    return this.#phase;
+  }
+
+  /** Whether the cache takes part in this request (not disabled, not bypassed). */
+  enabled(): boolean {
+    return this.#phase.name !== 'disabled' && this.#phase.name !== 'bypass';
+  }
+
+  bypassing(): boolean {
+    return this.#phase.name === 'bypass';
+  }
+
+  /** Whether this request contacted (or will contact) the origin. */
+  upstreamUsed(): boolean {
+    const name = this.#phase.name;
+    return !['hit', 'stale', 'stale-updating', 'uninitialized', 'key'].includes(name);
+  }
+
+  /** Total milliseconds spent waiting behind another request's lock. */
+  lockDuration(): number | undefined {
+    return this.#lockDuration;
+  }
+
+  /** Total milliseconds spent in storage lookups. */
+  lookupDuration(): number | undefined {
+    return this.#lookupDuration;
+  }
+
+  enable(options: HttpCacheOptions): void {
+    if (this.#phase.name !== 'disabled') throw new PhaseError('enable', this.#phase);
+    this.#phase = at('uninitialized');
+    this.#inner = {
+      storage: options.storage,
+      eviction: options.eviction,
+      predictor: options.predictor,
+      cacheLock: options.lock,
+      clock: options.clock ?? Date.now,
+      key: undefined,
+      meta: undefined,
+      validAfter: undefined,
+      maxFileSizeBytes: undefined,
+      missHandlerRequested: false,
+      missHandler: undefined,
+      bodyReader: undefined,
+      lock: undefined,
+    };
+  }
+
+  /**
+   * Stops caching for this request, in any phase. A held write permit is released with the
+   * status `reason` implies (see {@link lockStatusOnDisable}); a write in progress is aborted.
+   */
+  disable(reason: NoCacheReason): void {
+    const inner = this.#inner;
+    if (inner !== undefined) {
+      // Throws for a reason a writer cannot have, before anything changed.
+      if (inner.lock?.kind === 'write') this.#releaseWriteLock(inner, lockStatusOnDisable(reason));
+      inner.lock = undefined;
+      const write = inner.missHandler;
+      inner.missHandler = undefined;
+      write?.abort(reason).catch(ignore);
+    }
+    this.#inner = undefined;
+    this.#phase = { name: 'disabled', reason };
+  }
+
+  /** Decides, before any lookup, not to use the cache for this request. */
+  bypass(): void {
+    this.#expect('bypass', ['key']);
+    this.#phase = at('bypass');
+  }
+
+  setCacheKey(key: CacheKey): void {
+    this.#expect('setCacheKey', ['uninitialized', 'key']).key = key;
+    this.#phase = at('key');
+  }
+
+  cacheKey(): CacheKey {
+    return must(this.#expect('cacheKey', KEYED).key, 'cache key');
+  }
+
+  maxFileSizeBytes(): number | undefined {
+    return this.#expect('maxFileSizeBytes', KEYED).maxFileSizeBytes;
+  }
+
+  /** Bodies larger than this (headers not counted) are not admitted to the cache. */
+  setMaxFileSizeBytes(bytes: number): void {
+    const inner = this.#expect('setMaxFileSizeBytes', ENABLED);
+    if (!Number.isInteger(bytes) || bytes < 0) {
+      throw new RangeError(`max file size must be a non-negative integer, got ${bytes}`);
+    }
+    inner.maxFileSizeBytes = bytes;
+  }
+
+  /**
+   * Looks the key up. An entry created before `validAfter` is treated as absent. When nothing is
+   * found, the lock is taken: see {@link isCacheLocked} / {@link isCacheLockWriter}. Allowed
+   * again in `stale` after waiting for a lock.
+   */
+  async cacheLookup(): Promise<LookupResult | null> {
+    const inner = this.#expect('cacheLookup', ['key', 'stale']);
+    const key = must(inner.key, 'cache key');
+    const started = inner.clock();
+    const found = await inner.storage.lookup(key);
+    this.#lookupDuration = (this.#lookupDuration ?? 0) + (inner.clock() - started);
+    // Entries older than the tombstone were purged in spirit: treat them as absent.
+    const tooOld =
+      found !== null && inner.validAfter !== undefined && found.meta.created < inner.validAfter;
+    if (tooOld) await found.hit.finish();
+    const usable = tooOld ? null : found;
+    if (usable === null) await this.#lock(inner, key);
+    return usable;
+  }
+
+  /**
+   * Records what `cacheLookup` found: `hit` when fresh, `stale` otherwise. A stale entry takes
+   * the lock (the returned promise settles once it is held); a hit counts as an eviction access.
+   */
+  async cacheFound(meta: CacheMeta, hit: HitHandler, status: HitStatus): Promise<void> {
+    const inner = this.#expect('cacheFound', ['key', 'stale']);
+    const key = must(inner.key, 'cache key');
+    const fresh = isFresh(status);
+    this.#phase = at(fresh ? 'hit' : 'stale');
+    inner.meta = meta;
+    this.#replaceBodyReader(inner, hit);
+    inner.eviction?.access(key, hit.size ?? 0, meta.freshUntil);
+    if (!fresh) await this.#lock(inner, key);
+  }
+
+  /** Nothing usable was found (or the caller will not use it): the response will be fetched. */
+  cacheMiss(): void {
+    this.#expect('cacheMiss', ['key', 'bypass', 'stale']);
+    this.#phase = at('miss');
+  }
+
+  hitHandler(): HitHandler {
+    return must(this.#expect('hitHandler', WITH_HIT).bodyReader, 'hit handler (already finished?)');
+  }
+
+  /** While storing with streaming partial writes, the reader that follows the write; else `undefined`. */
+  missBodyReader(): HitHandler | undefined {
+    const inner = this.#inner;
+    if (inner === undefined || !ADMITTING.includes(this.#phase.name)) return undefined;
+    return inner.storage.supportsStreamingPartialWrite ? inner.bodyReader : undefined;
+  }
+
+  /** Releases the hit handler once its body is read. Calling it again does nothing. */
+  async finishHitHandler(): Promise<void> {
+    const inner = this.#expect('finishHitHandler', [...WITH_HIT, ...ADMITTING]);
+    const reader = inner.bodyReader;
+    inner.bodyReader = undefined;
+    await reader?.finish();
+  }
+
+  /**
+   * Opens the storage write for the meta set by `setCacheMeta`, once per request. With a
+   * maximum size the handler refuses bodies over it. With streaming partial writes the lock is
+   * released as `Done` at once, so waiting requests follow the body as it lands, and this
+   * request reads its own body through {@link missBodyReader}.
+   */
+  async setMissHandler(): Promise<void> {
+    const inner = this.#expect('setMissHandler', ADMITTING);
+    if (inner.missHandlerRequested)
+      throw new Error('HttpCache: setMissHandler() was already called');
+    const key = must(inner.key, 'cache key');
+    const meta = must(inner.meta, 'cache meta (call setCacheMeta first)');
+    inner.missHandlerRequested = true;
+    const stored = await inner.storage.getMissHandler(key, meta);
+    const handler =
+      inner.maxFileSizeBytes === undefined
+        ? stored
+        : new MaxFileSizeMissHandler(stored, inner.maxFileSizeBytes);
+    if (this.#inner !== inner) return handler.abort(this.#phase);
+    inner.missHandler = handler;
+    if (!inner.storage.supportsStreamingPartialWrite) return;
+    this.#releaseWriteLock(inner, LockStatus.Done);
+    const own = await inner.storage.lookupStreamingWrite(key, handler.streamingWriteTag);
+    if (own === null) throw new StorageError(`storage lost the streaming write of ${key.primary}`);
+    if (this.#inner !== inner) return own.hit.finish();
+    this.#replaceBodyReader(inner, own.hit);
+  }
+
+  /** The handler that writes the body, or `undefined` before `setMissHandler` or after finishing. */
+  missHandler(): MissHandler | undefined {
+    return this.#expect('missHandler', ADMITTING).missHandler;
+  }
+
+  /**
+   * Completes the write, releases the lock as `Done` and admits the entry to eviction, purging
+   * whatever eviction gives back. Calling it again does nothing.
+   */
+  async finishMissHandler(): Promise<void> {
+    const inner = this.#expect('finishMissHandler', ADMITTING);
+    const handler = inner.missHandler;
+    if (handler === undefined) return;
+    inner.missHandler = undefined;
+    const size = await handler.finish();
+    this.#releaseWriteLock(inner, LockStatus.Done);
+    if (inner.eviction === undefined) return;
+    const key = must(inner.key, 'cache key');
+    const evicted = inner.eviction.admit(key, size, must(inner.meta, 'cache meta').freshUntil);
+    for (const victim of evicted) {
+      // Like pingora, a failed eviction purge does not fail this request's store.
+      await inner.storage.purge(victim, 'eviction').catch(ignore);
+    }
+  }
+
+  /** Sets the meta of the response to store; a stale entry becomes `expired` (being replaced). */
+  setCacheMeta(meta: CacheMeta): void {
+    const inner = this.#expect('setCacheMeta', ['stale', 'miss']);
+    inner.meta = meta;
+    if (this.#phase.name === 'stale') this.#phase = at('expired');
+  }
+
+  /**
+   * Stores the meta of a successful revalidation, keeping the entry's original `created`.
+   * Resolves with `storage.updateMeta`'s result. Unlike pingora, the lock is released as `Done`
+   * only after storage has the new meta, so woken readers never find the stale one.
+   */
+  async revalidateCacheMeta(meta: CacheMeta): Promise<boolean> {
+    const inner = this.#expect('revalidateCacheMeta', ['stale']);
+    const key = must(inner.key, 'cache key');
+    const revalidated = { ...meta, created: must(inner.meta, 'cache meta').created };
+    inner.meta = revalidated;
+    this.#phase = at('revalidated');
+    const updated = await inner.storage.updateMeta(key, revalidated);
+    this.#releaseWriteLock(inner, LockStatus.Done);
+    return updated;
+  }
+
+  /**
+   * The stored headers refreshed by a 304. The merge itself (RFC 9111 §4.3.4) is the caller's:
+   * pass the merged list or a function of the stored one. Nothing is changed here.
+   */
+  revalidateMergeHeader(merge: HeaderMerge): HeaderList {
+    const inner = this.#expect('revalidateMergeHeader', ['stale']);
+    return typeof merge === 'function' ? merge(must(inner.meta, 'cache meta').headers) : merge;
+  }
+
+  /**
+   * The 304 made the entry uncacheable: serve it with `headers`, do not refresh it. Unlike
+   * pingora (whose permit is released when dropped), a held write lock is released as
+   * {@link disable} would release it for `reason`.
+   */
+  revalidateUncacheable(headers: HeaderList, reason: NoCacheReason): void {
+    const inner = this.#expect('revalidateUncacheable', ['stale']);
+    if (inner.lock?.kind === 'write') this.#releaseWriteLock(inner, lockStatusOnDisable(reason));
+    inner.meta = { ...must(inner.meta, 'cache meta'), headers };
+    this.#phase = { name: 'revalidated-nocache', reason };
+  }
+
+  /** The stale entry is served while another request revalidates it. */
+  setStaleUpdating(): void {
+    this.#expect('setStaleUpdating', ['stale']);
+    this.#phase = at('stale-updating');
+  }
+
+  /**
+   * Sets the variance of the response being stored (`undefined`: it does not vary). When it
+   * differs from the variance the key was looked up with, the entry takes over the primary slot,
+   * which invalidates the variants stored under the old `Vary`; the lock taken on the secondary
+   * key is released as `Done` so it does not dangle.
+   */
+  updateVariance(variance: string | undefined): void {
+    const inner = this.#expect('updateVariance', ADMITTING);
+    const { variance: _previous, ...meta } = must(inner.meta, 'cache meta');
+    inner.meta = variance === undefined ? meta : { ...meta, variance };
+    const key = must(inner.key, 'cache key');
+    if (key.variance !== undefined && key.variance !== variance) {
+      this.#releaseWriteLock(inner, LockStatus.Done);
+      inner.key = withoutVariance(key);
+    }
+  }
+
+  cacheMeta(): CacheMeta {
+    const inner = this.#inner;
+    const asyncMissRead = this.#phase.name === 'miss' && inner?.bodyReader !== undefined;
+    if (!asyncMissRead) this.#expect('cacheMeta', WITH_META);
+    return must(inner?.meta, 'cache meta');
+  }
+
+  /** Like {@link cacheMeta}, but also allowed in `miss`, where the meta may not be set yet. */
+  maybeCacheMeta(): CacheMeta | undefined {
+    return this.#expect('maybeCacheMeta', ['miss', ...WITH_META]).meta;
+  }
+
+  /**
+   * After a lookup found `meta` for a response that varies: sets the request's `variance` on the
+   * key and returns whether `meta` is that variant (otherwise look up again). Variants created
+   * before `meta` are ignored from now on: the primary slot's `created` is the tombstone of all
+   * its variants. A match on the first lookup is the primary slot itself, so the key drops the
+   * variance again.
+   */
+  cacheVaryLookup(variance: string, meta: CacheMeta): boolean {
+    const inner = this.#expect('cacheVaryLookup', ['key']);
+    const key = must(inner.key, 'cache key');
+    inner.validAfter = meta.created;
+    const matches = meta.variance === variance;
+    const initialHit = key.variance === undefined;
+    inner.key = matches && initialHit ? withoutVariance(key) : withVariance(key, variance);
+    return matches;
+  }
+
+  /** Whether this request waits for another one that fetches the entry. */
+  isCacheLocked(): boolean {
+    return this.#expect('isCacheLocked', ENABLED).lock?.kind === 'read';
+  }
+
+  /** Whether this request fetches the entry for itself and the requests waiting on it. */
+  isCacheLockWriter(): boolean {
+    return this.#expect('isCacheLockWriter', ENABLED).lock?.kind === 'write';
+  }
+
+  /** Hands the write permit over (to a background revalidation, for instance). */
+  takeWriteLock(): WritePermit {
+    const inner = this.#expect('takeWriteLock', ENABLED);
+    const lock = inner.lock;
+    if (lock?.kind !== 'write') throw new Error('HttpCache: takeWriteLock() without a write lock');
+    inner.lock = undefined;
+    return lock;
+  }
+
+  /** Adopts a write permit, usually one from {@link takeWriteLock}. */
+  setWriteLock(permit: WritePermit): void {
+    const inner = this.#expect('setWriteLock', ENABLED);
+    const previous = inner.lock;
+    // What pingora's drop of the replaced permit does: the readers compete again.
+    if (previous?.kind === 'write' && previous !== permit) previous.release(LockStatus.Dangling);
+    inner.lock = permit;
+  }
+
+  /** Whether the stale entry may be served because the origin failed (RFC 5861). */
+  canServeStaleError(): boolean {
+    const inner = this.#inner;
+    if (inner === undefined || !STALE.includes(this.#phase.name)) return false;
+    return canServeStaleIfError(must(inner.meta, 'cache meta'), inner.clock());
+  }
+
+  /** Whether the stale entry may be served while it is revalidated (RFC 5861). */
+  canServeStaleUpdating(): boolean {
+    const inner = this.#inner;
+    if (inner === undefined || !STALE.includes(this.#phase.name)) return false;
+    return canServeStaleWhileRevalidate(must(inner.meta, 'cache meta'), inner.clock());
+  }
+
+  /** Waits for the writer this request is locked behind; check {@link isCacheLocked} first. */
+  async cacheLockWait(): Promise<LockStatus> {
+    const inner = this.#expect('cacheLockWait', ENABLED);
+    const lock = inner.lock;
+    if (lock?.kind !== 'read') throw new Error('HttpCache: cacheLockWait() without a read lock');
+    inner.lock = undefined;
+    const started = inner.clock();
+    const status = await lock.wait();
+    this.#lockDuration = (this.#lockDuration ?? 0) + (inner.clock() - started);
+    return status;
+  }
+
+  /** Removes the entry for the key from storage (and eviction); `true` when it existed. */
+  async purge(): Promise<boolean> {
+    const inner = this.#expect('purge', ['key']);
+    const key = must(inner.key, 'cache key');
+    inner.eviction?.remove(key);
+    return inner.storage.purge(key, 'invalidation');
+  }
+
+  /** The predictor's guess; `true` without a predictor. */
+  cacheablePrediction(): boolean {
+    const inner = this.#expect('cacheablePrediction', KEYED);
+    return inner.predictor?.cacheablePrediction(must(inner.key, 'cache key')) ?? true;
+  }
+
+  /** Tells the predictor that a response predicted uncacheable turned out cacheable. */
+  responseBecameCacheable(): void {
+    const inner = this.#expect('responseBecameCacheable', KEYED);
+    inner.predictor?.markCacheable(must(inner.key, 'cache key'));
+  }
+
+  /** Tells the predictor that the response is uncacheable, for the next request of the URL. */
+  responseBecameUncacheable(reason: NoCacheReason): void {
+    const inner = this.#expect('responseBecameUncacheable', KEYED);
+    inner.predictor?.markUncacheable(must(inner.key, 'cache key'), reason);
+  }
+
+  #expect(operation: string, allowed: readonly CachePhaseName[]): Inner {
+    const inner = this.#inner;
+    if (inner === undefined || !allowed.includes(this.#phase.name)) {
+      throw new PhaseError(operation, this.#phase);
+    }
+    return inner;
+  }
+
+  /** Takes the lock unless one is configured-out or this request already writes the key. */
+  async #lock(inner: Inner, key: CacheKey): Promise<void> {
+    // Locking again while holding the permit would wait on ourselves.
+    if (inner.cacheLock === undefined || inner.lock?.kind === 'write') return;
+    const locked = await inner.cacheLock.lock(key);
+    if (this.#inner === inner) inner.lock = locked;
+    // Disabled while waiting for the lock: nobody is left to release this permit but us.
+    else if (locked.kind === 'write') locked.release(LockStatus.TransientError);
+  }
+
+  #releaseWriteLock(inner: Inner, status: LockStatus): void {
+    const lock = inner.lock;
+    if (lock?.kind !== 'write') return;
+    inner.lock = undefined;
+    lock.release(status);
+  }
+
+  #replaceBodyReader(inner: Inner, next: HitHandler): void {
+    const previous = inner.bodyReader;
+    inner.bodyReader = next;
+    if (previous !== undefined && previous !== next) previous.finish().catch(ignore);
+  }
+}
