@@ -1,0 +1,210 @@
+/**
+ * Two storages as one (hitbox's `CompositionBackend`): L1 is fast and lost when the worker stops
+ * (memory), L2 is durable and shared (IndexedDB).
+ *
+ * - read `sequential` (default): L1, then L2 on an L1 miss. `race`: both at once, the first hit
+ *   wins and the other hit is released.
+ * - refill `always` (default): an L2 hit is copied into L1 while its reader reads it (the body is
+ *   read once; the copy is published only if the reader reads it whole). `never`: no copy.
+ * - write `both` (default): a miss is written to both layers at once, and readers in this worker
+ *   follow the L1 write (streaming partial write). `l2-only`: L1 is filled by refills only.
+ *
+ * Failures: an L1 failure never fails an operation; it is reported to `onError` and L1 is
+ * skipped. An L2 failure fails lookups, purges and meta updates (a purge that left the durable
+ * copy must not look successful), but not a write that L1 still holds (see `FanOutMissHandler`).
+ */
+import type { CacheKey } from '../core/key.ts';
+import type { CacheMeta } from '../core/meta.ts';
+import type { LookupResult, MissHandler, PurgeType, Storage } from '../core/storage.ts';
+import type { LayerName } from './fanout-miss.ts';
+import { FanOutMissHandler, decodeWriteTag } from './fanout-miss.ts';
+import { LabeledHitHandler } from './labeled-hit.ts';
+import { RefillHitHandler } from './refill-hit.ts';
+
+export type ReadPolicy = 'sequential' | 'race';
+export type WritePolicy = 'both' | 'l2-only';
+export type RefillPolicy = 'always' | 'never';
+
+export interface CompositionOptions {
+  readonly read?: ReadPolicy;
+  readonly write?: WritePolicy;
+  readonly refill?: RefillPolicy;
+  /** Label and prefix of hit sources (default `composition`: sources `composition.memory`, ...). */
+  readonly label?: string;
+  /** Told about every layer failure the composition absorbs (for logs and stats). */
+  readonly onError?: (error: unknown, layer: LayerName, operation: string) => void;
+}
+
+/** A layer that can take a write lookups do not follow until it finishes (`MemoryStorage`). */
+interface RefillTarget {
+  getRefillHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler>;
+}
+
+/** A layer that records accesses (`IdbStorage`). */
+interface AccessTracker {
+  touch(key: CacheKey): void;
+}
+
+export class CompositionStorage implements Storage {
+  readonly label: string;
+  readonly supportsStreamingPartialWrite: boolean;
+  readonly l1: Storage;
+  readonly l2: Storage;
+  readonly read: ReadPolicy;
+  readonly write: WritePolicy;
+  readonly refill: RefillPolicy;
+  readonly #onError: (error: unknown, layer: LayerName, operation: string) => void;
+
+  constructor(l1: Storage, l2: Storage, options: CompositionOptions = {}) {
+    this.l1 = l1;
+    this.l2 = l2;
+    this.label = options.label ?? 'composition';
+    this.read = options.read ?? 'sequential';
+    this.write = options.write ?? 'both';
+    this.refill = options.refill ?? 'always';
+    this.#onError = options.onError ?? (() => undefined);
+    this.supportsStreamingPartialWrite =
+      (this.write === 'both' && l1.supportsStreamingPartialWrite) ||
+      l2.supportsStreamingPartialWrite;
+  }
+
+  lookup(key: CacheKey): Promise<LookupResult | null> {
+    return this.read === 'race' ? this.#raceLookup(key) : this.#sequentialLookup(key);
+  }
+
+  async lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
+    if (tag === undefined) return this.lookup(key);
+    const tags = decodeWriteTag(tag);
+    if (tags === null) return null;
+    const [l1Tag, l2Tag] = tags;
+    if (l1Tag !== undefined) {
+      const r1 = await this.#l1Lookup(() => this.l1.lookupStreamingWrite(key, l1Tag));
+      if (r1 !== null) return this.#fromL1(key, r1);
+    }
+    if (l2Tag === undefined) return null;
+    const r2 = await this.l2.lookupStreamingWrite(key, l2Tag);
+    return r2 === null ? null : this.#fromL2(key, r2);
+  }
+
+  async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+    let l2Error: unknown;
+    const l2 = await this.l2.getMissHandler(key, meta).catch((e: unknown) => {
+      l2Error = e;
+      this.#onError(e, 'l2', 'getMissHandler');
+      return null;
+    });
+    const l1 =
+      this.write === 'both'
+        ? await this.l1.getMissHandler(key, meta).catch((e: unknown) => {
+            this.#onError(e, 'l1', 'getMissHandler');
+            return null;
+          })
+        : null;
+    if (l1 === null && l2 === null) throw l2Error;
+    return new FanOutMissHandler(l1, l2, (e, layer) => this.#onError(e, layer, 'write'));
+  }
+
+  purge(key: CacheKey, type: PurgeType): Promise<boolean> {
+    return this.#both('purge', (layer) => layer.purge(key, type));
+  }
+
+  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+    return this.#both('updateMeta', (layer) => layer.updateMeta(key, meta));
+  }
+
+  /** Records an access in every layer that tracks accesses. */
+  touch(key: CacheKey): void {
+    for (const layer of [this.l1, this.l2]) if (tracksAccess(layer)) layer.touch(key);
+  }
+
+  async #sequentialLookup(key: CacheKey): Promise<LookupResult | null> {
+    const r1 = await this.#l1Lookup(() => this.l1.lookup(key));
+    if (r1 !== null) return this.#fromL1(key, r1);
+    const r2 = await this.l2.lookup(key);
+    return r2 === null ? null : this.#fromL2(key, r2);
+  }
+
+  async #raceLookup(key: CacheKey): Promise<LookupResult | null> {
+    let l1Missed = false;
+    const first = this.#l1Lookup(() => this.l1.lookup(key)).then((r) => {
+      l1Missed = r === null;
+      return { layer: 'l1' as const, result: r };
+    });
+    const second = this.l2.lookup(key).then(
+      (r) => ({ layer: 'l2' as const, result: r, error: undefined }),
+      (e: unknown) => ({ layer: 'l2' as const, result: null, error: e }),
+    );
+    const winner = await Promise.race([first, second]);
+    const other = winner.layer === 'l1' ? second : first;
+    if (winner.result !== null) {
+      // The slower layer's hit, if any, is not needed.
+      void other.then((o) => o.result?.hit.finish()).catch(() => undefined);
+    } else {
+      const late = await other;
+      if (late.result === null) {
+        if ('error' in late && late.error !== undefined) throw late.error;
+        if ('error' in winner && winner.error !== undefined) throw winner.error;
+        return null;
+      }
+      return late.layer === 'l1' ? this.#fromL1(key, late.result) : this.#fromL2(key, late.result, l1Missed);
+    }
+    return winner.layer === 'l1'
+      ? this.#fromL1(key, winner.result)
+      : this.#fromL2(key, winner.result, l1Missed);
+  }
+
+  /** L1 failures are reported and read as a miss. */
+  async #l1Lookup(lookup: () => Promise<LookupResult | null>): Promise<LookupResult | null> {
+    try {
+      return await lookup();
+    } catch (error) {
+      this.#onError(error, 'l1', 'lookup');
+      return null;
+    }
+  }
+
+  #fromL1(key: CacheKey, result: LookupResult): LookupResult {
+    // The durable layer keeps recency for eviction even when memory serves the hit.
+    if (tracksAccess(this.l2)) this.l2.touch(key);
+    return { meta: result.meta, hit: new LabeledHitHandler(result.hit, this.#source(result)) };
+  }
+
+  async #fromL2(key: CacheKey, result: LookupResult, l1Missed = true): Promise<LookupResult> {
+    const source = this.#source(result);
+    const complete = result.hit.size !== undefined;
+    if (this.refill === 'never' || !l1Missed || !complete) {
+      return { meta: result.meta, hit: new LabeledHitHandler(result.hit, source) };
+    }
+    const target = this.l1;
+    const refill = await (isRefillTarget(target)
+      ? target.getRefillHandler(key, result.meta)
+      : target.getMissHandler(key, result.meta)
+    ).catch((e: unknown) => {
+      this.#onError(e, 'l1', 'refill');
+      return null;
+    });
+    if (refill === null) return { meta: result.meta, hit: new LabeledHitHandler(result.hit, source) };
+    const onError = (e: unknown) => this.#onError(e, 'l1', 'refill');
+    return { meta: result.meta, hit: new RefillHitHandler(result.hit, source, refill, onError) };
+  }
+
+  #source(result: LookupResult): string {
+    return `${this.label}.${result.hit.source}`;
+  }
+
+  /** Runs `op` on both layers at once: L1 failures are reported, L2 failures thrown. */
+  async #both(operation: string, op: (layer: Storage) => Promise<boolean>): Promise<boolean> {
+    const [r1, r2] = await Promise.allSettled([op(this.l1), op(this.l2)]);
+    if (r1.status === 'rejected') this.#onError(r1.reason, 'l1', operation);
+    if (r2.status === 'rejected') throw r2.reason;
+    return (r1.status === 'fulfilled' && r1.value) || r2.value;
+  }
+}
+
+function isRefillTarget(storage: Storage): storage is Storage & RefillTarget {
+  return typeof (storage as Partial<RefillTarget>).getRefillHandler === 'function';
+}
+
+function tracksAccess(storage: Storage): storage is Storage & AccessTracker {
+  return typeof (storage as Partial<AccessTracker>).touch === 'function';
+}

@@ -1,0 +1,179 @@
+/**
+ * The miss handler of {@link IdbStorage}. Chunks go under a fresh `bodyId`, invisible to lookups;
+ * `finish` stores the last chunk and flips the meta in one transaction (deleting the previous body
+ * of the key there too), so a lookup sees either the old entry or the whole new one. A body smaller
+ * than one chunk is stored by that single transaction.
+ */
+import type { CacheKey } from '../core/key.ts';
+import { primaryHash, variantHash } from '../core/key.ts';
+import type { CacheMeta } from '../core/meta.ts';
+import type { MissHandler } from '../core/storage.ts';
+import { StorageError } from '../core/storage.ts';
+import { Rechunker } from './chunker.ts';
+import { toStorageError } from './errors.ts';
+import type { IdbConnection } from './idb-connection.ts';
+import { inTransaction } from './idb-connection.ts';
+import type { MetaRecord } from './idb-schema.ts';
+import { chunkRange } from './idb-schema.ts';
+
+export interface IdbWriteContext {
+  readonly connection: IdbConnection;
+  readonly chunkSize: number;
+  readonly now: () => number;
+  /** Body ids written in this context right now: orphan collection never touches them. */
+  readonly liveWriters: Set<string>;
+}
+
+type WriteState = 'writing' | 'finishing' | 'finished' | 'aborted';
+
+export class IdbMissHandler implements MissHandler {
+  /** The body id: `lookupStreamingWrite` matches it against the complete entry's body. */
+  readonly streamingWriteTag: string;
+  readonly #context: IdbWriteContext;
+  readonly #key: CacheKey;
+  readonly #hash: string;
+  readonly #meta: CacheMeta;
+  readonly #rechunker: Rechunker;
+  /** Chunks stored so far. */
+  #stored = 0;
+  #size = 0;
+  #state: WriteState = 'writing';
+
+  constructor(context: IdbWriteContext, key: CacheKey, meta: CacheMeta) {
+    this.#context = context;
+    this.#key = key;
+    this.#hash = variantHash(key);
+    this.#meta = meta;
+    this.#rechunker = new Rechunker(context.chunkSize);
+    this.streamingWriteTag = crypto.randomUUID();
+    context.liveWriters.add(this.streamingWriteTag);
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    this.#assertState('writing', 'write');
+    this.#size += chunk.byteLength;
+    const full = this.#rechunker.push(chunk);
+    if (full.length === 0) return;
+    try {
+      await this.#storeChunks(full);
+    } catch (error) {
+      await this.#discard();
+      throw toStorageError(error, 'storing a body chunk');
+    }
+  }
+
+  async finish(): Promise<number> {
+    this.#assertState('writing', 'finish');
+    this.#state = 'finishing';
+    try {
+      await this.#publish(this.#rechunker.flush());
+    } catch (error) {
+      await this.#discard();
+      throw toStorageError(error, 'finishing a body');
+    }
+    this.#state = 'finished';
+    this.#context.liveWriters.delete(this.streamingWriteTag);
+    return this.#size;
+  }
+
+  async abort(_reason?: unknown): Promise<void> {
+    if (this.#state !== 'writing') return;
+    await this.#discard();
+  }
+
+  #storeChunks(chunks: readonly Uint8Array[]): Promise<void> {
+    const { connection, now } = this.#context;
+    const bodyId = this.streamingWriteTag;
+    return connection.run('storing a body chunk', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      const first = this.#stored;
+      await inTransaction(tx, async () => {
+        const body = tx.objectStore('body');
+        for (const [i, data] of chunks.entries()) await body.put({ bodyId, seq: first + i, data });
+        // Heartbeat: tells orphan collection in other contexts that this write is alive.
+        const meta = tx.objectStore('meta');
+        const record = (await meta.get(this.#hash)) ?? this.#pendingRecord();
+        const writers = record.writers.filter((w) => w.bodyId !== bodyId);
+        await meta.put({ ...record, writers: [...writers, { bodyId, heartbeatAt: now() }] });
+      });
+      this.#stored = first + chunks.length;
+    });
+  }
+
+  #publish(last: Uint8Array | null): Promise<void> {
+    const { connection, chunkSize, now } = this.#context;
+    const bodyId = this.streamingWriteTag;
+    return connection.run('finishing a body', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      await inTransaction(tx, async () => {
+        const body = tx.objectStore('body');
+        if (last !== null) await body.put({ bodyId, seq: this.#stored, data: last });
+        const expected = this.#stored + (last === null ? 0 : 1);
+        if ((await body.count(chunkRange(bodyId))) !== expected) {
+          throw new StorageError('chunks of this write were removed (purged or cleared) before it finished');
+        }
+        const meta = tx.objectStore('meta');
+        const current = await meta.get(this.#hash);
+        if (current?.complete === 1 && current.bodyId !== bodyId) await body.delete(chunkRange(current.bodyId));
+        await meta.put({
+          ...this.#pendingRecord(),
+          bodyId,
+          size: this.#size,
+          chunkSize,
+          complete: 1,
+          writers: (current?.writers ?? []).filter((w) => w.bodyId !== bodyId),
+          lastAccess: now(),
+        });
+      });
+      if (last !== null) this.#stored++;
+    });
+  }
+
+  /** Deletes what this write stored (best effort: orphan collection catches what is left). */
+  async #discard(): Promise<void> {
+    this.#state = 'aborted';
+    const bodyId = this.streamingWriteTag;
+    try {
+      if (this.#stored > 0) {
+        await this.#context.connection.run('aborting a body write', async (db) => {
+          const tx = db.transaction(['meta', 'body'], 'readwrite');
+          await inTransaction(tx, async () => {
+            await tx.objectStore('body').delete(chunkRange(bodyId));
+            const meta = tx.objectStore('meta');
+            const record = await meta.get(this.#hash);
+            if (record === undefined) return;
+            const writers = record.writers.filter((w) => w.bodyId !== bodyId);
+            if (record.complete === 0 && writers.length === 0) await meta.delete(this.#hash);
+            else await meta.put({ ...record, writers });
+          });
+        });
+      }
+    } catch {
+      // Left for collectOrphans().
+    } finally {
+      this.#context.liveWriters.delete(bodyId);
+    }
+  }
+
+  /** The record of a key with no complete body yet: invisible to lookups, lists its writers. */
+  #pendingRecord(): MetaRecord {
+    return {
+      hash: this.#hash,
+      primaryHash: primaryHash(this.#key),
+      key: this.#key,
+      meta: this.#meta,
+      bodyId: '',
+      size: 0,
+      chunkSize: this.#context.chunkSize,
+      complete: 0,
+      writers: [],
+      lastAccess: 0,
+    };
+  }
+
+  #assertState(expected: WriteState, doing: string): void {
+    if (this.#state !== expected) {
+      throw new StorageError(`cannot ${doing}: the write is ${this.#state}`);
+    }
+  }
+}

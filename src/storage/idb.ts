@@ -1,0 +1,274 @@
+/**
+ * The IndexedDB storage (L2): survives the worker, shared by every context of the origin.
+ * See `idb-schema.ts` for the stores and `idb-miss.ts` for how a write becomes visible atomically.
+ *
+ * Streaming partial writes are not supported here (another context cannot follow a write in
+ * progress); the composition provides them in this worker through the memory layer.
+ */
+import type { CacheKey } from '../core/key.ts';
+import { keysEqual, primaryHash, variantHash } from '../core/key.ts';
+import type { CacheMeta } from '../core/meta.ts';
+import type { LookupResult, MissHandler, PurgeType, Storage } from '../core/storage.ts';
+import { AccessWriteBack } from './access-writeback.ts';
+import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
+import { IdbConnection, inTransaction } from './idb-connection.ts';
+import { IdbHitHandler } from './idb-hit.ts';
+import { IdbMissHandler } from './idb-miss.ts';
+import type { MetaRecord } from './idb-schema.ts';
+import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
+
+export interface IdbStorageOptions {
+  /** Database name (default `sw-http-cache`). */
+  readonly name?: string;
+  /** Size of stored body chunks in bytes (default {@link DEFAULT_CHUNK_SIZE}). */
+  readonly chunkSize?: number;
+  /** Label for `Cache-Status` and stats (default `idb`). */
+  readonly label?: string;
+  /** Delay before a batch of access times is written (default 2000 ms). */
+  readonly accessFlushDelayMs?: number;
+  /**
+   * A write of another context whose last chunk is older than this is considered dead and its
+   * chunks are collected (default 10 minutes).
+   */
+  readonly staleWriterMs?: number;
+  /** Run {@link IdbStorage.collectOrphans} in the background after each open (default true). */
+  readonly collectOrphansOnOpen?: boolean;
+  /** Clock in ms (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** A stored entry as listed for the eviction manager, without its body. */
+export interface StoredEntryInfo {
+  readonly key: CacheKey;
+  readonly meta: CacheMeta;
+  readonly size: number;
+  readonly lastAccess: number;
+}
+
+export class IdbStorage implements Storage {
+  readonly label: string;
+  readonly supportsStreamingPartialWrite = false;
+  readonly chunkSize: number;
+  readonly #connection: IdbConnection;
+  readonly #access: AccessWriteBack;
+  readonly #liveWriters = new Set<string>();
+  readonly #staleWriterMs: number;
+  readonly #now: () => number;
+
+  constructor(options: IdbStorageOptions = {}) {
+    this.label = options.label ?? 'idb';
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize <= 0) {
+      throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
+    }
+    this.#staleWriterMs = options.staleWriterMs ?? 10 * 60 * 1000;
+    this.#now = options.now ?? Date.now;
+    const collect = options.collectOrphansOnOpen ?? true;
+    this.#connection = new IdbConnection(options.name ?? DEFAULT_DB_NAME, () => {
+      // Background: a stopped worker's half-written bodies must not delay the first request.
+      if (collect) this.collectOrphans().catch(() => undefined);
+    });
+    this.#access = new AccessWriteBack(
+      (batch) => this.#writeAccessTimes(batch),
+      options.accessFlushDelayMs ?? 2000,
+    );
+  }
+
+  get name(): string {
+    return this.#connection.name;
+  }
+
+  async lookup(key: CacheKey): Promise<LookupResult | null> {
+    const hash = variantHash(key);
+    const found = await this.#connection.run('looking up an entry', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readonly');
+      return inTransaction(tx, async () => {
+        const record = await tx.objectStore('meta').get(hash);
+        if (record?.complete !== 1 || !keysEqual(record.key, key)) return null;
+        // A body of one chunk is read in the same transaction: one transaction per small hit.
+        const single = record.size > 0 && record.size <= record.chunkSize;
+        const first = single ? await tx.objectStore('body').get([record.bodyId, 0]) : undefined;
+        return { record, first: first?.data };
+      });
+    });
+    if (found === null) return null;
+    this.touch(key);
+    const { record, first } = found;
+    return { meta: record.meta, hit: new IdbHitHandler(this.#connection, record, this.label, first) };
+  }
+
+  /** The complete entry, only if it was produced by the write whose tag (body id) is given. */
+  async lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
+    const result = await this.lookup(key);
+    if (tag === undefined || result === null) return result;
+    if (result.hit instanceof IdbHitHandler && result.hit.bodyId === tag) return result;
+    await result.hit.finish();
+    return null;
+  }
+
+  getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+    const context = {
+      connection: this.#connection,
+      chunkSize: this.chunkSize,
+      now: this.#now,
+      liveWriters: this.#liveWriters,
+    };
+    return Promise.resolve(new IdbMissHandler(context, key, meta));
+  }
+
+  /** Deletes the meta and every body of `key` (complete or being written) in one transaction. */
+  purge(key: CacheKey, _type: PurgeType): Promise<boolean> {
+    const hash = variantHash(key);
+    this.#access.forget(hash);
+    return this.#connection.run('purging an entry', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      return inTransaction(tx, async () => {
+        const record = await tx.objectStore('meta').get(hash);
+        if (record === undefined || !keysEqual(record.key, key)) return false;
+        await deleteRecordAndBodies(tx.objectStore('meta'), tx.objectStore('body'), record);
+        return true;
+      });
+    });
+  }
+
+  /** Purges every variant of `key`'s URL (via the primary-hash index); returns how many. */
+  purgeVariants(key: CacheKey): Promise<number> {
+    return this.#connection.run('purging variants', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      return inTransaction(tx, async () => {
+        const meta = tx.objectStore('meta');
+        const records = await meta.index('byPrimary').getAll(primaryHash(key));
+        let purged = 0;
+        for (const record of records) {
+          if (record.key.namespace !== key.namespace || record.key.primary !== key.primary) continue;
+          this.#access.forget(record.hash);
+          await deleteRecordAndBodies(meta, tx.objectStore('body'), record);
+          purged++;
+        }
+        return purged;
+      });
+    });
+  }
+
+  /** Rewrites the meta of a complete entry; the body is not touched. */
+  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+    const hash = variantHash(key);
+    return this.#connection.run('updating meta', async (db) => {
+      const tx = db.transaction('meta', 'readwrite');
+      return inTransaction(tx, async () => {
+        const record = await tx.store.get(hash);
+        if (record?.complete !== 1 || !keysEqual(record.key, key)) return false;
+        await tx.store.put({ ...record, meta });
+        return true;
+      });
+    });
+  }
+
+  /** Records an access to `key`; written to IndexedDB with the next batch (see {@link flush}). */
+  touch(key: CacheKey): void {
+    this.#access.record(variantHash(key), this.#now());
+  }
+
+  /** Writes the pending access times now, in one transaction. */
+  flush(): Promise<void> {
+    return this.#access.flush();
+  }
+
+  /** Every complete entry with its size and last access, without reading a body. */
+  async listMeta(): Promise<StoredEntryInfo[]> {
+    const records = await this.#connection.run('listing entries', (db) =>
+      db.getAllFromIndex('meta', 'byComplete', 1),
+    );
+    return records.map((r) => ({
+      key: r.key,
+      meta: r.meta,
+      size: r.size,
+      lastAccess: Math.max(r.lastAccess, this.#access.pending(r.hash) ?? 0),
+    }));
+  }
+
+  /** Deletes every entry and body (writes in progress fail at `finish`). */
+  clear(): Promise<void> {
+    this.#access.forgetAll();
+    return this.#connection.run('clearing the cache', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      await inTransaction(tx, async () => {
+        await tx.objectStore('meta').clear();
+        await tx.objectStore('body').clear();
+      });
+    });
+  }
+
+  /**
+   * Deletes the chunks no complete entry points to and no live writer owns: what a worker stopped
+   * mid-write left behind. A writer is live when it belongs to this context or stored a chunk
+   * within `staleWriterMs`. Returns the number of chunks deleted.
+   */
+  collectOrphans(): Promise<number> {
+    return this.#connection.run('collecting orphaned chunks', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      return inTransaction(tx, async () => {
+        const referenced = new Set<string>(this.#liveWriters);
+        const now = this.#now();
+        for (let c = await tx.objectStore('meta').openCursor(); c; c = await c.continue()) {
+          const record = c.value;
+          if (record.complete === 1) referenced.add(record.bodyId);
+          const alive = record.writers.filter(
+            (w) => this.#liveWriters.has(w.bodyId) || now - w.heartbeatAt < this.#staleWriterMs,
+          );
+          for (const w of alive) referenced.add(w.bodyId);
+          if (alive.length === record.writers.length) continue;
+          if (record.complete === 0 && alive.length === 0) await c.delete();
+          else await c.update({ ...record, writers: alive });
+        }
+        let removed = 0;
+        const body = tx.objectStore('body');
+        for (let c = await body.openKeyCursor(); c; ) {
+          const [bodyId] = c.key;
+          if (!referenced.has(bodyId)) {
+            removed += await body.count(chunkRange(bodyId));
+            await body.delete(chunkRange(bodyId));
+          }
+          // Skips the rest of this body's chunks.
+          c = await c.continue([bodyId, Number.POSITIVE_INFINITY]);
+        }
+        return removed;
+      });
+    });
+  }
+
+  /** Flushes pending access times and closes the connection (the next call reopens it). */
+  async close(): Promise<void> {
+    await this.flush().catch(() => undefined);
+    await this.#connection.close();
+  }
+
+  /** The write-back's writer: one transaction; entries that no longer exist are skipped. */
+  #writeAccessTimes(batch: ReadonlyMap<string, number>): Promise<void> {
+    return this.#connection.run('writing access times', async (db) => {
+      const tx = db.transaction('meta', 'readwrite');
+      await inTransaction(tx, async () => {
+        for (const [hash, at] of batch) {
+          const record = await tx.store.get(hash);
+          if (record?.complete === 1 && record.lastAccess < at) {
+            await tx.store.put({ ...record, lastAccess: at });
+          }
+        }
+      });
+    });
+  }
+}
+
+interface DeletableStore<K> {
+  delete(key: K | IDBKeyRange): Promise<void>;
+}
+
+async function deleteRecordAndBodies(
+  meta: DeletableStore<string>,
+  body: DeletableStore<[string, number]>,
+  record: MetaRecord,
+): Promise<void> {
+  if (record.complete === 1) await body.delete(chunkRange(record.bodyId));
+  for (const writer of record.writers) await body.delete(chunkRange(writer.bodyId));
+  await meta.delete(record.hash);
+}
