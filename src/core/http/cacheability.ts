@@ -7,6 +7,7 @@ import type { CacheMeta, HeaderList } from '../meta.ts';
 import { getCombinedHeader, getHeader, headerListFrom } from '../meta.ts';
 import { NoCacheReason } from '../phase.ts';
 import { parseCacheControl } from './cache-control.ts';
+import { revalidationHeaders } from './conditional.ts';
 import { freshnessTimes, HEURISTICALLY_CACHEABLE_STATUS } from './freshness.ts';
 import type { FreshnessOptions } from './freshness.ts';
 import { storedHeaders } from './stored-headers.ts';
@@ -153,10 +154,12 @@ export function metaFromResponse(
   const times = freshnessTimes(status, headers, timing.requestTime, timing.responseTime, options);
   const etag = getHeader(headers, 'etag') ?? undefined;
   const lastModified = getHeader(headers, 'last-modified') ?? undefined;
+  // A validator only counts when the cache can send it (see revalidationHeaders).
+  const revalidatable =
+    Object.keys(revalidationHeaders({ validators: { etag, lastModified }, ...timing })).length > 0;
   const worthKeeping =
     times.lifetime.seconds > 0 ||
-    etag !== undefined ||
-    lastModified !== undefined ||
+    revalidatable ||
     times.staleWhileRevalidateUntil > times.freshUntil ||
     times.staleIfErrorUntil > times.freshUntil;
   if (!worthKeeping) return refuse(origin, 'no-freshness');
