@@ -15,7 +15,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
 import { startOrigin } from './server/origin.mjs';
@@ -23,7 +25,12 @@ import type { Origin } from './server/origin.mjs';
 
 export { expect } from '@playwright/test';
 
-const WORKER_SCRIPT = new URL('../dist-demo/sw.js', import.meta.url);
+/**
+ * The build under test, relative to the repository root: `dist-demo` (from
+ * `node scripts/build.mjs`) unless SW_HTTP_CACHE_E2E_STATIC_DIR names another one.
+ */
+const STATIC_DIR = process.env.SW_HTTP_CACHE_E2E_STATIC_DIR ?? 'dist-demo';
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface E2eFixtures {
   origin: Origin;
@@ -42,7 +49,7 @@ export const test = base.extend<E2eFixtures>({
   // Playwright requires object destructuring even when a fixture depends on nothing.
   // eslint-disable-next-line no-empty-pattern
   origin: async ({}, use) => {
-    const origin = await startOrigin();
+    const origin = await startOrigin({ staticDir: STATIC_DIR });
     await use(origin);
     await origin.close();
   },
@@ -63,8 +70,8 @@ export const test = base.extend<E2eFixtures>({
   },
 
   swPage: async ({ swContext, origin }, use) => {
-    if (!existsSync(WORKER_SCRIPT)) {
-      throw new Error('dist-demo/sw.js is missing: run `node scripts/build.mjs` first');
+    if (!existsSync(resolve(REPO_ROOT, STATIC_DIR, 'sw.js'))) {
+      throw new Error(`${STATIC_DIR}/sw.js is missing: run \`node scripts/build.mjs\` first`);
     }
     const page = swContext.pages()[0] ?? (await swContext.newPage());
     await page.goto(`${origin.url}/e2e/blank.html`);
