@@ -11,84 +11,28 @@
  * - There is no `Drop`: `disable()` aborts a pending miss handler, and a lock taken after the
  *   request was disabled is released at once, so no write permit is ever left dangling.
  */
-import type { CacheablePredictor } from './predictor.ts';
 import type { CacheKey } from './key.ts';
 import { withVariance, withoutVariance } from './key.ts';
 import type { CacheMeta, HeaderList } from './meta.ts';
-import type { CacheLock, Locked, WritePermit } from './lock.ts';
+import type { WritePermit } from './lock.ts';
 import { LockStatus } from './lock.ts';
-import type { EvictionManager } from './eviction.ts';
-import type { HitHandler, LookupResult, MissHandler, Storage } from './storage.ts';
+import type { HitHandler, LookupResult, MissHandler } from './storage.ts';
 import { StorageError } from './storage.ts';
-import type { CachePhase, CachePhaseName, HitStatus } from './phase.ts';
+import type { CachePhase, HitStatus } from './phase.ts';
 import { NoCacheReason, PhaseError, isFresh } from './phase.ts';
+import type { HeaderMerge, HttpCacheOptions, RequestState } from './request-state.ts';
+import { ignore, must, newRequestState } from './request-state.ts';
 import { MaxFileSizeMissHandler } from './max-file-size.ts';
 import { lockStatusOnDisable } from './lock-release.ts';
 import { canServeStaleIfError, canServeStaleWhileRevalidate } from './serve-stale.ts';
+import * as allowed from './phase-sets.ts';
+import { phaseNamed as at } from './phase-sets.ts';
 
-export interface HttpCacheOptions {
-  readonly storage: Storage;
-  /** Without it nothing is ever evicted. */
-  readonly eviction?: EvictionManager | undefined;
-  /** Predicts uncacheable URLs so the caller can bypass the cache for them. */
-  readonly predictor?: CacheablePredictor | undefined;
-  /** Coalesces concurrent requests for one key; without it each request fetches on its own. */
-  readonly lock?: CacheLock | undefined;
-  /** Milliseconds since the epoch; defaults to `Date.now`. */
-  readonly clock?: (() => number) | undefined;
-}
-
-/** A 304's headers merged into the stored ones, or a function that merges them. */
-export type HeaderMerge = HeaderList | ((stored: HeaderList) => HeaderList);
-
-interface Inner {
-  readonly storage: Storage;
-  readonly eviction: EvictionManager | undefined;
-  readonly predictor: CacheablePredictor | undefined;
-  readonly cacheLock: CacheLock | undefined;
-  readonly clock: () => number;
-  key: CacheKey | undefined;
-  meta: CacheMeta | undefined;
-  /** An entry created before this time (ms) is treated as absent. */
-  validAfter: number | undefined;
-  maxFileSizeBytes: number | undefined;
-  missHandlerRequested: boolean;
-  missHandler: MissHandler | undefined;
-  bodyReader: HitHandler | undefined;
-  lock: Locked | undefined;
-}
-
-type PlainPhaseName = Exclude<CachePhaseName, 'disabled' | 'revalidated-nocache'>;
-const at = (name: PlainPhaseName): CachePhase => ({ name });
-
-const ENABLED: readonly CachePhaseName[] = [
-  'uninitialized',
-  'bypass',
-  'key',
-  'hit',
-  'miss',
-  'stale',
-  'stale-updating',
-  'expired',
-  'revalidated',
-  'revalidated-nocache',
-];
-const KEYED = ENABLED.filter((name) => name !== 'uninitialized');
-const WITH_META = KEYED.filter((name) => !['bypass', 'key', 'miss'].includes(name));
-const WITH_HIT = WITH_META.filter((name) => name !== 'expired');
-const ADMITTING: readonly CachePhaseName[] = ['miss', 'expired'];
-const STALE: readonly CachePhaseName[] = ['stale', 'stale-updating'];
-
-function must<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`HttpCache: ${what} is not set`);
-  return value;
-}
-
-const ignore = (): void => undefined;
+export type { HeaderMerge, HttpCacheOptions } from './request-state.ts';
 
 export class HttpCache {
   #phase: CachePhase = { name: 'disabled', reason: NoCacheReason.NeverEnabled };
-  #inner: Inner | undefined;
+  #inner: RequestState | undefined;
   // Kept outside `inner` so they survive `disable()` (a pingora FIXME).
   #lockDuration: number | undefined;
   #lookupDuration: number | undefined;
@@ -108,8 +52,7 @@ export class HttpCache {
 
   /** Whether this request contacted (or will contact) the origin. */
   upstreamUsed(): boolean {
-    const name = this.#phase.name;
-    return !['hit', 'stale', 'stale-updating', 'uninitialized', 'key'].includes(name);
+    return !allowed.UPSTREAM_UNUSED.includes(this.#phase.name);
   }
 
   /** Total milliseconds spent waiting behind another request's lock. */
@@ -125,21 +68,7 @@ export class HttpCache {
   enable(options: HttpCacheOptions): void {
     if (this.#phase.name !== 'disabled') throw new PhaseError('enable', this.#phase);
     this.#phase = at('uninitialized');
-    this.#inner = {
-      storage: options.storage,
-      eviction: options.eviction,
-      predictor: options.predictor,
-      cacheLock: options.lock,
-      clock: options.clock ?? Date.now,
-      key: undefined,
-      meta: undefined,
-      validAfter: undefined,
-      maxFileSizeBytes: undefined,
-      missHandlerRequested: false,
-      missHandler: undefined,
-      bodyReader: undefined,
-      lock: undefined,
-    };
+    this.#inner = newRequestState(options);
   }
 
   /**
@@ -150,8 +79,8 @@ export class HttpCache {
     const inner = this.#inner;
     if (inner !== undefined) {
       // Throws for a reason a writer cannot have, before anything changed.
-      if (inner.lock?.kind === 'write') this.#releaseWriteLock(inner, lockStatusOnDisable(reason));
-      inner.lock = undefined;
+      if (inner.lock.isWriter) inner.lock.releaseWrite(lockStatusOnDisable(reason));
+      inner.lock.clearRead();
       const write = inner.missHandler;
       inner.missHandler = undefined;
       write?.abort(reason).catch(ignore);
@@ -172,16 +101,16 @@ export class HttpCache {
   }
 
   cacheKey(): CacheKey {
-    return must(this.#expect('cacheKey', KEYED).key, 'cache key');
+    return must(this.#expect('cacheKey', allowed.KEYED).key, 'cache key');
   }
 
   maxFileSizeBytes(): number | undefined {
-    return this.#expect('maxFileSizeBytes', KEYED).maxFileSizeBytes;
+    return this.#expect('maxFileSizeBytes', allowed.KEYED).maxFileSizeBytes;
   }
 
   /** Bodies larger than this (headers not counted) are not admitted to the cache. */
   setMaxFileSizeBytes(bytes: number): void {
-    const inner = this.#expect('setMaxFileSizeBytes', ENABLED);
+    const inner = this.#expect('setMaxFileSizeBytes', allowed.ENABLED);
     if (!Number.isInteger(bytes) || bytes < 0) {
       throw new RangeError(`max file size must be a non-negative integer, got ${bytes}`);
     }
@@ -230,19 +159,22 @@ export class HttpCache {
   }
 
   hitHandler(): HitHandler {
-    return must(this.#expect('hitHandler', WITH_HIT).bodyReader, 'hit handler (already finished?)');
+    return must(
+      this.#expect('hitHandler', allowed.WITH_HIT).bodyReader,
+      'hit handler (already finished?)',
+    );
   }
 
   /** While storing with streaming partial writes, the reader that follows the write; else `undefined`. */
   missBodyReader(): HitHandler | undefined {
     const inner = this.#inner;
-    if (inner === undefined || !ADMITTING.includes(this.#phase.name)) return undefined;
+    if (inner === undefined || !allowed.ADMITTING.includes(this.#phase.name)) return undefined;
     return inner.storage.supportsStreamingPartialWrite ? inner.bodyReader : undefined;
   }
 
   /** Releases the hit handler once its body is read. Calling it again does nothing. */
   async finishHitHandler(): Promise<void> {
-    const inner = this.#expect('finishHitHandler', [...WITH_HIT, ...ADMITTING]);
+    const inner = this.#expect('finishHitHandler', [...allowed.WITH_HIT, ...allowed.ADMITTING]);
     const reader = inner.bodyReader;
     inner.bodyReader = undefined;
     await reader?.finish();
@@ -255,7 +187,7 @@ export class HttpCache {
    * request reads its own body through {@link missBodyReader}.
    */
   async setMissHandler(): Promise<void> {
-    const inner = this.#expect('setMissHandler', ADMITTING);
+    const inner = this.#expect('setMissHandler', allowed.ADMITTING);
     if (inner.missHandlerRequested)
       throw new Error('HttpCache: setMissHandler() was already called');
     const key = must(inner.key, 'cache key');
@@ -269,7 +201,7 @@ export class HttpCache {
     if (this.#inner !== inner) return handler.abort(this.#phase);
     inner.missHandler = handler;
     if (!inner.storage.supportsStreamingPartialWrite) return;
-    this.#releaseWriteLock(inner, LockStatus.Done);
+    inner.lock.releaseWrite(LockStatus.Done);
     const own = await inner.storage.lookupStreamingWrite(key, handler.streamingWriteTag);
     if (own === null) throw new StorageError(`storage lost the streaming write of ${key.primary}`);
     if (this.#inner !== inner) return own.hit.finish();
@@ -278,7 +210,7 @@ export class HttpCache {
 
   /** The handler that writes the body, or `undefined` before `setMissHandler` or after finishing. */
   missHandler(): MissHandler | undefined {
-    return this.#expect('missHandler', ADMITTING).missHandler;
+    return this.#expect('missHandler', allowed.ADMITTING).missHandler;
   }
 
   /**
@@ -286,12 +218,12 @@ export class HttpCache {
    * whatever eviction gives back. Calling it again does nothing.
    */
   async finishMissHandler(): Promise<void> {
-    const inner = this.#expect('finishMissHandler', ADMITTING);
+    const inner = this.#expect('finishMissHandler', allowed.ADMITTING);
     const handler = inner.missHandler;
     if (handler === undefined) return;
     inner.missHandler = undefined;
     const size = await handler.finish();
-    this.#releaseWriteLock(inner, LockStatus.Done);
+    inner.lock.releaseWrite(LockStatus.Done);
     if (inner.eviction === undefined) return;
     const key = must(inner.key, 'cache key');
     const evicted = inner.eviction.admit(key, size, must(inner.meta, 'cache meta').freshUntil);
@@ -320,7 +252,7 @@ export class HttpCache {
     inner.meta = revalidated;
     this.#phase = at('revalidated');
     const updated = await inner.storage.updateMeta(key, revalidated);
-    this.#releaseWriteLock(inner, LockStatus.Done);
+    inner.lock.releaseWrite(LockStatus.Done);
     return updated;
   }
 
@@ -340,7 +272,7 @@ export class HttpCache {
    */
   revalidateUncacheable(headers: HeaderList, reason: NoCacheReason): void {
     const inner = this.#expect('revalidateUncacheable', ['stale']);
-    if (inner.lock?.kind === 'write') this.#releaseWriteLock(inner, lockStatusOnDisable(reason));
+    if (inner.lock.isWriter) inner.lock.releaseWrite(lockStatusOnDisable(reason));
     inner.meta = { ...must(inner.meta, 'cache meta'), headers };
     this.#phase = { name: 'revalidated-nocache', reason };
   }
@@ -358,12 +290,12 @@ export class HttpCache {
    * key is released as `Done` so it does not dangle.
    */
   updateVariance(variance: string | undefined): void {
-    const inner = this.#expect('updateVariance', ADMITTING);
+    const inner = this.#expect('updateVariance', allowed.ADMITTING);
     const { variance: _previous, ...meta } = must(inner.meta, 'cache meta');
     inner.meta = variance === undefined ? meta : { ...meta, variance };
     const key = must(inner.key, 'cache key');
     if (key.variance !== undefined && key.variance !== variance) {
-      this.#releaseWriteLock(inner, LockStatus.Done);
+      inner.lock.releaseWrite(LockStatus.Done);
       inner.key = withoutVariance(key);
     }
   }
@@ -371,13 +303,13 @@ export class HttpCache {
   cacheMeta(): CacheMeta {
     const inner = this.#inner;
     const asyncMissRead = this.#phase.name === 'miss' && inner?.bodyReader !== undefined;
-    if (!asyncMissRead) this.#expect('cacheMeta', WITH_META);
+    if (!asyncMissRead) this.#expect('cacheMeta', allowed.WITH_META);
     return must(inner?.meta, 'cache meta');
   }
 
   /** Like {@link cacheMeta}, but also allowed in `miss`, where the meta may not be set yet. */
   maybeCacheMeta(): CacheMeta | undefined {
-    return this.#expect('maybeCacheMeta', ['miss', ...WITH_META]).meta;
+    return this.#expect('maybeCacheMeta', ['miss', ...allowed.WITH_META]).meta;
   }
 
   /**
@@ -399,52 +331,42 @@ export class HttpCache {
 
   /** Whether this request waits for another one that fetches the entry. */
   isCacheLocked(): boolean {
-    return this.#expect('isCacheLocked', ENABLED).lock?.kind === 'read';
+    return this.#expect('isCacheLocked', allowed.ENABLED).lock.isReader;
   }
 
   /** Whether this request fetches the entry for itself and the requests waiting on it. */
   isCacheLockWriter(): boolean {
-    return this.#expect('isCacheLockWriter', ENABLED).lock?.kind === 'write';
+    return this.#expect('isCacheLockWriter', allowed.ENABLED).lock.isWriter;
   }
 
   /** Hands the write permit over (to a background revalidation, for instance). */
   takeWriteLock(): WritePermit {
-    const inner = this.#expect('takeWriteLock', ENABLED);
-    const lock = inner.lock;
-    if (lock?.kind !== 'write') throw new Error('HttpCache: takeWriteLock() without a write lock');
-    inner.lock = undefined;
-    return lock;
+    return this.#expect('takeWriteLock', allowed.ENABLED).lock.takeWrite();
   }
 
   /** Adopts a write permit, usually one from {@link takeWriteLock}. */
   setWriteLock(permit: WritePermit): void {
-    const inner = this.#expect('setWriteLock', ENABLED);
-    const previous = inner.lock;
-    // What pingora's drop of the replaced permit does: the readers compete again.
-    if (previous?.kind === 'write' && previous !== permit) previous.release(LockStatus.Dangling);
-    inner.lock = permit;
+    this.#expect('setWriteLock', allowed.ENABLED).lock.setWrite(permit);
   }
 
   /** Whether the stale entry may be served because the origin failed (RFC 5861). */
   canServeStaleError(): boolean {
     const inner = this.#inner;
-    if (inner === undefined || !STALE.includes(this.#phase.name)) return false;
+    if (inner === undefined || !allowed.STALE.includes(this.#phase.name)) return false;
     return canServeStaleIfError(must(inner.meta, 'cache meta'), inner.clock());
   }
 
   /** Whether the stale entry may be served while it is revalidated (RFC 5861). */
   canServeStaleUpdating(): boolean {
     const inner = this.#inner;
-    if (inner === undefined || !STALE.includes(this.#phase.name)) return false;
+    if (inner === undefined || !allowed.STALE.includes(this.#phase.name)) return false;
     return canServeStaleWhileRevalidate(must(inner.meta, 'cache meta'), inner.clock());
   }
 
   /** Waits for the writer this request is locked behind; check {@link isCacheLocked} first. */
   async cacheLockWait(): Promise<LockStatus> {
-    const inner = this.#expect('cacheLockWait', ENABLED);
-    const lock = inner.lock;
-    if (lock?.kind !== 'read') throw new Error('HttpCache: cacheLockWait() without a read lock');
-    inner.lock = undefined;
+    const inner = this.#expect('cacheLockWait', allowed.ENABLED);
+    const lock = inner.lock.takeRead();
     const started = inner.clock();
     const status = await lock.wait();
     this.#lockDuration = (this.#lockDuration ?? 0) + (inner.clock() - started);
@@ -461,48 +383,36 @@ export class HttpCache {
 
   /** The predictor's guess; `true` without a predictor. */
   cacheablePrediction(): boolean {
-    const inner = this.#expect('cacheablePrediction', KEYED);
+    const inner = this.#expect('cacheablePrediction', allowed.KEYED);
     return inner.predictor?.cacheablePrediction(must(inner.key, 'cache key')) ?? true;
   }
 
   /** Tells the predictor that a response predicted uncacheable turned out cacheable. */
   responseBecameCacheable(): void {
-    const inner = this.#expect('responseBecameCacheable', KEYED);
+    const inner = this.#expect('responseBecameCacheable', allowed.KEYED);
     inner.predictor?.markCacheable(must(inner.key, 'cache key'));
   }
 
   /** Tells the predictor that the response is uncacheable, for the next request of the URL. */
   responseBecameUncacheable(reason: NoCacheReason): void {
-    const inner = this.#expect('responseBecameUncacheable', KEYED);
+    const inner = this.#expect('responseBecameUncacheable', allowed.KEYED);
     inner.predictor?.markUncacheable(must(inner.key, 'cache key'), reason);
   }
 
-  #expect(operation: string, allowed: readonly CachePhaseName[]): Inner {
+  #expect(operation: string, phases: allowed.Phases): RequestState {
     const inner = this.#inner;
-    if (inner === undefined || !allowed.includes(this.#phase.name)) {
+    if (inner === undefined || !phases.includes(this.#phase.name)) {
       throw new PhaseError(operation, this.#phase);
     }
     return inner;
   }
 
-  /** Takes the lock unless one is configured-out or this request already writes the key. */
-  async #lock(inner: Inner, key: CacheKey): Promise<void> {
-    // Locking again while holding the permit would wait on ourselves.
-    if (inner.cacheLock === undefined || inner.lock?.kind === 'write') return;
-    const locked = await inner.cacheLock.lock(key);
-    if (this.#inner === inner) inner.lock = locked;
-    // Disabled while waiting for the lock: nobody is left to release this permit but us.
-    else if (locked.kind === 'write') locked.release(LockStatus.TransientError);
+  /** Locks the key; a permit granted after this request was disabled is released at once. */
+  #lock(inner: RequestState, key: CacheKey): Promise<void> {
+    return inner.lock.acquire(key, () => this.#inner === inner);
   }
 
-  #releaseWriteLock(inner: Inner, status: LockStatus): void {
-    const lock = inner.lock;
-    if (lock?.kind !== 'write') return;
-    inner.lock = undefined;
-    lock.release(status);
-  }
-
-  #replaceBodyReader(inner: Inner, next: HitHandler): void {
+  #replaceBodyReader(inner: RequestState, next: HitHandler): void {
     const previous = inner.bodyReader;
     inner.bodyReader = next;
     if (previous !== undefined && previous !== next) previous.finish().catch(ignore);
