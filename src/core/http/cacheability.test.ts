@@ -6,6 +6,11 @@ import { responseCacheability } from './cacheability.ts';
 import type { Cacheability, CacheabilityOptions } from './cacheability.ts';
 import cases from './storability-cases.json';
 
+/** Table rows are unions of object literals; Headers accepts any string record. */
+function toHeaders(init: object): Headers {
+  return new Headers(init as Record<string, string>);
+}
+
 /** Mon, 15 Jan 2024 12:00:00 GMT: every case is evaluated at this fixed instant. */
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 const URL_ = 'https://example.test/a';
@@ -76,7 +81,7 @@ describe('responseCacheability: reasons', () => {
     },
   ])('$rfc: $detail gives $reason', ({ request, method, detail, reason }) => {
     const result = responseCacheability(
-      { method, url: URL_, headers: new Headers(request) },
+      { method, url: URL_, headers: toHeaders(request) },
       { status: 200, statusText: 'OK', headers: new Headers({ 'cache-control': 'max-age=60' }) },
       { requestTime: NOW, responseTime: NOW },
     );
