@@ -49,7 +49,8 @@ export class AccessWriteBack {
     const run = this.#flushing.then(() => (batch.size === 0 ? undefined : this.#write(batch)));
     this.#flushing = run.catch(() => {
       // Keep the failed batch (without overwriting newer accesses) for the next flush.
-      for (const [hash, at] of batch) this.#pending.set(hash, Math.max(at, this.#pending.get(hash) ?? 0));
+      for (const [hash, at] of batch)
+        this.#pending.set(hash, Math.max(at, this.#pending.get(hash) ?? 0));
     });
     return run;
   }

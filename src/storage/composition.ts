@@ -16,6 +16,7 @@
 import type { CacheKey } from '../core/key.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import type { LookupResult, MissHandler, PurgeType, Storage } from '../core/storage.ts';
+import { toStorageError } from './errors.ts';
 import type { LayerName } from './fanout-miss.ts';
 import { FanOutMissHandler, decodeWriteTag } from './fanout-miss.ts';
 import { LabeledHitHandler } from './labeled-hit.ts';
@@ -100,7 +101,7 @@ export class CompositionStorage implements Storage {
             return null;
           })
         : null;
-    if (l1 === null && l2 === null) throw l2Error;
+    if (l1 === null && l2 === null) throw toStorageError(l2Error, 'starting a write');
     return new FanOutMissHandler(l1, l2, (e, layer) => this.#onError(e, layer, 'write'));
   }
 
@@ -126,28 +127,29 @@ export class CompositionStorage implements Storage {
 
   async #raceLookup(key: CacheKey): Promise<LookupResult | null> {
     let l1Missed = false;
-    const first = this.#l1Lookup(() => this.l1.lookup(key)).then((r) => {
-      l1Missed = r === null;
-      return { layer: 'l1' as const, result: r };
+    const l1 = this.#l1Lookup(() => this.l1.lookup(key)).then((result) => {
+      l1Missed = result === null;
+      return { layer: 'l1' as const, result, error: undefined };
     });
-    const second = this.l2.lookup(key).then(
-      (r) => ({ layer: 'l2' as const, result: r, error: undefined }),
-      (e: unknown) => ({ layer: 'l2' as const, result: null, error: e }),
+    const l2 = this.l2.lookup(key).then(
+      (result) => ({ layer: 'l2' as const, result, error: undefined }),
+      (error: unknown) => ({ layer: 'l2' as const, result: null, error }),
     );
-    const winner = await Promise.race([first, second]);
-    const other = winner.layer === 'l1' ? second : first;
-    if (winner.result !== null) {
-      // The slower layer's hit, if any, is not needed.
-      void other.then((o) => o.result?.hit.finish()).catch(() => undefined);
+    const first = await Promise.race([l1, l2]);
+    const other = first.layer === 'l1' ? l2 : l1;
+    let winner = first;
+    if (first.result === null) {
+      winner = await other;
     } else {
-      const late = await other;
-      if (late.result === null) {
-        if ('error' in late && late.error !== undefined) throw late.error;
-        if ('error' in winner && winner.error !== undefined) throw winner.error;
-        return null;
-      }
-      return late.layer === 'l1' ? this.#fromL1(key, late.result) : this.#fromL2(key, late.result, l1Missed);
+      // The slower layer's hit, if any, is not needed.
+      other.then((o) => o.result?.hit.finish()).catch(() => undefined);
     }
+    if (winner.result === null) {
+      const l2Error = first.error ?? winner.error;
+      if (l2Error !== undefined) throw toStorageError(l2Error, 'looking up');
+      return null;
+    }
+    // Memory is refilled only when it is known to have missed.
     return winner.layer === 'l1'
       ? this.#fromL1(key, winner.result)
       : this.#fromL2(key, winner.result, l1Missed);
@@ -176,14 +178,16 @@ export class CompositionStorage implements Storage {
       return { meta: result.meta, hit: new LabeledHitHandler(result.hit, source) };
     }
     const target = this.l1;
-    const refill = await (isRefillTarget(target)
-      ? target.getRefillHandler(key, result.meta)
-      : target.getMissHandler(key, result.meta)
+    const refill = await (
+      isRefillTarget(target)
+        ? target.getRefillHandler(key, result.meta)
+        : target.getMissHandler(key, result.meta)
     ).catch((e: unknown) => {
       this.#onError(e, 'l1', 'refill');
       return null;
     });
-    if (refill === null) return { meta: result.meta, hit: new LabeledHitHandler(result.hit, source) };
+    if (refill === null)
+      return { meta: result.meta, hit: new LabeledHitHandler(result.hit, source) };
     const onError = (e: unknown) => this.#onError(e, 'l1', 'refill');
     return { meta: result.meta, hit: new RefillHitHandler(result.hit, source, refill, onError) };
   }

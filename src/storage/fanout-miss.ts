@@ -37,7 +37,9 @@ export class FanOutMissHandler implements MissHandler {
   }
 
   async write(chunk: Uint8Array): Promise<void> {
-    await Promise.all(this.#active().map((w) => w.handler.write(chunk).catch((e: unknown) => this.#drop(w, e))));
+    await Promise.all(
+      this.#active().map((w) => w.handler.write(chunk).catch((e: unknown) => this.#drop(w, e))),
+    );
     this.#throwIfAllFailed();
   }
 
@@ -62,7 +64,9 @@ export class FanOutMissHandler implements MissHandler {
   }
 
   #active(): (LayerWrite & { handler: MissHandler })[] {
-    return this.#writes.filter((w): w is LayerWrite & { handler: MissHandler } => w.handler !== null);
+    return this.#writes.filter(
+      (w): w is LayerWrite & { handler: MissHandler } => w.handler !== null,
+    );
   }
 
   #drop(write: LayerWrite, error: unknown): void {

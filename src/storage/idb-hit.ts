@@ -24,7 +24,12 @@ export class IdbHitHandler implements HitHandler {
   #end: number;
   #released = false;
 
-  constructor(connection: IdbConnection, body: StoredBody, source: string, firstChunk?: Uint8Array) {
+  constructor(
+    connection: IdbConnection,
+    body: StoredBody,
+    source: string,
+    firstChunk?: Uint8Array,
+  ) {
     this.#connection = connection;
     this.#body = body;
     this.source = source;
@@ -55,7 +60,10 @@ export class IdbHitHandler implements HitHandler {
     if (data.byteLength !== Math.min(chunkSize, size - chunkStart)) {
       throw new StorageError(`chunk ${seq} of body ${this.#body.bodyId} has the wrong length`);
     }
-    const part = data.subarray(this.#position - chunkStart, Math.min(this.#end - chunkStart, data.byteLength));
+    const part = data.subarray(
+      this.#position - chunkStart,
+      Math.min(this.#end - chunkStart, data.byteLength),
+    );
     this.#position += part.byteLength;
     return part;
   }

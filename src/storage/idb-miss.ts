@@ -110,11 +110,14 @@ export class IdbMissHandler implements MissHandler {
         if (last !== null) await body.put({ bodyId, seq: this.#stored, data: last });
         const expected = this.#stored + (last === null ? 0 : 1);
         if ((await body.count(chunkRange(bodyId))) !== expected) {
-          throw new StorageError('chunks of this write were removed (purged or cleared) before it finished');
+          throw new StorageError(
+            'chunks of this write were removed (purged or cleared) before it finished',
+          );
         }
         const meta = tx.objectStore('meta');
         const current = await meta.get(this.#hash);
-        if (current?.complete === 1 && current.bodyId !== bodyId) await body.delete(chunkRange(current.bodyId));
+        if (current?.complete === 1 && current.bodyId !== bodyId)
+          await body.delete(chunkRange(current.bodyId));
         await meta.put({
           ...this.#pendingRecord(),
           bodyId,

@@ -75,11 +75,20 @@ export const MIGRATIONS: readonly Migration[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** The `upgrade` callback of `openDB`: runs the migrations the database has not seen yet. */
-export function runMigrations(db: CacheDb, oldVersion: number, _new: unknown, tx: UpgradeTransaction): void {
+export function runMigrations(
+  db: CacheDb,
+  oldVersion: number,
+  _new: unknown,
+  tx: UpgradeTransaction,
+): void {
   for (const migrate of MIGRATIONS.slice(oldVersion)) migrate(db, tx);
 }
 
 /** The key range of chunks `[fromSeq, toSeq]` of one body. */
-export function chunkRange(bodyId: string, fromSeq = 0, toSeq = Number.POSITIVE_INFINITY): IDBKeyRange {
+export function chunkRange(
+  bodyId: string,
+  fromSeq = 0,
+  toSeq = Number.POSITIVE_INFINITY,
+): IDBKeyRange {
   return IDBKeyRange.bound([bodyId, fromSeq], [bodyId, toSeq]);
 }

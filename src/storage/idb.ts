@@ -94,7 +94,10 @@ export class IdbStorage implements Storage {
     if (found === null) return null;
     this.touch(key);
     const { record, first } = found;
-    return { meta: record.meta, hit: new IdbHitHandler(this.#connection, record, this.label, first) };
+    return {
+      meta: record.meta,
+      hit: new IdbHitHandler(this.#connection, record, this.label, first),
+    };
   }
 
   /** The complete entry, only if it was produced by the write whose tag (body id) is given. */
@@ -140,7 +143,8 @@ export class IdbStorage implements Storage {
         const records = await meta.index('byPrimary').getAll(primaryHash(key));
         let purged = 0;
         for (const record of records) {
-          if (record.key.namespace !== key.namespace || record.key.primary !== key.primary) continue;
+          if (record.key.namespace !== key.namespace || record.key.primary !== key.primary)
+            continue;
           this.#access.forget(record.hash);
           await deleteRecordAndBodies(meta, tx.objectStore('body'), record);
           purged++;
@@ -223,7 +227,7 @@ export class IdbStorage implements Storage {
         }
         let removed = 0;
         const body = tx.objectStore('body');
-        for (let c = await body.openKeyCursor(); c; ) {
+        for (let c = await body.openKeyCursor(); c;) {
           const [bodyId] = c.key;
           if (!referenced.has(bodyId)) {
             removed += await body.count(chunkRange(bodyId));

@@ -125,11 +125,15 @@ describe('MemoryStorage streaming partial writes', () => {
     expect((await storage.lookupStreamingWrite(key, undefined))?.meta.status).toBe(203);
 
     await first.finish();
-    expect((await storage.lookupStreamingWrite(key, first.streamingWriteTag))?.meta.status).toBe(200);
+    expect((await storage.lookupStreamingWrite(key, first.streamingWriteTag))?.meta.status).toBe(
+      200,
+    );
     await second.finish();
     expect(await storage.lookupStreamingWrite(key, first.streamingWriteTag)).toBeNull();
     expect(await storage.lookupStreamingWrite(key, 'unknown')).toBeNull();
-    expect((await storage.lookupStreamingWrite(key, second.streamingWriteTag))?.meta.status).toBe(203);
+    expect((await storage.lookupStreamingWrite(key, second.streamingWriteTag))?.meta.status).toBe(
+      203,
+    );
   });
 
   it('a purge hides writes in progress: they finish for their readers but are not published', async () => {

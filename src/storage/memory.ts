@@ -145,7 +145,9 @@ export class MemoryStorage implements Storage {
     const declared = Number(getHeader(meta.headers, 'content-length') ?? Number.NaN);
     if (declared > this.maxBodyBytes) {
       return Promise.reject(
-        new StorageError(`a ${declared}-byte body exceeds the memory limit of ${this.maxBodyBytes}`),
+        new StorageError(
+          `a ${declared}-byte body exceeds the memory limit of ${this.maxBodyBytes}`,
+        ),
       );
     }
     const hash = variantHash(key);

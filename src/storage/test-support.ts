@@ -41,7 +41,8 @@ export async function store(
   meta = metaOf(),
 ): Promise<MissHandler> {
   const miss = await storage.getMissHandler(key, meta);
-  for (let i = 0; i < body.byteLength; i += chunkSize) await miss.write(body.subarray(i, i + chunkSize));
+  for (let i = 0; i < body.byteLength; i += chunkSize)
+    await miss.write(body.subarray(i, i + chunkSize));
   await miss.finish();
   return miss;
 }
