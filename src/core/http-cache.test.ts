@@ -728,6 +728,15 @@ describe('revalidation', () => {
     expect(decode(await readAll(f.cache.hitHandler()))).toBe('stored body');
   });
 
+  it('revalidateCacheMeta keeps the lock when storage fails, so disable can release it', async () => {
+    const f = await enterPhase('stale');
+    f.storage.failing.add('updateMeta');
+    await expect(f.cache.revalidateCacheMeta(testMeta())).rejects.toThrow('updateMeta failed');
+    expect(f.cache.isCacheLockWriter()).toBe(true);
+    f.cache.disable(NoCacheReason.StorageError);
+    expect(f.lock.statuses).toEqual([LockStatus.TransientError]);
+  });
+
   it('revalidateMergeHeader hands the stored headers to the merge and changes nothing', async () => {
     const { cache } = await enterPhase('stale');
     const merged: HeaderList = [['etag', '"2"']];
@@ -822,13 +831,13 @@ describe('serving stale', () => {
       staleWhileRevalidateUntil: 20_000,
       staleIfErrorUntil: 30_000,
     });
-    f.clock.now = 20_000;
+    f.clock.now = 19_999;
     expect(f.cache.canServeStaleUpdating()).toBe(true);
     expect(f.cache.canServeStaleError()).toBe(true);
-    f.clock.now = 20_001;
+    f.clock.now = 20_000; // windows end exclusively (src/core/http/request-directives.ts)
     expect(f.cache.canServeStaleUpdating()).toBe(false);
     expect(f.cache.canServeStaleError()).toBe(true);
-    f.clock.now = 30_001;
+    f.clock.now = 30_000;
     expect(f.cache.canServeStaleError()).toBe(false);
   });
 

@@ -24,7 +24,7 @@ import type { HeaderMerge, HttpCacheOptions, RequestState } from './request-stat
 import { ignore, must, newRequestState } from './request-state.ts';
 import { MaxFileSizeMissHandler } from './max-file-size.ts';
 import { lockStatusOnDisable } from './lock-release.ts';
-import { canServeStaleIfError, canServeStaleWhileRevalidate } from './serve-stale.ts';
+import { canServeStaleIfError, canServeStaleWhileRevalidate } from './http/request-directives.ts';
 import * as allowed from './phase-sets.ts';
 import { phaseNamed as at } from './phase-sets.ts';
 
