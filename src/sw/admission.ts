@@ -1,0 +1,95 @@
+/**
+ * Admission: whether the origin's response may be stored (RFC 9111 §3), and storing it while
+ * it streams to the page.
+ */
+import type { HttpCache } from '../core/http-cache.ts';
+import { responseCacheability } from '../core/http/index.ts';
+import { ResponseTooLargeError } from '../core/max-file-size.ts';
+import { NoCacheReason } from '../core/phase.ts';
+import { fanOutToStore, type BodySink } from './body-stream.ts';
+import type { CacheStatus, ForwardReason } from './cache-status.ts';
+import type { FlowDeps } from './flow-deps.ts';
+import { forwardedResponse } from './respond.ts';
+import { requestSnapshot } from './upstream.ts';
+
+/** The origin's response and when it was asked and answered (RFC 9111 §4.2.3). */
+export interface Upstream {
+  readonly response: Response;
+  readonly requestTime: number;
+  readonly responseTime: number;
+}
+
+/**
+ * Stores `upstream` if it may be stored, and answers the page either way. The body is split
+ * between the page and storage as it arrives; `waitUntil` keeps the worker alive until it is
+ * stored. A storage failure never breaks the page's response.
+ */
+export async function admit(
+  deps: FlowDeps,
+  cache: HttpCache,
+  request: Request,
+  upstream: Upstream,
+  waitUntil: (promise: Promise<unknown>) => void,
+  fwd: ForwardReason,
+): Promise<Response> {
+  const { response } = upstream;
+  const status: CacheStatus = {
+    fwd,
+    fwdStatus: response.status,
+    key: deps.options.debug ? cache.cacheKey().primary : undefined,
+  };
+  if (request.method === 'HEAD') {
+    // A HEAD response has no body to store; HEAD is answered from a stored GET instead.
+    cache.disable(NoCacheReason.Deferred);
+    return forwardedResponse(response, status);
+  }
+  if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.redirected) {
+    // Unreadable (opaque) or for another URL (redirected): storing it under this key would be wrong.
+    cache.disable(NoCacheReason.OriginNotCache);
+    return forwardedResponse(response, { ...status, detail: 'not-storable-type' });
+  }
+  const verdict = responseCacheability(requestSnapshot(request), response, upstream, {
+    cacheAuthorized: deps.options.cacheAuthorized,
+  });
+  if (!verdict.cacheable) {
+    cache.responseBecameUncacheable(verdict.reason);
+    cache.disable(verdict.reason);
+    return forwardedResponse(response, { ...status, detail: verdict.detail });
+  }
+  cache.responseBecameCacheable();
+  cache.setCacheMeta(verdict.meta);
+  cache.updateVariance(verdict.meta.variance);
+  try {
+    await cache.setMissHandler();
+  } catch (error) {
+    deps.log('could not start storing; serving from the network', error);
+    cache.disable(NoCacheReason.StorageError);
+    return forwardedResponse(response, { ...status, detail: NoCacheReason.StorageError });
+  }
+  const fanOut = fanOutToStore(response.body ?? emptyBody(), storeSink(deps, cache));
+  waitUntil(fanOut.stored);
+  return forwardedResponse(response, { ...status, stored: true }, fanOut.stream);
+}
+
+/** Writes through the request's miss handler; a failure disables caching with its reason. */
+function storeSink(deps: FlowDeps, cache: HttpCache): BodySink {
+  return {
+    write: async (chunk) => {
+      await cache.missHandler()?.write(chunk);
+    },
+    finish: () => cache.finishMissHandler(),
+    abort: (reason) => {
+      deps.log('storing failed; the page still gets the whole body', reason);
+      const tooLarge = reason instanceof ResponseTooLargeError;
+      if (tooLarge) cache.responseBecameUncacheable(NoCacheReason.ResponseTooLarge);
+      // disable() aborts the miss handler and releases a write lock with the matching status.
+      if (cache.enabled())
+        cache.disable(tooLarge ? NoCacheReason.ResponseTooLarge : NoCacheReason.StorageError);
+      return Promise.resolve();
+    },
+  };
+}
+
+function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.close() });
+}

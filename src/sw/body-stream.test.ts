@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { HitHandler } from '../core/storage.ts';
+import { fanOutToStore, hitToStream, type BodySink } from './body-stream.ts';
+
+const enc = new TextEncoder();
+
+function sourceOf(
+  chunks: string[],
+  failAfter?: number,
+): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
+  let i = 0;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (failAfter !== undefined && i === failAfter) {
+          controller.error(new Error('upstream reset'));
+          return;
+        }
+        const next = chunks[i++];
+        if (next === undefined) controller.close();
+        else controller.enqueue(enc.encode(next));
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream, pulled: () => i };
+}
+
+class RecordingSink implements BodySink {
+  written: string[] = [];
+  finished = false;
+  aborted: unknown = undefined;
+  constructor(private readonly failOnWrite?: number) {}
+  write(chunk: Uint8Array): Promise<void> {
+    if (this.failOnWrite !== undefined && this.written.length === this.failOnWrite) {
+      return Promise.reject(new Error('QuotaExceededError'));
+    }
+    this.written.push(new TextDecoder().decode(chunk));
+    return Promise.resolve();
+  }
+  finish(): Promise<void> {
+    this.finished = true;
+    return Promise.resolve();
+  }
+  abort(reason: unknown): Promise<void> {
+    this.aborted = reason;
+    return Promise.resolve();
+  }
+}
+
+async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new Response(stream).text();
+}
+
+describe('fanOutToStore', () => {
+  it('gives the page and the store the same body', async () => {
+    const sink = new RecordingSink();
+    const out = fanOutToStore(sourceOf(['a', 'b', 'c']).stream, sink);
+    expect(await text(out.stream)).toBe('abc');
+    expect(await out.stored).toBe(true);
+    expect(sink.written).toEqual(['a', 'b', 'c']);
+    expect(sink.finished).toBe(true);
+  });
+
+  it('reads upstream only as fast as the page reads (no tee buffering)', async () => {
+    const source = sourceOf(['1', '2', '3', '4', '5', '6']);
+    const out = fanOutToStore(source.stream, new RecordingSink());
+    const reader = out.stream.getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(source.pulled()).toBeLessThanOrEqual(2);
+    await reader.cancel();
+  });
+
+  it('keeps serving the page when the store fails, and aborts the store', async () => {
+    const sink = new RecordingSink(1);
+    const out = fanOutToStore(sourceOf(['a', 'b', 'c']).stream, sink);
+    expect(await text(out.stream)).toBe('abc');
+    expect(await out.stored).toBe(false);
+    expect(sink.aborted).toBeInstanceOf(Error);
+    expect(sink.finished).toBe(false);
+  });
+
+  it('errors the page stream (never a short body) when upstream fails, and aborts the store', async () => {
+    const sink = new RecordingSink();
+    const out = fanOutToStore(sourceOf(['a', 'b', 'c'], 2).stream, sink);
+    await expect(text(out.stream)).rejects.toThrow('upstream reset');
+    expect(await out.stored).toBe(false);
+    expect(sink.finished).toBe(false);
+  });
+
+  it('drains the rest of the body into the store when the page goes away', async () => {
+    const sink = new RecordingSink();
+    const out = fanOutToStore(sourceOf(['a', 'b', 'c']).stream, sink);
+    const reader = out.stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(await out.stored).toBe(true);
+    expect(sink.written.join('')).toBe('abc');
+  });
+});
+
+describe('hitToStream', () => {
+  function hitOf(chunks: string[], failAt?: number): HitHandler & { finished: number } {
+    let i = 0;
+    return {
+      finished: 0,
+      canSeek: false,
+      size: undefined,
+      source: 'test',
+      seek() {},
+      readBody() {
+        if (i === failAt) return Promise.reject(new Error('writer failed'));
+        const c = chunks[i++];
+        return Promise.resolve(c === undefined ? null : enc.encode(c));
+      },
+      finish() {
+        this.finished++;
+        return Promise.resolve();
+      },
+    };
+  }
+
+  it('streams the hit and finishes the handler', async () => {
+    const hit = hitOf(['x', 'y']);
+    expect(await text(hitToStream(hit))).toBe('xy');
+    expect(hit.finished).toBe(1);
+  });
+
+  it('turns a read failure into a stream error', async () => {
+    const hit = hitOf(['x', 'y'], 1);
+    await expect(text(hitToStream(hit))).rejects.toThrow('writer failed');
+    expect(hit.finished).toBe(1);
+  });
+});

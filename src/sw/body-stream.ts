@@ -1,0 +1,139 @@
+/**
+ * Body plumbing between upstream, storage and the page.
+ *
+ * `ReadableStream.tee()` buffers the slower branch without limit, so a miss does not use it:
+ * {@link fanOutToStore} pulls one upstream chunk only when the page asks for one, hands it to the
+ * store first, then to the page. Memory stays at about one chunk however slow the page reads;
+ * a page that goes away stops reading, and the rest of the body is drained into the store.
+ */
+import type { HitHandler } from '../core/storage.ts';
+
+/** Where a miss writes its body. Failures are reported, never thrown into the page's stream. */
+export interface BodySink {
+  write(chunk: Uint8Array): Promise<void>;
+  finish(): Promise<void>;
+  abort(reason: unknown): Promise<void>;
+}
+
+export interface FanOut {
+  /** The body for the page. */
+  readonly stream: ReadableStream<Uint8Array>;
+  /**
+   * Settles when the store has finished or given up (pass it to `event.waitUntil`). Resolves to
+   * `true` when the whole body was stored.
+   */
+  readonly stored: Promise<boolean>;
+}
+
+/**
+ * Splits an upstream body between the page and a store. A store failure drops the store (and
+ * aborts it) but the page keeps receiving the body; an upstream failure errors the page's stream
+ * (a network error, never a short body) and aborts the store.
+ */
+export function fanOutToStore(upstream: ReadableStream<Uint8Array>, sink: BodySink): FanOut {
+  const reader = upstream.getReader();
+  let storeAlive = true;
+  let settle!: (stored: boolean) => void;
+  const stored = new Promise<boolean>((resolve) => (settle = resolve));
+
+  const dropStore = async (reason: unknown): Promise<void> => {
+    if (!storeAlive) return;
+    storeAlive = false;
+    await sink.abort(reason).catch(() => undefined);
+    settle(false);
+  };
+
+  const store = async (chunk: Uint8Array): Promise<void> => {
+    if (!storeAlive) return;
+    try {
+      await sink.write(chunk);
+    } catch (error) {
+      await dropStore(error);
+    }
+  };
+
+  const finishStore = async (): Promise<void> => {
+    if (!storeAlive) return;
+    try {
+      await sink.finish();
+      storeAlive = false;
+      settle(true);
+    } catch (error) {
+      await dropStore(error);
+    }
+  };
+
+  /** After the page cancelled: keep reading so the store still gets the whole body. */
+  const drainIntoStore = async (): Promise<void> => {
+    try {
+      for (;;) {
+        if (!storeAlive) {
+          await reader.cancel().catch(() => undefined);
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) return await finishStore();
+        await store(value);
+      }
+    } catch (error) {
+      await dropStore(error);
+    }
+  };
+
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          await dropStore(error);
+          controller.error(error);
+          return;
+        }
+        if (result.done) {
+          await finishStore();
+          controller.close();
+          return;
+        }
+        await store(result.value);
+        controller.enqueue(result.value);
+      },
+      async cancel() {
+        await drainIntoStore();
+      },
+    },
+    // Pull one chunk at a time: the page's pace is the download's pace.
+    { highWaterMark: 0 },
+  );
+  return { stream, stored };
+}
+
+/**
+ * A hit handler as a page body. Reading errors become a stream error (the page sees a network
+ * error, not a truncated body); cancelling or finishing releases the handler.
+ */
+export function hitToStream(hit: HitHandler): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const chunk = await hit.readBody();
+          if (chunk === null) {
+            controller.close();
+            await hit.finish();
+          } else {
+            controller.enqueue(chunk);
+          }
+        } catch (error) {
+          controller.error(error);
+          await hit.finish().catch(() => undefined);
+        }
+      },
+      async cancel() {
+        await hit.finish();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

@@ -1,0 +1,318 @@
+/**
+ * The fetch flow: the only place that turns a request into calls on `HttpCache`, in the order
+ * of pingora's proxy: request filter → key → predictor → lookup → Vary → freshness → hit,
+ * stale-while-revalidate, revalidation or miss → response filter → admission. Each step is one
+ * small method; storing a body is in `admission.ts`.
+ */
+import { HttpCache } from '../core/http-cache.ts';
+import {
+  canServeStaleIfError,
+  evaluateReuse,
+  freshenWith304,
+  isNotModified,
+  revalidationHeaders,
+  varianceHash,
+  varyMatchesNothing,
+  type ReuseDecision,
+} from '../core/http/index.ts';
+import { normalizeUrl, type CacheKey } from '../core/key.ts';
+import type { CacheMeta } from '../core/meta.ts';
+import { HitStatus, NoCacheReason } from '../core/phase.ts';
+import type { LookupResult } from '../core/storage.ts';
+import { admit, type Upstream } from './admission.ts';
+import type { ForwardReason } from './cache-status.ts';
+import type { FlowDeps } from './flow-deps.ts';
+import { forwardedResponse, gatewayTimeout, hitResponse, notModifiedResponse } from './respond.ts';
+import { requestSnapshot, upstreamRequest } from './upstream.ts';
+
+/** Keeps background work (storing a body, a revalidation) alive: `FetchEvent.waitUntil`. */
+export type WaitUntil = (promise: Promise<unknown>) => void;
+
+/** The origin could not be reached and nothing stored may stand in. */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  constructor(cause: unknown) {
+    super('the origin could not be reached', { cause });
+  }
+}
+
+export class FetchFlow {
+  constructor(private readonly deps: FlowDeps) {}
+
+  /** Answers a GET or HEAD request through the cache. Never rejects because of the cache. */
+  async handle(request: Request, waitUntil: WaitUntil): Promise<Response> {
+    const cache = new HttpCache();
+    try {
+      return await this.run(cache, request, waitUntil, false);
+    } catch (error) {
+      if (cache.enabled()) cache.disable(NoCacheReason.InternalError);
+      // The origin is down and nothing stored may stand in: the network error the page would
+      // get without the worker.
+      if (error instanceof UpstreamError) return Response.error();
+      // A bug or a storage failure must not cost the page its response: go to the network.
+      this.deps.log('cache failed, answering from the network', error);
+      const { response } = await this.fetch(upstreamRequest(request));
+      return forwardedResponse(response, { fwd: 'miss', detail: NoCacheReason.InternalError });
+    }
+  }
+
+  private async run(
+    cache: HttpCache,
+    request: Request,
+    waitUntil: WaitUntil,
+    background: boolean,
+  ): Promise<Response> {
+    if (request.cache === 'no-store') return this.forward(request, 'request');
+
+    this.enable(cache, request);
+    if (!cache.cacheablePrediction()) {
+      cache.bypass();
+      return this.forward(request, 'bypass', 'predicted-uncacheable');
+    }
+    if (request.cache === 'reload') {
+      cache.cacheMiss();
+      return this.fetchAndAdmit(cache, request, waitUntil, 'request');
+    }
+
+    const found = await this.lookup(cache, request);
+    if (!found) {
+      if (request.cache === 'only-if-cached') {
+        cache.disable(NoCacheReason.Deferred);
+        return gatewayTimeout({ fwd: 'uri-miss', detail: 'only-if-cached' });
+      }
+      cache.cacheMiss();
+      return this.fetchAndAdmit(
+        cache,
+        request,
+        waitUntil,
+        found === null ? 'uri-miss' : 'vary-miss',
+      );
+    }
+
+    const decision = this.reuse(found.meta, request, background);
+    await cache.cacheFound(found.meta, found.hit, decision.status);
+    switch (decision.action) {
+      case 'use':
+      case 'use-stale':
+        return this.serveHit(cache, request);
+      case 'use-stale-and-revalidate':
+        cache.setStaleUpdating();
+        waitUntil(this.revalidateInBackground(request));
+        return this.serveHit(cache, request);
+      case 'revalidate':
+        if (decision.onlyIfCached) return this.serveHit(cache, request);
+        return this.revalidate(cache, request, found.meta, waitUntil);
+    }
+  }
+
+  private enable(cache: HttpCache, request: Request): void {
+    const { storage, eviction, predictor, lock, options, now } = this.deps;
+    cache.enable({ storage, eviction, predictor, lock, clock: now });
+    cache.setCacheKey(this.keyFor(request));
+    cache.setMaxFileSizeBytes(options.maxBodySize);
+  }
+
+  private keyFor(request: Request): CacheKey {
+    return { namespace: this.deps.options.namespace, primary: normalizeUrl(request.url) };
+  }
+
+  /**
+   * Looks the key up, then follows `Vary` (pingora `cache_vary_lookup`): when the primary slot's
+   * response varies on headers this request does not match, look up this request's variant.
+   * Returns the usable entry, `null` when nothing is stored, `false` when only other variants are.
+   */
+  private async lookup(cache: HttpCache, request: Request): Promise<LookupResult | null | false> {
+    const primary = await cache.cacheLookup();
+    if (!primary) return null;
+    if (primary.meta.vary.length === 0) return primary;
+
+    const variance = varianceHash(primary.meta.vary, request.headers);
+    if (variance === undefined || varyMatchesNothing(primary.meta.vary)) {
+      await primary.hit.finish();
+      return false;
+    }
+    if (cache.cacheVaryLookup(variance, primary.meta)) return primary;
+    await primary.hit.finish();
+    const variant = await cache.cacheLookup();
+    if (!variant) return false;
+    if (variant.meta.variance !== variance) {
+      await variant.hit.finish();
+      return false;
+    }
+    return variant;
+  }
+
+  /** RFC 9111 §4 with the request's directives; Fetch's cache modes on top. */
+  private reuse(meta: CacheMeta, request: Request, background: boolean): ReuseDecision {
+    const decision = evaluateReuse(meta, request.headers, this.deps.now());
+    const onlyIfCached = decision.onlyIfCached || request.cache === 'only-if-cached';
+    // A background revalidation and Fetch's `no-cache` mode always ask the origin.
+    if (background || request.cache === 'no-cache') {
+      const status = decision.status === HitStatus.Fresh ? HitStatus.ForceExpired : decision.status;
+      return { action: 'revalidate', status, onlyIfCached: false };
+    }
+    // `force-cache` takes any stored response, fresh or stale (Fetch standard, HTTP-cache fetch).
+    if (request.cache === 'force-cache' && decision.action === 'revalidate') {
+      return { ...decision, action: 'use-stale', onlyIfCached };
+    }
+    return { ...decision, onlyIfCached };
+  }
+
+  /** A hit (or an allowed stale hit): the stored response, or 304 for a matching conditional. */
+  private serveHit(cache: HttpCache, request: Request): Response {
+    const meta = cache.cacheMeta();
+    const hit = cache.hitHandler();
+    const now = this.deps.now();
+    const status = { hit: true, detail: hit.source, key: this.debugKey(cache) };
+    if (isNotModified(request.method, request.headers, meta)) {
+      void hit.finish();
+      return notModifiedResponse(meta, now, status);
+    }
+    return hitResponse(meta, hit, request.method, now, status);
+  }
+
+  /** A stale entry: ask the origin with the stored validators (RFC 9111 §4.3.1). */
+  private async revalidate(
+    cache: HttpCache,
+    request: Request,
+    stale: CacheMeta,
+    waitUntil: WaitUntil,
+  ): Promise<Response> {
+    const headers = new Headers(request.headers);
+    for (const [name, value] of Object.entries(revalidationHeaders(stale)))
+      headers.set(name, value);
+    let upstream: Upstream;
+    try {
+      upstream = await this.fetch(upstreamRequest(request, headers));
+    } catch (error) {
+      if (this.canServeStaleOnError(cache, request)) return this.serveStaleOnError(cache, request);
+      throw new UpstreamError(error);
+    }
+    const { response } = upstream;
+    if (response.status === 304) return this.serveRevalidated(cache, request, upstream, waitUntil);
+    if (response.status >= 500 && this.canServeStaleOnError(cache, request)) {
+      void response.body?.cancel();
+      return this.serveStaleOnError(cache, request, response.status);
+    }
+    await cache.finishHitHandler();
+    return admit(this.deps, cache, request, upstream, waitUntil, 'stale');
+  }
+
+  private async serveRevalidated(
+    cache: HttpCache,
+    request: Request,
+    upstream: Upstream,
+    waitUntil: WaitUntil,
+  ): Promise<Response> {
+    const stale = cache.cacheMeta();
+    const result = freshenWith304(
+      stale,
+      requestSnapshot(request),
+      upstream.response.headers,
+      upstream,
+      {
+        cacheAuthorized: this.deps.options.cacheAuthorized,
+      },
+    );
+    const status = { fwd: 'stale' as const, fwdStatus: 304, key: this.debugKey(cache) };
+    switch (result.kind) {
+      case 'updated': {
+        await cache.revalidateCacheMeta(result.meta);
+        return this.answerFromStore(cache, request, status);
+      }
+      case 'uncacheable': {
+        // Serve the merged response this once, then drop the entry (pingora
+        // `revalidate_uncacheable`).
+        cache.revalidateUncacheable(result.headers, result.reason);
+        waitUntil(this.deps.storage.purge(cache.cacheKey(), 'invalidation'));
+        return this.answerFromStore(cache, request, { ...status, detail: result.detail });
+      }
+      case 'mismatch': {
+        // The 304 is about another representation (RFC 9111 §4.3.4): fetch it in full.
+        await cache.finishHitHandler();
+        const fresh = await this.fetch(upstreamRequest(request));
+        return admit(this.deps, cache, request, fresh, waitUntil, 'stale');
+      }
+    }
+  }
+
+  private answerFromStore(
+    cache: HttpCache,
+    request: Request,
+    status: { fwd: ForwardReason; fwdStatus: number; key: string | undefined; detail?: string },
+  ): Response {
+    const meta = cache.cacheMeta();
+    const now = this.deps.now();
+    if (isNotModified(request.method, request.headers, meta)) {
+      void cache.finishHitHandler();
+      return notModifiedResponse(meta, now, status);
+    }
+    return hitResponse(meta, cache.hitHandler(), request.method, now, status);
+  }
+
+  private canServeStaleOnError(cache: HttpCache, request: Request): boolean {
+    return (
+      cache.canServeStaleError() ||
+      canServeStaleIfError(cache.cacheMeta(), this.deps.now(), request.headers)
+    );
+  }
+
+  private serveStaleOnError(cache: HttpCache, request: Request, fwdStatus?: number): Response {
+    return hitResponse(cache.cacheMeta(), cache.hitHandler(), request.method, this.deps.now(), {
+      fwd: 'stale',
+      fwdStatus,
+      detail: 'stale-if-error',
+      key: this.debugKey(cache),
+    });
+  }
+
+  /**
+   * Stale-while-revalidate: the page already has the stale response; this revalidates it with a
+   * request of its own, whose body is drained into the store.
+   */
+  private async revalidateInBackground(request: Request): Promise<void> {
+    const background = new Request(request.url, {
+      headers: request.headers,
+      credentials: request.credentials,
+    });
+    const cache = new HttpCache();
+    const pending: Promise<unknown>[] = [];
+    try {
+      const response = await this.run(cache, background, (p) => pending.push(p), true);
+      await response.body?.cancel();
+      await Promise.allSettled(pending);
+    } catch (error) {
+      if (cache.enabled()) cache.disable(NoCacheReason.InternalError);
+      this.deps.log('background revalidation failed', error);
+    }
+  }
+
+  private async fetchAndAdmit(
+    cache: HttpCache,
+    request: Request,
+    waitUntil: WaitUntil,
+    fwd: ForwardReason,
+  ): Promise<Response> {
+    const upstream = await this.fetch(upstreamRequest(request));
+    return admit(this.deps, cache, request, upstream, waitUntil, fwd);
+  }
+
+  private async forward(request: Request, fwd: ForwardReason, detail?: string): Promise<Response> {
+    const { response } = await this.fetch(upstreamRequest(request));
+    return forwardedResponse(response, { fwd, fwdStatus: response.status, detail });
+  }
+
+  private async fetch(request: Request): Promise<Upstream> {
+    const requestTime = this.deps.now();
+    try {
+      const response = await this.deps.fetch(request);
+      return { response, requestTime, responseTime: this.deps.now() };
+    } catch (error) {
+      throw new UpstreamError(error);
+    }
+  }
+
+  private debugKey(cache: HttpCache): string | undefined {
+    return this.deps.options.debug ? cache.cacheKey().primary : undefined;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * What the fetch flow works with: the resolved options and the pieces plugged into `HttpCache`.
+ */
+import type { EvictionManager } from '../core/eviction.ts';
+import type { CacheLock } from '../core/lock.ts';
+import type { CacheablePredictor } from '../core/predictor.ts';
+import type { Storage } from '../core/storage.ts';
+import type { ResolvedOptions } from './config.ts';
+
+export interface FlowDeps {
+  readonly options: ResolvedOptions;
+  readonly storage: Storage;
+  readonly eviction?: EvictionManager | undefined;
+  readonly predictor?: CacheablePredictor | undefined;
+  readonly lock?: CacheLock | undefined;
+  /** Network access (the global `fetch` in the worker; a fake in tests). */
+  readonly fetch: (request: Request) => Promise<Response>;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  /** Debug logging; a no-op unless `debug` is on. */
+  readonly log: (message: string, details?: unknown) => void;
+}

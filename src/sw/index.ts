@@ -1,0 +1,7 @@
+/**
+ * The worker side of sw-http-cache (`import … from 'sw-http-cache/sw'`).
+ */
+export { installHttpCache, type InstallOptions } from './install.ts';
+export { HttpCacheHandler } from './handler.ts';
+export type { HttpCacheOptions, RouteMatcher } from './config.ts';
+export { formatCacheStatus, type CacheStatus, type ForwardReason } from './cache-status.ts';

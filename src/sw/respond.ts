@@ -1,0 +1,103 @@
+/**
+ * Building the responses the worker hands to the page: from a stored entry, or from the
+ * origin's response with our `Cache-Status` added.
+ */
+import { currentAge, ttl } from '../core/http/index.ts';
+import type { CacheMeta } from '../core/meta.ts';
+import type { HitHandler } from '../core/storage.ts';
+import { hitToStream } from './body-stream.ts';
+import { appendCacheStatus, formatCacheStatus, type CacheStatus } from './cache-status.ts';
+
+/** Statuses whose responses have no body (Fetch "null body status"). */
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+/** Headers a 304 carries from the stored response (RFC 9110 §15.4.5). */
+const NOT_MODIFIED_HEADERS = [
+  'cache-control',
+  'content-location',
+  'date',
+  'etag',
+  'expires',
+  'vary',
+];
+
+/**
+ * The stored response for `method` (no body for HEAD), with `Age`, and our `Cache-Status`
+ * carrying the remaining freshness as `ttl`.
+ */
+export function hitResponse(
+  meta: CacheMeta,
+  hit: HitHandler,
+  method: string,
+  now: number,
+  status: CacheStatus,
+): Response {
+  const withBody = method !== 'HEAD' && !NULL_BODY_STATUS.has(meta.status);
+  if (!withBody) void hit.finish();
+  return new Response(withBody ? hitToStream(hit) : null, {
+    status: meta.status,
+    statusText: meta.statusText,
+    headers: storedHeaders(meta, now, status, () => true),
+  });
+}
+
+/** A 304 for the page's own conditional request that the stored response satisfies. */
+export function notModifiedResponse(meta: CacheMeta, now: number, status: CacheStatus): Response {
+  return new Response(null, {
+    status: 304,
+    statusText: 'Not Modified',
+    headers: storedHeaders(meta, now, status, (name) => NOT_MODIFIED_HEADERS.includes(name)),
+  });
+}
+
+function storedHeaders(
+  meta: CacheMeta,
+  now: number,
+  status: CacheStatus,
+  keep: (name: string) => boolean,
+): Headers {
+  const headers = new Headers();
+  for (const [name, value] of meta.headers) if (keep(name)) headers.append(name, value);
+  headers.set('age', String(currentAge(meta, now)));
+  const member = formatCacheStatus({ ...status, ttl: ttl(meta, now) });
+  headers.set('cache-status', appendCacheStatus(headers.get('cache-status'), member));
+  return headers;
+}
+
+/**
+ * The origin's response with our `Cache-Status` member appended. `body` replaces the original
+ * body (for a miss being stored, the fan-out's page branch).
+ */
+export function forwardedResponse(
+  response: Response,
+  status: CacheStatus,
+  body: ReadableStream<Uint8Array> | null = response.body,
+): Response {
+  // Opaque and error responses have immutable, unreadable headers: pass them through as they are.
+  if (
+    response.type === 'opaque' ||
+    response.type === 'opaqueredirect' ||
+    response.type === 'error'
+  ) {
+    return response;
+  }
+  const headers = new Headers(response.headers);
+  headers.set(
+    'cache-status',
+    appendCacheStatus(headers.get('cache-status'), formatCacheStatus(status)),
+  );
+  return new Response(NULL_BODY_STATUS.has(response.status) ? null : body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
+/** The 504 that `only-if-cached` gets when nothing usable is stored (RFC 9111 §5.2.1.7). */
+export function gatewayTimeout(status: CacheStatus): Response {
+  return new Response(null, {
+    status: 504,
+    statusText: 'Gateway Timeout',
+    headers: { 'cache-status': formatCacheStatus(status) },
+  });
+}
