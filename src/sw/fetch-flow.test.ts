@@ -1,0 +1,341 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { formatHttpDate } from '../core/http/index.ts';
+import { ManualClock } from '../core/testing/fakes.ts';
+import type { Storage } from '../core/storage.ts';
+import { MemoryStorage } from '../storage/memory.ts';
+import { LruCacheablePredictor } from '../core/predictor.ts';
+import { resolveOptions, type HttpCacheOptions } from './config.ts';
+import { FetchFlow } from './fetch-flow.ts';
+import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
+
+const ORIGIN = 'https://app.test';
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+let origin: FakeOrigin;
+let clock: ManualClock;
+let background: Background;
+let storage: Storage;
+
+function flow(options: HttpCacheOptions = {}, store: Storage = storage): FetchFlow {
+  return new FetchFlow({
+    options: resolveOptions(options, ORIGIN),
+    storage: store,
+    predictor: new LruCacheablePredictor(),
+    fetch: origin.fetch,
+    now: clock.read,
+    log: () => undefined,
+  });
+}
+
+function respond(body: string, headers: Record<string, string>, status = 200): Response {
+  return new Response(body, { status, headers: { date: formatHttpDate(clock.now), ...headers } });
+}
+
+async function get(
+  f: FetchFlow,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ response: Response; text: string }> {
+  const response = await f.handle(new Request(ORIGIN + path, init), background.waitUntil);
+  const text = response.type === 'error' ? '' : await response.text();
+  await background.settle();
+  return { response, text };
+}
+
+beforeEach(() => {
+  origin = new FakeOrigin();
+  clock = new ManualClock(T0);
+  background = new Background();
+  storage = new MemoryStorage();
+});
+
+describe('miss, store, hit (RFC 9111 §3, §4)', () => {
+  it('stores a fresh response and answers the next request from cache with Age', async () => {
+    origin.route('/a', (_r, n) => respond(`body ${n}`, { 'cache-control': 'max-age=60' }));
+    const f = flow();
+    const first = await get(f, '/a');
+    expect(first.text).toBe('body 1');
+    expect(cacheStatusOf(first.response)).toMatchObject({
+      fwd: 'uri-miss',
+      'fwd-status': '200',
+      stored: true,
+    });
+    clock.advance(10_000);
+    const second = await get(f, '/a');
+    expect(second.text).toBe('body 1');
+    expect(cacheStatusOf(second.response)).toMatchObject({ hit: true, ttl: '50' });
+    expect(second.response.headers.get('age')).toBe('10');
+    expect(origin.count('/a')).toBe(1);
+  });
+
+  it('never stores a no-store response', async () => {
+    origin.route('/n', (_r, n) => respond(`n${n}`, { 'cache-control': 'no-store, max-age=60' }));
+    const f = flow();
+    expect((await get(f, '/n')).text).toBe('n1');
+    const second = await get(f, '/n');
+    expect(second.text).toBe('n2');
+    expect(cacheStatusOf(second.response).hit).toBeUndefined();
+    expect(origin.count('/n')).toBe(2);
+  });
+
+  it('fetches a stale entry again, conditionally, and keeps the body on 304 (§4.3)', async () => {
+    origin.route('/e', (request, n) =>
+      request.headers.get('if-none-match') === '"v1"'
+        ? new Response(null, {
+            status: 304,
+            headers: { etag: '"v1"', 'cache-control': 'max-age=30' },
+          })
+        : respond(`e${n}`, { 'cache-control': 'max-age=1', etag: '"v1"' }),
+    );
+    const f = flow();
+    await get(f, '/e');
+    clock.advance(5_000);
+    const revalidated = await get(f, '/e');
+    expect(revalidated.text).toBe('e1');
+    expect(revalidated.response.status).toBe(200);
+    expect(cacheStatusOf(revalidated.response)).toMatchObject({
+      fwd: 'stale',
+      'fwd-status': '304',
+    });
+    expect(origin.last('/e')?.headers.get('if-none-match')).toBe('"v1"');
+    // The 304's max-age=30 now applies: a hit without the origin.
+    clock.advance(10_000);
+    expect(cacheStatusOf((await get(f, '/e')).response).hit).toBe(true);
+    expect(origin.count('/e')).toBe(2);
+  });
+
+  it('replaces a stale entry when the origin answers 200', async () => {
+    origin.route('/r', (_r, n) =>
+      respond(`r${n}`, { 'cache-control': 'max-age=1', etag: `"${n}"` }),
+    );
+    const f = flow();
+    await get(f, '/r');
+    clock.advance(2_000);
+    expect((await get(f, '/r')).text).toBe('r2');
+    expect((await get(f, '/r')).text).toBe('r2');
+    expect(origin.count('/r')).toBe(2);
+  });
+});
+
+describe('stale-if-error and stale-while-revalidate (RFC 5861)', () => {
+  it('serves stale when the origin is unreachable inside the window, a network error outside it', async () => {
+    let up = true;
+    origin.route('/s', () => {
+      if (!up) throw new TypeError('Failed to fetch');
+      return respond('s', { 'cache-control': 'max-age=1, stale-if-error=60' });
+    });
+    const f = flow();
+    await get(f, '/s');
+    up = false;
+    clock.advance(30_000);
+    const stale = await get(f, '/s');
+    expect(stale.text).toBe('s');
+    expect(cacheStatusOf(stale.response)).toMatchObject({ fwd: 'stale', detail: 'stale-if-error' });
+    clock.advance(60_000);
+    expect((await get(f, '/s')).response.type).toBe('error');
+  });
+
+  it('serves stale on a 5xx inside the window, and the 5xx outside it', async () => {
+    let status = 200;
+    origin.route('/5', () =>
+      respond(
+        status === 200 ? 'ok' : 'down',
+        { 'cache-control': 'max-age=1, stale-if-error=10' },
+        status,
+      ),
+    );
+    const f = flow();
+    await get(f, '/5');
+    status = 503;
+    clock.advance(5_000);
+    const stale = await get(f, '/5');
+    expect([stale.response.status, stale.text]).toEqual([200, 'ok']);
+    expect(cacheStatusOf(stale.response)['fwd-status']).toBe('503');
+    clock.advance(20_000);
+    const error = await get(f, '/5');
+    expect([error.response.status, error.text]).toEqual([503, 'down']);
+  });
+
+  it('serves stale at once and revalidates in the background', async () => {
+    origin.route('/w', (_r, n) =>
+      respond(`w${n}`, { 'cache-control': 'max-age=1, stale-while-revalidate=60' }),
+    );
+    const f = flow();
+    await get(f, '/w');
+    clock.advance(5_000);
+    const stale = await get(f, '/w');
+    expect(stale.text).toBe('w1');
+    expect(cacheStatusOf(stale.response).hit).toBe(true);
+    expect(origin.count('/w')).toBe(2);
+    expect((await get(f, '/w')).text).toBe('w2');
+    expect(origin.count('/w')).toBe(2);
+  });
+});
+
+describe('Vary (RFC 9111 §4.1)', () => {
+  it('keeps one variant per request header value and never mixes them', async () => {
+    origin.route('/v', (request) =>
+      respond(`lang=${request.headers.get('accept-language')}`, {
+        'cache-control': 'max-age=60',
+        vary: 'Accept-Language',
+      }),
+    );
+    const f = flow();
+    const en = { headers: { 'accept-language': 'en' } };
+    const fr = { headers: { 'accept-language': 'fr' } };
+    expect((await get(f, '/v', en)).text).toBe('lang=en');
+    const frMiss = await get(f, '/v', fr);
+    expect(frMiss.text).toBe('lang=fr');
+    expect(cacheStatusOf(frMiss.response).fwd).toBe('vary-miss');
+    expect((await get(f, '/v', en)).text).toBe('lang=en');
+    expect((await get(f, '/v', fr)).text).toBe('lang=fr');
+    expect(origin.count('/v')).toBe(2);
+  });
+
+  it('never matches Vary: *', async () => {
+    origin.route('/star', (_r, n) => respond(`${n}`, { 'cache-control': 'max-age=60', vary: '*' }));
+    const f = flow();
+    await get(f, '/star');
+    await get(f, '/star');
+    expect(origin.count('/star')).toBe(2);
+  });
+});
+
+describe('request cache modes (Fetch standard)', () => {
+  beforeEach(() => {
+    origin.route('/m', (_r, n) =>
+      respond(`m${n}`, { 'cache-control': 'max-age=10', etag: `"${n}"` }),
+    );
+  });
+
+  it('no-store neither reads nor writes the cache', async () => {
+    const f = flow();
+    await get(f, '/m', { cache: 'no-store' });
+    const next = await get(f, '/m');
+    expect(cacheStatusOf(next.response).fwd).toBe('uri-miss');
+    expect(origin.count('/m')).toBe(2);
+  });
+
+  it('reload skips the lookup but stores the answer', async () => {
+    const f = flow();
+    await get(f, '/m');
+    expect((await get(f, '/m', { cache: 'reload' })).text).toBe('m2');
+    expect((await get(f, '/m')).text).toBe('m2');
+    expect(origin.count('/m')).toBe(2);
+  });
+
+  it('no-cache revalidates even a fresh entry', async () => {
+    const f = flow();
+    await get(f, '/m');
+    await get(f, '/m', { cache: 'no-cache' });
+    expect(origin.count('/m')).toBe(2);
+    expect(origin.last('/m')?.headers.get('if-none-match')).toBe('"1"');
+  });
+
+  it('force-cache uses a stale entry without the origin', async () => {
+    const f = flow();
+    await get(f, '/m');
+    clock.advance(60_000);
+    expect((await get(f, '/m', { cache: 'force-cache' })).text).toBe('m1');
+    expect(origin.count('/m')).toBe(1);
+  });
+
+  it('only-if-cached answers 504 on a miss and never asks the origin', async () => {
+    const f = flow();
+    const miss = await get(f, '/m', { cache: 'only-if-cached', mode: 'same-origin' });
+    expect(miss.response.status).toBe(504);
+    expect(origin.count('/m')).toBe(0);
+  });
+});
+
+describe('HEAD and the page’s own conditional requests', () => {
+  beforeEach(() => {
+    origin.route('/h', () => respond('hello', { 'cache-control': 'max-age=60', etag: '"h"' }));
+  });
+
+  it('answers HEAD from a stored GET, without a body', async () => {
+    const f = flow();
+    await get(f, '/h');
+    const head = await get(f, '/h', { method: 'HEAD' });
+    expect([head.response.status, head.text, cacheStatusOf(head.response).hit]).toEqual([
+      200,
+      '',
+      true,
+    ]);
+    expect(origin.count('/h')).toBe(1);
+  });
+
+  it('forwards a HEAD miss and stores nothing', async () => {
+    const f = flow();
+    await get(f, '/h', { method: 'HEAD' });
+    await get(f, '/h');
+    expect(origin.count('/h')).toBe(2);
+  });
+
+  it('answers a matching If-None-Match with 304 from cache (RFC 9110 §13.1.2)', async () => {
+    const f = flow();
+    await get(f, '/h');
+    const conditional = await get(f, '/h', { headers: { 'if-none-match': 'W/"h"' } });
+    expect(conditional.response.status).toBe(304);
+    expect(conditional.response.headers.get('etag')).toBe('"h"');
+    expect(origin.count('/h')).toBe(1);
+  });
+});
+
+describe('failures never cost the page its response', () => {
+  it('serves the whole body when storage fails, and stores nothing', async () => {
+    origin.route('/f', () => respond('payload', { 'cache-control': 'max-age=60' }));
+    const broken = new MemoryStorage();
+    broken.getMissHandler = () => Promise.reject(new Error('QuotaExceededError'));
+    const f = flow({}, broken);
+    const first = await get(f, '/f');
+    expect(first.text).toBe('payload');
+    expect(cacheStatusOf(first.response)).toMatchObject({ detail: 'StorageError' });
+    await get(f, '/f');
+    expect(origin.count('/f')).toBe(2);
+  });
+
+  it('falls back to the network when a lookup throws', async () => {
+    origin.route('/l', () => respond('net', { 'cache-control': 'max-age=60' }));
+    const broken = new MemoryStorage();
+    broken.lookup = () => Promise.reject(new Error('database closed'));
+    const result = await get(flow({}, broken), '/l');
+    expect(result.text).toBe('net');
+    expect(cacheStatusOf(result.response).detail).toBe('InternalError');
+  });
+
+  it('errors the page body when upstream breaks mid-body, and stores nothing', async () => {
+    let calls = 0;
+    origin.route('/b', () => {
+      calls++;
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (calls === 1 && sent === 1) return controller.error(new TypeError('connection reset'));
+          if (sent === 2) return controller.close();
+          sent++;
+          controller.enqueue(new TextEncoder().encode('chunk'));
+        },
+      });
+      return new Response(body, {
+        headers: { 'cache-control': 'max-age=60', date: formatHttpDate(clock.now) },
+      });
+    });
+    const f = flow();
+    const response = await f.handle(new Request(`${ORIGIN}/b`), background.waitUntil);
+    await expect(response.text()).rejects.toThrow();
+    await background.settle();
+    const retry = await get(f, '/b');
+    expect(retry.text).toBe('chunkchunk');
+    expect(cacheStatusOf(retry.response).hit).toBeUndefined();
+  });
+
+  it('serves a body over maxBodySize without storing it, then predicts it uncacheable', async () => {
+    origin.route('/big', () => respond('x'.repeat(100), { 'cache-control': 'max-age=60' }));
+    const f = flow({ maxBodySize: 10 });
+    expect((await get(f, '/big')).text).toHaveLength(100);
+    const second = await get(f, '/big');
+    expect(cacheStatusOf(second.response)).toMatchObject({ fwd: 'bypass' });
+    expect(origin.count('/big')).toBe(2);
+  });
+});

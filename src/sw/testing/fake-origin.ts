@@ -1,0 +1,57 @@
+/**
+ * A scripted origin for fetch-flow tests under Node: each route answers from a handler, and
+ * every request that reached it is recorded.
+ */
+
+export type OriginHandler = (request: Request, count: number) => Response | Promise<Response>;
+
+export class FakeOrigin {
+  readonly requests: Request[] = [];
+  private readonly routes = new Map<string, OriginHandler>();
+
+  route(path: string, handler: OriginHandler): this {
+    this.routes.set(path, handler);
+    return this;
+  }
+
+  /** Requests that reached `path` (any query). */
+  count(path: string): number {
+    return this.requests.filter((r) => new URL(r.url).pathname === path).length;
+  }
+
+  last(path: string): Request | undefined {
+    return this.requests.filter((r) => new URL(r.url).pathname === path).at(-1);
+  }
+
+  readonly fetch = async (request: Request): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    const handler = this.routes.get(path);
+    if (!handler) throw new TypeError(`fake origin: no route for ${path}`);
+    this.requests.push(request);
+    return handler(request, this.count(path));
+  };
+}
+
+/** Collects `waitUntil` promises so a test can wait for background work. */
+export class Background {
+  private readonly pending: Promise<unknown>[] = [];
+  readonly waitUntil = (promise: Promise<unknown>): void => {
+    this.pending.push(promise);
+  };
+  async settle(): Promise<void> {
+    while (this.pending.length > 0) await Promise.allSettled(this.pending.splice(0));
+  }
+}
+
+/** Parses our `Cache-Status` member into its parameters. */
+export function cacheStatusOf(response: Response): Record<string, string | true> {
+  const value = response.headers.get('cache-status') ?? '';
+  const member = value.split(',').at(-1)?.trim() ?? '';
+  const [, ...params] = member.split(';').map((p) => p.trim());
+  return Object.fromEntries(
+    params.map((p) => {
+      const eq = p.indexOf('=');
+      return eq < 0 ? [p, true] : [p.slice(0, eq), p.slice(eq + 1)];
+    }),
+  );
+}
