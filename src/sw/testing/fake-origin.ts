@@ -48,10 +48,11 @@ export function cacheStatusOf(response: Response): Record<string, string | true>
   const value = response.headers.get('cache-status') ?? '';
   const member = value.split(',').at(-1)?.trim() ?? '';
   const [, ...params] = member.split(';').map((p) => p.trim());
-  return Object.fromEntries(
-    params.map((p) => {
-      const eq = p.indexOf('=');
-      return eq < 0 ? [p, true] : [p.slice(0, eq), p.slice(eq + 1)];
-    }),
-  );
+  const parsed: Record<string, string | true> = {};
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    if (eq < 0) parsed[param] = true;
+    else parsed[param.slice(0, eq)] = param.slice(eq + 1);
+  }
+  return parsed;
 }
