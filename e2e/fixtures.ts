@@ -20,6 +20,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
+import { openControlledPage } from './helpers/controlled-page.ts';
 import { startOrigin } from './server/origin.mjs';
 import type { Origin } from './server/origin.mjs';
 
@@ -36,13 +37,6 @@ export interface E2eFixtures {
   origin: Origin;
   swContext: BrowserContext;
   swPage: Page;
-}
-
-declare global {
-  interface Window {
-    /** Set by e2e/fixtures/blank.html: resolves once the service worker controls the page. */
-    swReady: Promise<true>;
-  }
 }
 
 export const test = base.extend<E2eFixtures>({
@@ -73,9 +67,6 @@ export const test = base.extend<E2eFixtures>({
     if (!existsSync(resolve(REPO_ROOT, STATIC_DIR, 'sw.js'))) {
       throw new Error(`${STATIC_DIR}/sw.js is missing: run \`node scripts/build.mjs\` first`);
     }
-    const page = swContext.pages()[0] ?? (await swContext.newPage());
-    await page.goto(`${origin.url}/e2e/blank.html`);
-    await page.evaluate(() => window.swReady);
-    await use(page);
+    await use(await openControlledPage(swContext, origin.url));
   },
 });
