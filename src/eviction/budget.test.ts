@@ -31,9 +31,7 @@ describe('defaultBudget', () => {
     for (const estimate of [undefined, {}, { quota: 0 }, { quota: Number.NaN }, { quota: -1 }]) {
       expect(defaultBudget(estimate).maxBytes).toBe(FALLBACK_BUDGET_BYTES);
     }
-    expect(defaultBudget({ quota: Number.POSITIVE_INFINITY }).maxBytes).toBe(
-      FALLBACK_BUDGET_BYTES,
-    );
+    expect(defaultBudget({ quota: Number.POSITIVE_INFINITY }).maxBytes).toBe(FALLBACK_BUDGET_BYTES);
   });
 });
 
