@@ -20,10 +20,13 @@ interface PlatformGlobals {
   readonly BroadcastChannel?: new (name: string) => ChannelLike;
 }
 
-export function createCacheLock(options: CreateCacheLockOptions = {}): LockTable | CrossContextLock {
+export function createCacheLock(
+  options: CreateCacheLockOptions = {},
+): LockTable | CrossContextLock {
   const name = options.name ?? DEFAULT_LOCK_NAME;
   const log =
-    options.log ?? ((message: string, details?: unknown) => console.info(`[${name}] ${message}`, details ?? ''));
+    options.log ??
+    ((message: string, details?: unknown) => console.info(`[${name}] ${message}`, details ?? ''));
   const platform = globalThis as PlatformGlobals;
   const locks = platform.navigator?.locks;
   const Channel = platform.BroadcastChannel;

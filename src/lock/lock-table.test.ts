@@ -57,7 +57,7 @@ describe('LockTable', () => {
       writer.release(status);
       expect(await Promise.all(waits)).toEqual([status, status, status]);
       // A reader that waits only after the release still learns the outcome.
-      expect(await asRead(readers[0]!).wait()).toBe(status);
+      expect(await asRead(readers[0]).wait()).toBe(status);
     },
   );
 

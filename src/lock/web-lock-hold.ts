@@ -6,7 +6,7 @@ import type { LockManagerLike } from './platform.ts';
 
 export type HoldAttempt =
   /** Granted: the lock is held until `release()`. */
-  | { readonly kind: 'held'; release(): void }
+  | { readonly kind: 'held'; readonly release: () => void }
   /** Another holder has it. */
   | { readonly kind: 'busy' }
   /** The Web Locks API failed (for example a `SecurityError` in an opaque origin). */

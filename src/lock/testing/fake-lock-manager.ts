@@ -63,7 +63,8 @@ export class FakeLockManager {
   ): Promise<unknown> {
     const problem = unsupported(name, options);
     if (problem !== undefined) return Promise.reject(problem);
-    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    // The reason is an AbortError DOMException unless the caller chose another one.
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason as DOMException);
     return new Promise((resolve, reject) => {
       const request: Request = {
         name,
