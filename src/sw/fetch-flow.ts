@@ -18,6 +18,7 @@ import {
 import { normalizeUrl, type CacheKey } from '../core/key.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import { HitStatus, NoCacheReason } from '../core/phase.ts';
+import { LockStatus, type WritePermit } from '../core/lock.ts';
 import type { LookupResult } from '../core/storage.ts';
 import { admit, type Upstream } from './admission.ts';
 import type { ForwardReason } from './cache-status.ts';
@@ -36,6 +37,14 @@ export class UpstreamError extends Error {
   }
 }
 
+/** A stale-while-revalidate refresh, with the write permit of the request that served stale. */
+interface BackgroundRevalidation {
+  readonly permit: WritePermit | undefined;
+}
+
+/** How often a reader competes again after its writer failed (pingora retries twice). */
+const MAX_LOCK_RETRIES = 2;
+
 export class FetchFlow {
   constructor(private readonly deps: FlowDeps) {}
 
@@ -43,7 +52,7 @@ export class FetchFlow {
   async handle(request: Request, waitUntil: WaitUntil): Promise<Response> {
     const cache = new HttpCache();
     try {
-      return await this.run(cache, request, waitUntil, false);
+      return await this.run(cache, request, waitUntil, undefined);
     } catch (error) {
       if (cache.enabled()) cache.disable(NoCacheReason.InternalError);
       // The origin is down and nothing stored may stand in: the network error the page would
@@ -60,11 +69,12 @@ export class FetchFlow {
     cache: HttpCache,
     request: Request,
     waitUntil: WaitUntil,
-    background: boolean,
+    background: BackgroundRevalidation | undefined,
   ): Promise<Response> {
     if (request.cache === 'no-store') return this.forward(request, 'request');
 
     this.enable(cache, request);
+    if (background?.permit) cache.setWriteLock(background.permit);
     if (!cache.cacheablePrediction()) {
       cache.bypass();
       return this.forward(request, 'bypass', 'predicted-uncacheable');
@@ -74,35 +84,74 @@ export class FetchFlow {
       return this.fetchAndAdmit(cache, request, waitUntil, 'request');
     }
 
-    const found = await this.lookup(cache, request);
-    if (!found) {
-      if (request.cache === 'only-if-cached') {
-        cache.disable(NoCacheReason.Deferred);
-        return gatewayTimeout({ fwd: 'uri-miss', detail: 'only-if-cached' });
+    // pingora's proxy loop: a request locked behind another one's download waits for it, then
+    // looks up again (and follows the body as it is written).
+    let collapsed = false;
+    for (let retries = 0; ;) {
+      const found = await this.lookup(cache, request);
+      if (found) {
+        const decision = this.reuse(found.meta, request, background !== undefined);
+        await cache.cacheFound(found.meta, found.hit, decision.status);
+        const action = decision.action;
+        if (
+          action === 'use' ||
+          action === 'use-stale' ||
+          (action === 'revalidate' && decision.onlyIfCached)
+        ) {
+          return this.serveHit(cache, request, collapsed);
+        }
+        if (action === 'use-stale-and-revalidate')
+          return this.serveWhileRevalidating(cache, request, waitUntil);
+        if (!cache.isCacheLocked()) return this.revalidate(cache, request, found.meta, waitUntil);
+      } else {
+        if (request.cache === 'only-if-cached') {
+          cache.disable(NoCacheReason.Deferred);
+          return gatewayTimeout({ fwd: 'uri-miss', detail: 'only-if-cached' });
+        }
+        if (!cache.isCacheLocked()) {
+          cache.cacheMiss();
+          return this.fetchAndAdmit(
+            cache,
+            request,
+            waitUntil,
+            found === null ? 'uri-miss' : 'vary-miss',
+          );
+        }
       }
-      cache.cacheMiss();
-      return this.fetchAndAdmit(
-        cache,
-        request,
-        waitUntil,
-        found === null ? 'uri-miss' : 'vary-miss',
-      );
+      const status = await cache.cacheLockWait();
+      collapsed = true;
+      if (status === LockStatus.Done) continue;
+      if (
+        (status === LockStatus.TransientError || status === LockStatus.Dangling) &&
+        retries < MAX_LOCK_RETRIES
+      ) {
+        retries++;
+        continue;
+      }
+      // The writer gave up (uncacheable), or waiting took too long: fetch on our own, uncached.
+      const reason =
+        status === LockStatus.GiveUp
+          ? NoCacheReason.CacheLockGiveUp
+          : NoCacheReason.CacheLockTimeout;
+      cache.disable(reason);
+      return this.forward(request, 'miss', reason);
     }
+  }
 
-    const decision = this.reuse(found.meta, request, background);
-    await cache.cacheFound(found.meta, found.hit, decision.status);
-    switch (decision.action) {
-      case 'use':
-      case 'use-stale':
-        return this.serveHit(cache, request);
-      case 'use-stale-and-revalidate':
-        cache.setStaleUpdating();
-        waitUntil(this.revalidateInBackground(request));
-        return this.serveHit(cache, request);
-      case 'revalidate':
-        if (decision.onlyIfCached) return this.serveHit(cache, request);
-        return this.revalidate(cache, request, found.meta, waitUntil);
-    }
+  /**
+   * Stale-while-revalidate (RFC 5861 §3): serve the stale entry now. The request holding the
+   * write permit hands it to a background revalidation; the others just serve stale.
+   */
+  private serveWhileRevalidating(
+    cache: HttpCache,
+    request: Request,
+    waitUntil: WaitUntil,
+  ): Response {
+    const locked = cache.isCacheLocked();
+    const permit = cache.isCacheLockWriter() ? cache.takeWriteLock() : undefined;
+    cache.setStaleUpdating();
+    if (!locked) waitUntil(this.revalidateInBackground(request, permit));
+    return this.serveHit(cache, request, locked);
   }
 
   private enable(cache: HttpCache, request: Request): void {
@@ -122,9 +171,16 @@ export class FetchFlow {
    * Returns the usable entry, `null` when nothing is stored, `false` when only other variants are.
    */
   private async lookup(cache: HttpCache, request: Request): Promise<LookupResult | null | false> {
+    const { variance: known } = cache.cacheKey();
     const primary = await cache.cacheLookup();
-    if (!primary) return null;
+    if (!primary) return known === undefined ? null : false;
     if (primary.meta.vary.length === 0) return primary;
+    if (known !== undefined) {
+      // Looking up again after waiting for a lock: the key already names this request's variant.
+      if (primary.meta.variance === known) return primary;
+      await primary.hit.finish();
+      return false;
+    }
 
     const variance = varianceHash(primary.meta.vary, request.headers);
     if (variance === undefined || varyMatchesNothing(primary.meta.vary)) {
@@ -159,11 +215,11 @@ export class FetchFlow {
   }
 
   /** A hit (or an allowed stale hit): the stored response, or 304 for a matching conditional. */
-  private serveHit(cache: HttpCache, request: Request): Response {
+  private serveHit(cache: HttpCache, request: Request, collapsed = false): Response {
     const meta = cache.cacheMeta();
     const hit = cache.hitHandler();
     const now = this.deps.now();
-    const status = { hit: true, detail: hit.source, key: this.debugKey(cache) };
+    const status = { hit: true, collapsed, detail: hit.source, key: this.debugKey(cache) };
     if (isNotModified(request.method, request.headers, meta)) {
       void hit.finish();
       return notModifiedResponse(meta, now, status);
@@ -270,7 +326,10 @@ export class FetchFlow {
    * Stale-while-revalidate: the page already has the stale response; this revalidates it with a
    * request of its own, whose body is drained into the store.
    */
-  private async revalidateInBackground(request: Request): Promise<void> {
+  private async revalidateInBackground(
+    request: Request,
+    permit: WritePermit | undefined,
+  ): Promise<void> {
     const background = new Request(request.url, {
       headers: request.headers,
       credentials: request.credentials,
@@ -278,7 +337,7 @@ export class FetchFlow {
     const cache = new HttpCache();
     const pending: Promise<unknown>[] = [];
     try {
-      const response = await this.run(cache, background, (p) => pending.push(p), true);
+      const response = await this.run(cache, background, (p) => pending.push(p), { permit });
       await response.body?.cancel();
       await Promise.allSettled(pending);
     } catch (error) {
