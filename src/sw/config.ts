@@ -23,8 +23,19 @@ export interface HttpCacheOptions {
   readonly cacheAuthorized?: boolean;
   /** Add `key=` to `Cache-Status` and log each request's passage. Default `false`. */
   readonly debug?: boolean;
-  /** Name of the IndexedDB database and the BroadcastChannel. Default `'sw-http-cache'`. */
+  /** Name of the IndexedDB database and the BroadcastChannels. Default `'sw-http-cache'`. */
   readonly name?: string;
+  /**
+   * What the cache may keep. `maxBytes` defaults to half the origin's storage quota
+   * (`navigator.storage.estimate()`), at least 16 MiB and at most 1 GiB (100 MiB when the browser
+   * gives no estimate); `maxEntries` defaults to 10,000. Least recently used entries go first.
+   */
+  readonly budget?: { readonly maxBytes?: number; readonly maxEntries?: number };
+  /**
+   * How long a request waits for another request's download of the same resource before it
+   * fetches on its own, in milliseconds. Default 10,000.
+   */
+  readonly lockTimeout?: number;
 }
 
 export interface ResolvedOptions {
@@ -34,14 +45,30 @@ export interface ResolvedOptions {
   readonly cacheAuthorized: boolean;
   debug: boolean;
   readonly name: string;
+  readonly budget: {
+    readonly maxBytes?: number | undefined;
+    readonly maxEntries?: number | undefined;
+  };
+  readonly lockTimeout: number;
 }
 
 export const DEFAULT_MAX_BODY_SIZE = 50 * 1024 * 1024;
+export const DEFAULT_LOCK_TIMEOUT = 10_000;
 
 export function resolveOptions(options: HttpCacheOptions, origin: string): ResolvedOptions {
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
   if (!Number.isFinite(maxBodySize) || maxBodySize < 0) {
     throw new RangeError(`maxBodySize must be a non-negative number of bytes, got ${maxBodySize}`);
+  }
+  const lockTimeout = options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT;
+  if (!(lockTimeout > 0))
+    throw new RangeError(
+      `lockTimeout must be a positive number of milliseconds, got ${lockTimeout}`,
+    );
+  for (const [name, value] of Object.entries(options.budget ?? {})) {
+    if (value !== undefined && !(typeof value === 'number' && value > 0)) {
+      throw new RangeError(`budget.${name} must be a positive number, got ${String(value)}`);
+    }
   }
   return {
     matches: routeMatcher(options.routes, origin),
@@ -50,6 +77,8 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
     cacheAuthorized: options.cacheAuthorized ?? false,
     debug: options.debug ?? false,
     name: options.name ?? 'sw-http-cache',
+    budget: { ...options.budget },
+    lockTimeout,
   };
 }
 

@@ -5,8 +5,7 @@
  */
 import type { RouteHandlerCallbackOptions, RouteHandlerObject } from 'workbox-core/types.js';
 import { LruCacheablePredictor } from '../core/predictor.ts';
-import type { Storage } from '../core/storage.ts';
-import { CompositionStorage, IdbStorage, MemoryStorage } from '../storage/index.ts';
+import { CacheRuntime } from './cache-runtime.ts';
 import { resolveOptions, type HttpCacheOptions, type ResolvedOptions } from './config.ts';
 import { FetchFlow } from './fetch-flow.ts';
 
@@ -17,21 +16,20 @@ const CACHEABLE_METHODS = new Set(['GET', 'HEAD']);
 
 export class HttpCacheHandler implements RouteHandlerObject {
   readonly options: ResolvedOptions;
-  readonly storage: Storage;
+  readonly runtime: CacheRuntime;
   private readonly flow: FetchFlow;
 
   constructor(options: HttpCacheOptions = {}) {
     this.options = resolveOptions(options, self.location.origin);
-    this.storage = new CompositionStorage(
-      new MemoryStorage(),
-      new IdbStorage({ name: this.options.name }),
-    );
     const log = (message: string, details?: unknown): void => {
       if (this.options.debug) console.debug(`[sw-http-cache] ${message}`, details ?? '');
     };
+    this.runtime = new CacheRuntime(this.options, log);
     this.flow = new FetchFlow({
       options: this.options,
-      storage: this.storage,
+      storage: this.runtime.storage,
+      eviction: this.runtime.eviction,
+      lock: this.runtime.lock,
       predictor: new LruCacheablePredictor(),
       fetch: (request) => fetch(request),
       now: () => Date.now(),

@@ -1,0 +1,110 @@
+/// <reference lib="webworker" />
+/**
+ * The worker's cache, assembled: memory (L1) over IndexedDB (L2, with quota retry), events on a
+ * BroadcastChannel, byte-budget eviction rebuilt from the stored metas, and the cache lock.
+ */
+import type { CacheKey } from '../core/key.ts';
+import { eventChannelName } from '../core/events.ts';
+import {
+  defaultBudget,
+  estimateBudget,
+  LruEvictionManager,
+  type EvictionBudget,
+} from '../eviction/index.ts';
+import { createCacheLock } from '../lock/index.ts';
+import type { CacheLock } from '../core/lock.ts';
+import { CompositionStorage, IdbStorage, MemoryStorage } from '../storage/index.ts';
+import { QuotaRetryStorage } from '../storage/quota-retry.ts';
+import {
+  AnnouncingStorage,
+  dropLocalCopies,
+  listenForEvictions,
+  newSourceId,
+} from './announcing-storage.ts';
+import type { ResolvedOptions } from './config.ts';
+
+export class CacheRuntime {
+  readonly memory = new MemoryStorage();
+  readonly idb: IdbStorage;
+  readonly storage: AnnouncingStorage;
+  readonly eviction: LruEvictionManager;
+  readonly lock: CacheLock;
+  /** Settles once the eviction manager knows every stored entry and the budget is applied. */
+  readonly ready: Promise<void>;
+  private readonly channel: BroadcastChannel;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly log: (message: string, details?: unknown) => void,
+  ) {
+    this.idb = new IdbStorage({ name: options.name });
+    this.channel = new BroadcastChannel(eventChannelName(options.name));
+    // Until the browser's estimate arrives, the configured (or fallback) budget applies.
+    this.eviction = new LruEvictionManager(resolveBudget(options, undefined));
+    const source = newSourceId();
+    const l2 = new QuotaRetryStorage(this.idb, {
+      makeRoom: (bytes) => this.evict(this.eviction.evictBytes(bytes)),
+    });
+    this.storage = new AnnouncingStorage(
+      new CompositionStorage(this.memory, l2, {
+        onError: (error, layer, operation) => log(`${layer} ${operation} failed`, error),
+      }),
+      this.channel,
+      { source, onError: (error) => log('could not post a cache event', error) },
+    );
+    this.lock = createCacheLock({ name: options.name, timeoutMs: options.lockTimeout, log });
+
+    // Another context evicted or purged: drop our memory copies and forget the keys.
+    const dropCopies = dropLocalCopies(this.memory, (error) =>
+      log('could not drop a memory copy', error),
+    );
+    listenForEvictions(this.channel, source, (event) => {
+      dropCopies(event);
+      if (event.type === 'cleared') this.eviction.clear();
+      else if (event.type === 'evicted' || event.type === 'purged') {
+        for (const key of event.keys) this.eviction.remove(key);
+      }
+    });
+    this.ready = this.rebuild();
+  }
+
+  /** Purges evicted keys from storage (announced as `evicted`). */
+  async evict(keys: readonly CacheKey[]): Promise<void> {
+    for (const key of keys) {
+      await this.storage
+        .purge(key, 'eviction')
+        .catch((error: unknown) => this.log('eviction purge failed', error));
+    }
+  }
+
+  /** Empties every layer and tells the other contexts. */
+  async clear(): Promise<void> {
+    await this.memory.clear();
+    await this.idb.clear();
+    this.eviction.clear();
+    this.storage.announce('cleared', []);
+  }
+
+  private async rebuild(): Promise<void> {
+    try {
+      const estimate =
+        this.options.budget.maxBytes === undefined ? await estimateBudget() : undefined;
+      await this.evict(this.eviction.setBudget(resolveBudget(this.options, estimate)));
+      await this.evict(this.eviction.rebuild(await this.idb.listMeta()));
+    } catch (error) {
+      // The cache still works; only the budget is not enforced for entries stored before now.
+      this.log('could not rebuild the eviction state', error);
+    }
+  }
+}
+
+function resolveBudget(
+  options: ResolvedOptions,
+  estimated: EvictionBudget | undefined,
+): EvictionBudget {
+  const fallback = estimated ?? defaultBudget(undefined);
+  return {
+    maxBytes: options.budget.maxBytes ?? fallback.maxBytes,
+    maxEntries: options.budget.maxEntries ?? fallback.maxEntries,
+  };
+}
