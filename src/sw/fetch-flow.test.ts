@@ -14,15 +14,21 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 let origin: FakeOrigin;
 let clock: ManualClock;
 let background: Background;
-let storage: Storage;
+let storage: MemoryStorage;
+let cleared: number;
 
 function flow(options: HttpCacheOptions = {}, store: Storage = storage): FetchFlow {
+  const clearable = store instanceof MemoryStorage ? store : storage;
   return new FetchFlow({
     options: resolveOptions(options, ORIGIN),
     storage: store,
     predictor: new LruCacheablePredictor(),
     fetch: origin.fetch,
     now: clock.read,
+    clear: async () => {
+      cleared++;
+      await clearable.clear();
+    },
     log: () => undefined,
   });
 }
@@ -47,6 +53,7 @@ beforeEach(() => {
   clock = new ManualClock(T0);
   background = new Background();
   storage = new MemoryStorage();
+  cleared = 0;
 });
 
 describe('miss, store, hit (RFC 9111 §3, §4)', () => {
@@ -337,5 +344,68 @@ describe('failures never cost the page its response', () => {
     const second = await get(f, '/big');
     expect(cacheStatusOf(second.response)).toMatchObject({ fwd: 'bypass' });
     expect(origin.count('/big')).toBe(2);
+  });
+});
+
+describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
+  beforeEach(() => {
+    origin.route('/items', (_r, n) => respond(`list ${n}`, { 'cache-control': 'max-age=600' }));
+    origin.route('/items/1', (_r, n) => respond(`item ${n}`, { 'cache-control': 'max-age=600' }));
+  });
+
+  async function unsafe(f: FetchFlow, method: string, path: string): Promise<Response> {
+    const response = await f.handleUnsafe(
+      new Request(ORIGIN + path, { method, body: 'x' }),
+      background.waitUntil,
+    );
+    await background.settle();
+    return response;
+  }
+
+  it('a successful POST invalidates its target and its same-origin Location', async () => {
+    origin.route('/items', (request, n) =>
+      request.method === 'POST'
+        ? new Response('created', { status: 201, headers: { location: '/items/1' } })
+        : respond(`list ${n}`, { 'cache-control': 'max-age=600' }),
+    );
+    const f = flow();
+    await get(f, '/items');
+    await get(f, '/items/1');
+    const created = await unsafe(f, 'POST', '/items');
+    expect(created.status).toBe(201);
+    expect(cacheStatusOf(created)).toMatchObject({ fwd: 'method', 'fwd-status': '201' });
+    expect(cacheStatusOf((await get(f, '/items')).response).fwd).toBe('uri-miss');
+    expect(cacheStatusOf((await get(f, '/items/1')).response).fwd).toBe('uri-miss');
+  });
+
+  it('an error answer invalidates nothing', async () => {
+    origin.route('/items/1', (request, n) =>
+      request.method === 'DELETE'
+        ? new Response('no', { status: 403 })
+        : respond(`item ${n}`, { 'cache-control': 'max-age=600' }),
+    );
+    const f = flow();
+    await get(f, '/items/1');
+    await unsafe(f, 'DELETE', '/items/1');
+    expect(cacheStatusOf((await get(f, '/items/1')).response).hit).toBe(true);
+  });
+
+  it('an unreachable origin gives the unsafe request a network error', async () => {
+    origin.route('/down', () => {
+      throw new TypeError('Failed to fetch');
+    });
+    expect((await unsafe(flow(), 'POST', '/down')).type).toBe('error');
+  });
+
+  it('Clear-Site-Data: "cache" empties the cache', async () => {
+    origin.route(
+      '/logout',
+      () => new Response('bye', { headers: { 'clear-site-data': '"cache", "cookies"' } }),
+    );
+    const f = flow();
+    await get(f, '/items');
+    await unsafe(f, 'POST', '/logout');
+    expect(cleared).toBe(1);
+    expect(cacheStatusOf((await get(f, '/items')).response).fwd).toBe('uri-miss');
   });
 });

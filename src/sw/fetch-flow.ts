@@ -7,6 +7,8 @@
 import { HttpCache } from '../core/http-cache.ts';
 import {
   canServeStaleIfError,
+  clearsCache,
+  invalidatedUrls,
   evaluateReuse,
   freshenWith304,
   isNotModified,
@@ -62,6 +64,38 @@ export class FetchFlow {
       this.deps.log('cache failed, answering from the network', error);
       const { response } = await this.fetch(upstreamRequest(request));
       return forwardedResponse(response, { fwd: 'miss', detail: NoCacheReason.InternalError });
+    }
+  }
+
+  /**
+   * An unsafe request (POST, PUT, DELETE, PATCH…) goes to the origin untouched; a non-error
+   * answer invalidates the entries it names (RFC 9111 §4.4).
+   */
+  async handleUnsafe(request: Request, waitUntil: WaitUntil): Promise<Response> {
+    let upstream: Upstream;
+    try {
+      upstream = await this.fetch(request);
+    } catch {
+      return Response.error();
+    }
+    const { response } = upstream;
+    const urls = invalidatedUrls(request.method, request.url, response.status, response.headers);
+    if (urls.length > 0) waitUntil(this.invalidate(urls));
+    return forwardedResponse(response, { fwd: 'method', fwdStatus: response.status });
+  }
+
+  /** Removes the entries of `urls` (every variant: the primary slot is their tombstone). */
+  async invalidate(urls: readonly string[]): Promise<void> {
+    const { storage, eviction, options, now } = this.deps;
+    for (const url of urls) {
+      const cache = new HttpCache();
+      cache.enable({ storage, eviction, clock: now });
+      cache.setCacheKey({ namespace: options.namespace, primary: normalizeUrl(url) });
+      try {
+        await cache.purge();
+      } catch (error) {
+        this.deps.log(`could not invalidate ${url}`, error);
+      }
     }
   }
 
@@ -363,12 +397,21 @@ export class FetchFlow {
 
   private async fetch(request: Request): Promise<Upstream> {
     const requestTime = this.deps.now();
+    let response: Response;
     try {
-      const response = await this.deps.fetch(request);
-      return { response, requestTime, responseTime: this.deps.now() };
+      response = await this.deps.fetch(request);
     } catch (error) {
       throw new UpstreamError(error);
     }
+    const responseTime = this.deps.now();
+    if (clearsCache(response.headers)) {
+      // The origin asked for the cache to be cleared (a logout, typically): clear it before this
+      // response is stored, so that it can be.
+      await this.deps
+        .clear()
+        .catch((error: unknown) => this.deps.log('could not clear the cache', error));
+    }
+    return { response, requestTime, responseTime };
   }
 
   private debugKey(cache: HttpCache): string | undefined {

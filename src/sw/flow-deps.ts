@@ -17,6 +17,8 @@ export interface FlowDeps {
   readonly fetch: (request: Request) => Promise<Response>;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
+  /** Empties the whole cache (for `Clear-Site-Data: "cache"`). */
+  readonly clear: () => Promise<void>;
   /** Debug logging; a no-op unless `debug` is on. */
   readonly log: (message: string, details?: unknown) => void;
 }

@@ -4,6 +4,7 @@
  * handler (`registerRoute(match, handler)`), so a Workbox app can hand some routes to it.
  */
 import type { RouteHandlerCallbackOptions, RouteHandlerObject } from 'workbox-core/types.js';
+import { isUnsafeMethod } from '../core/http/index.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
 import { CacheRuntime } from './cache-runtime.ts';
 import { resolveOptions, type HttpCacheOptions, type ResolvedOptions } from './config.ts';
@@ -33,26 +34,38 @@ export class HttpCacheHandler implements RouteHandlerObject {
       predictor: new LruCacheablePredictor(),
       fetch: (request) => fetch(request),
       now: () => Date.now(),
+      clear: () => this.runtime.clear(),
       log,
     });
   }
 
-  /** Whether this handler answers `request` (route match and a cacheable method). */
+  /** Whether `request` matches the configured routes (any method). */
   matches(request: Request): boolean {
-    return (
-      CACHEABLE_METHODS.has(request.method) && this.options.matches(request, new URL(request.url))
-    );
+    return this.options.matches(request, new URL(request.url));
   }
 
-  /** For a `fetch` listener: answers matching requests, leaves the rest to the browser. */
+  /**
+   * For a `fetch` listener: GET and HEAD requests that match go through the cache; unsafe ones
+   * that match go to the origin and invalidate what they changed; the rest is left to the browser.
+   */
   handleFetchEvent(event: FetchEvent): void {
-    if (!this.matches(event.request)) return;
-    event.respondWith(this.flow.handle(event.request, (promise) => event.waitUntil(promise)));
+    const { request } = event;
+    if (!this.matches(request)) return;
+    if (CACHEABLE_METHODS.has(request.method) || isUnsafeMethod(request.method)) {
+      event.respondWith(this.handle({ request, event, url: new URL(request.url) }));
+    }
   }
 
   /** Workbox `RouteHandlerObject`: `registerRoute(({ url }) => …, handler)`. */
   handle({ request, event }: RouteHandlerCallbackOptions): Promise<Response> {
-    if (!CACHEABLE_METHODS.has(request.method)) return fetch(request);
-    return this.flow.handle(request, (promise) => event.waitUntil(promise));
+    const waitUntil = (promise: Promise<unknown>): void => event.waitUntil(promise);
+    if (CACHEABLE_METHODS.has(request.method)) return this.flow.handle(request, waitUntil);
+    if (isUnsafeMethod(request.method)) return this.flow.handleUnsafe(request, waitUntil);
+    return fetch(request);
+  }
+
+  /** Switches debug logging (and `key=` in `Cache-Status`) on or off while the worker runs. */
+  setDebug(on: boolean): void {
+    this.options.debug = on;
   }
 }

@@ -70,3 +70,4 @@ export {
   varyMatches,
   varyMatchesNothing,
 } from './variance.ts';
+export { clearsCache, invalidatedUrls, isUnsafeMethod } from './invalidation.ts';
