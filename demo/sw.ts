@@ -1,8 +1,57 @@
 /// <reference lib="webworker" />
 // The demo's service worker: the library's worker entry with the demo's configuration.
+//
+// Tests and benchmarks tune it through the query string of its script URL, e.g.
+// `navigator.serviceWorker.register('/sw.js?maxBytes=200000&debug=1')`:
+//
+//   maxBytes, maxEntries   the eviction budget (`budget`), positive integers
+//   lockTimeout            `lockTimeout` in milliseconds, a positive integer
+//   debug                  `1` or `true` turns `debug` on
+//
+// An unknown name or an invalid value throws while the script is evaluated, so the registration
+// fails loudly instead of running with a configuration nobody asked for.
 import { installHttpCache } from '../src/sw/index.ts';
+import type { HttpCacheOptions } from '../src/sw/index.ts';
+
+declare const self: ServiceWorkerGlobalScope;
+
+const KNOWN_PARAMS = new Set(['maxBytes', 'maxEntries', 'lockTimeout', 'debug']);
+
+/** A positive integer from the query, or undefined when the parameter is absent. */
+function positiveInteger(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`sw.js?${name}= must be a positive integer, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** The options the script URL asks for; the library's defaults for everything it leaves out. */
+function optionsFromScriptUrl(search: string): HttpCacheOptions {
+  const query = new URLSearchParams(search);
+  for (const name of query.keys()) {
+    if (!KNOWN_PARAMS.has(name)) throw new RangeError(`sw.js: unknown option ${name}`);
+  }
+  const debug = query.get('debug');
+  if (debug !== null && !['1', 'true', '0', 'false'].includes(debug)) {
+    throw new RangeError(`sw.js?debug= must be 1, true, 0 or false, got ${JSON.stringify(debug)}`);
+  }
+  const maxBytes = positiveInteger(query, 'maxBytes');
+  const maxEntries = positiveInteger(query, 'maxEntries');
+  const lockTimeout = positiveInteger(query, 'lockTimeout');
+  return {
+    ...(maxBytes !== undefined || maxEntries !== undefined
+      ? { budget: { maxBytes, maxEntries } }
+      : {}),
+    ...(lockTimeout !== undefined ? { lockTimeout } : {}),
+    ...(debug === '1' || debug === 'true' ? { debug: true } : {}),
+  };
+}
 
 installHttpCache({
+  ...optionsFromScriptUrl(self.location.search),
   // The demo origin's API; the app shell and the worker script itself are left to the browser.
   routes: (_request, url) =>
     url.origin === self.location.origin && url.pathname.startsWith('/api/'),
