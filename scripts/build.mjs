@@ -31,23 +31,23 @@ await build({
 
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
-// The demo app, then its worker: a classic script (service workers are not modules everywhere)
-// with everything bundled. workbox-core reads process.env.NODE_ENV, so it must be defined.
+// The demo app, then its workers: classic scripts (module workers are not supported
+// everywhere) with everything bundled. workbox-core reads process.env.NODE_ENV.
 await build({ ...quiet, configFile: 'vite.config.ts' });
-await build({
-  ...quiet,
-  configFile: false,
-  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-  build: {
-    outDir: 'dist-demo',
-    emptyOutDir: false,
-    sourcemap: true,
-    lib: {
-      entry: 'demo/sw.ts',
-      formats: ['iife'],
-      name: 'swHttpCacheWorker',
-      fileName: () => 'sw.js',
+for (const [entry, fileName] of [
+  ['demo/sw.ts', 'sw.js'],
+  ['demo/workbox-sw.ts', 'workbox-sw.js'],
+]) {
+  await build({
+    ...quiet,
+    configFile: false,
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir: 'dist-demo',
+      emptyOutDir: false,
+      sourcemap: true,
+      lib: { entry, formats: ['iife'], name: 'swHttpCacheWorker', fileName: () => fileName },
     },
-  },
-});
-console.log('built dist/ (library) and dist-demo/ (demo app and sw.js)');
+  });
+}
+console.log('built dist/ (library) and dist-demo/ (demo app, sw.js, workbox-sw.js)');

@@ -1,0 +1,15 @@
+/// <reference lib="webworker" />
+// A Workbox app that hands its API routes to sw-http-cache and keeps Workbox for the rest.
+// It is built to dist-demo/workbox-sw.js and used by e2e/workbox.spec.ts.
+import { clientsClaim } from 'workbox-core';
+import { registerRoute } from 'workbox-routing';
+import { HttpCacheHandler } from '../src/sw/index.ts';
+
+declare const self: ServiceWorkerGlobalScope;
+
+const httpCache = new HttpCacheHandler({ name: 'sw-http-cache-workbox' });
+registerRoute(({ url }) => url.pathname.startsWith('/api/'), httpCache, 'GET');
+registerRoute(({ url }) => url.pathname.startsWith('/api/'), httpCache, 'POST');
+
+self.addEventListener('install', () => void self.skipWaiting());
+clientsClaim();

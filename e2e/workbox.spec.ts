@@ -1,0 +1,50 @@
+/**
+ * sw-http-cache as a `workbox-routing` route handler: a Workbox worker (demo/workbox-sw.ts)
+ * hands `/api/` to `HttpCacheHandler`; requests get RFC 9111 caching and invalidation there.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { parseCacheStatus } from './helpers/cache-status.ts';
+import { pageFetch } from './helpers/page-fetch.ts';
+
+async function openWorkboxPage(context: BrowserContext, originUrl: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${originUrl}/e2e/workbox.html`);
+  await page.evaluate(() => window.swReady);
+  return page;
+}
+
+test('a Workbox route answered by HttpCacheHandler: miss, then hit', async ({
+  swContext,
+  origin,
+}) => {
+  const page = await openWorkboxPage(swContext, origin.url);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(
+    `${origin.url}/workbox-sw.js`,
+  );
+  const path = '/api/resource?cc=max-age%3D60&etag=w1';
+  const miss = await pageFetch(page, path);
+  expect(parseCacheStatus(miss.headers['cache-status'])).toMatchObject({
+    fwd: 'uri-miss',
+    stored: true,
+  });
+  const hit = await pageFetch(page, path);
+  expect(parseCacheStatus(hit.headers['cache-status']).hit).toBe(true);
+  expect(hit.bodyText).toBe(miss.bodyText);
+  expect(origin.count(path)).toBe(1);
+});
+
+test('a POST through the Workbox route invalidates the cached GET', async ({
+  swContext,
+  origin,
+}) => {
+  const page = await openWorkboxPage(swContext, origin.url);
+  const path = '/api/resource?cc=max-age%3D60';
+  await pageFetch(page, path);
+  const post = await pageFetch(page, path, { init: { method: 'POST', body: 'change' } });
+  expect(post.status).toBe(200);
+  expect(parseCacheStatus(post.headers['cache-status']).fwd).toBe('method');
+  const after = await pageFetch(page, path);
+  expect(parseCacheStatus(after.headers['cache-status']).fwd).toBe('uri-miss');
+  expect(origin.requests(path).map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
+});
