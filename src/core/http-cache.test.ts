@@ -130,6 +130,11 @@ const OPERATIONS: Operation[] = [
   { name: 'maxFileSizeBytes', allowed: KEYED, run: (f) => f.cache.maxFileSizeBytes() },
   { name: 'setMaxFileSizeBytes', allowed: ENABLED, run: (f) => f.cache.setMaxFileSizeBytes(9) },
   {
+    name: 'setValidAfter',
+    allowed: ['uninitialized', 'key'],
+    run: (f) => f.cache.setValidAfter(5),
+  },
+  {
     name: 'cacheLookup',
     allowed: ['key', 'stale'],
     async: true,
@@ -382,6 +387,19 @@ describe('key phase', () => {
     cache.setMaxFileSizeBytes(1024);
     expect(cache.maxFileSizeBytes()).toBe(1024);
     expect(() => cache.setMaxFileSizeBytes(-1)).toThrow(RangeError);
+  });
+
+  it('valid-after hides entries stored before it, and never moves backwards', async () => {
+    const f = await enterPhase('key');
+    f.storage.put(KEY, testMeta({ created: 1_000 }));
+    f.cache.setValidAfter(2_000);
+    f.cache.setValidAfter(500);
+    expect(await f.cache.cacheLookup()).toBeNull();
+    expect(() => f.cache.setValidAfter(Number.NaN)).toThrow(RangeError);
+    const g = await enterPhase('key');
+    g.storage.put(KEY, testMeta({ created: 1_000 }));
+    g.cache.setValidAfter(1_000);
+    expect(await g.cache.cacheLookup()).not.toBeNull();
   });
 
   it('purge removes the key from storage and eviction', async () => {

@@ -118,6 +118,17 @@ export class HttpCache {
   }
 
   /**
+   * Entries stored before `time` (ms since the epoch) are treated as absent: a deploy or a purge
+   * by time (pingora `valid_after`). A later vary lookup only moves it forward.
+   */
+  setValidAfter(time: number): void {
+    const inner = this.#expect('setValidAfter', ['uninitialized', 'key']);
+    if (!Number.isFinite(time))
+      throw new RangeError(`valid-after must be a finite time, got ${time}`);
+    inner.validAfter = Math.max(inner.validAfter ?? -Infinity, time);
+  }
+
+  /**
    * Looks the key up. An entry created before `validAfter` is treated as absent. When nothing is
    * found, the lock is taken: see {@link isCacheLocked} / {@link isCacheLockWriter}. Allowed
    * again in `stale` after waiting for a lock.

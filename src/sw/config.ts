@@ -36,6 +36,11 @@ export interface HttpCacheOptions {
    * fetches on its own, in milliseconds. Default 10,000.
    */
   readonly lockTimeout?: number;
+  /**
+   * Entries stored before this time are treated as absent (and replaced when fetched again): a
+   * way to invalidate everything older than a deploy. A `Date` or ms since the epoch.
+   */
+  readonly validAfter?: Date | number;
 }
 
 export interface ResolvedOptions {
@@ -50,6 +55,7 @@ export interface ResolvedOptions {
     readonly maxEntries?: number | undefined;
   };
   readonly lockTimeout: number;
+  readonly validAfter: number | undefined;
 }
 
 export const DEFAULT_MAX_BODY_SIZE = 50 * 1024 * 1024;
@@ -70,7 +76,14 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
       throw new RangeError(`budget.${name} must be a positive number, got ${String(value)}`);
     }
   }
+  const validAfter = options.validAfter === undefined ? undefined : Number(options.validAfter);
+  if (validAfter !== undefined && !Number.isFinite(validAfter)) {
+    throw new RangeError(
+      `validAfter must be a Date or a time in ms, got ${String(options.validAfter)}`,
+    );
+  }
   return {
+    validAfter,
     matches: routeMatcher(options.routes, origin),
     namespace: options.namespace ?? '',
     maxBodySize,

@@ -337,6 +337,16 @@ describe('failures never cost the page its response', () => {
     expect(cacheStatusOf(retry.response).hit).toBeUndefined();
   });
 
+  it('treats entries stored before validAfter as absent, and replaces them', async () => {
+    origin.route('/old', (_r, n) => respond(`old ${n}`, { 'cache-control': 'max-age=600' }));
+    await get(flow(), '/old');
+    clock.advance(1_000);
+    const deployed = flow({ validAfter: clock.now });
+    const after = await get(deployed, '/old');
+    expect([after.text, cacheStatusOf(after.response).fwd]).toEqual(['old 2', 'uri-miss']);
+    expect(cacheStatusOf((await get(deployed, '/old')).response).hit).toBe(true);
+  });
+
   it('serves a body over maxBodySize without storing it, then predicts it uncacheable', async () => {
     origin.route('/big', () => respond('x'.repeat(100), { 'cache-control': 'max-age=60' }));
     const f = flow({ maxBodySize: 10 });

@@ -192,6 +192,7 @@ export class FetchFlow {
     const { storage, eviction, predictor, lock, options, now } = this.deps;
     cache.enable({ storage, eviction, predictor, lock, clock: now });
     cache.setCacheKey(this.keyFor(request));
+    if (options.validAfter !== undefined) cache.setValidAfter(options.validAfter);
     cache.setMaxFileSizeBytes(options.maxBodySize);
   }
 
