@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { errorRoute, resetRoute, resourceRoute } from './api-routes.mjs';
+import { bigRoute, hangFirstRoute } from './coalescing-routes.mjs';
 import { createRequestLog } from './request-log.mjs';
 import { createSlowRoute } from './slow-route.mjs';
 import { serveStatic } from './static-files.mjs';
@@ -102,6 +103,10 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
         return resetRoute(req, res, context);
       case '/api/hang':
         return; // never answers; close() destroys the socket
+      case '/api/hang-first':
+        return hangFirstRoute(req, res, context);
+      case '/api/big':
+        return bigRoute(req, res, context);
     }
     void serveFile(req, res, url.pathname);
   });
