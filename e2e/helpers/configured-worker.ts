@@ -14,6 +14,9 @@ export interface WorkerUrlOptions {
  * controls the page. The fixture page registers plain `/sw.js`; registering another script URL
  * for the same scope installs the new worker, which activates at once and claims the page.
  * Returns the script URL.
+ *
+ * Call it after opening every tab the test needs: loading the fixture page registers plain
+ * `/sw.js` again, which replaces the configured worker for the whole origin.
  */
 export async function useWorkerOptions(page: Page, options: WorkerUrlOptions): Promise<string> {
   const query = new URLSearchParams();
