@@ -122,7 +122,20 @@ export class CompositionStorage implements Storage {
     const r1 = await this.#l1Lookup(() => this.l1.lookup(key));
     if (r1 !== null) return this.#fromL1(key, r1);
     const r2 = await this.l2.lookup(key);
-    return r2 === null ? null : this.#fromL2(key, r2);
+    return r2 === null ? this.#lookL1Again(key) : this.#fromL2(key, r2);
+  }
+
+  /**
+   * After both layers missed: L1 once more. A write may have started in this worker while L2 was
+   * being read, and its writer may already have released the cache lock (as `Done`, when the
+   * write started): a caller that took this miss for the truth would lock the key free of any
+   * writer and download it a second time. From this check to the caller's `lock()` there is no
+   * task boundary, and a writer registers its L1 write and releases the lock within one task,
+   * so the caller sees either the write or the held lock.
+   */
+  async #lookL1Again(key: CacheKey): Promise<LookupResult | null> {
+    const again = await this.#l1Lookup(() => this.l1.lookup(key));
+    return again === null ? null : this.#fromL1(key, again);
   }
 
   async #raceLookup(key: CacheKey): Promise<LookupResult | null> {
@@ -147,7 +160,7 @@ export class CompositionStorage implements Storage {
     if (winner.result === null) {
       const l2Error = first.error ?? winner.error;
       if (l2Error !== undefined) throw toStorageError(l2Error, 'looking up');
-      return null;
+      return this.#lookL1Again(key);
     }
     // Memory is refilled only when it is known to have missed.
     return winner.layer === 'l1'
