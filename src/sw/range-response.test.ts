@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheMeta, HeaderList } from '../core/meta.ts';
+import { getHeader } from '../core/meta.ts';
 import type { HitHandler, Storage } from '../core/storage.ts';
 import { IdbStorage } from '../storage/idb.ts';
 import { MemoryStorage } from '../storage/memory.ts';
@@ -64,7 +65,13 @@ async function storedHit(
 ): Promise<{ meta: CacheMeta; hit: SpyHit }> {
   const storage = options.storage ?? new MemoryStorage();
   const key = keyOf('/video');
-  await store(storage, key, BODY, 7, metaOf(options.status ?? 200, options.headers ?? HEADERS));
+  const headers = options.headers ?? HEADERS;
+  // As metaFromResponse does: the validators come from the stored fields.
+  const validators = {
+    etag: getHeader(headers, 'etag') ?? undefined,
+    lastModified: getHeader(headers, 'last-modified') ?? undefined,
+  };
+  await store(storage, key, BODY, 7, { ...metaOf(options.status ?? 200, headers), validators });
   const found = await storage.lookup(key);
   if (found === null) throw new Error('stored entry not found');
   return { meta: found.meta, hit: new SpyHit(found.hit, options.seekable) };
@@ -123,7 +130,7 @@ describe('rangeResponse: one range', () => {
     { range: 'bytes=90-', start: 90, end: 99 },
     { range: 'bytes=0-', start: 0, end: 99 },
     { range: 'bytes=98-1000', start: 98, end: 99 },
-  ])('$range → 206 with bytes $start-$end', async ({ range, start, end }) => {
+  ])('$range → 206 with exactly those bytes', async ({ range, start, end }) => {
     const { meta, hit } = await storedHit();
     const response = rangeResponse(get({ range }), meta, hit, NOW, STATUS);
     expect(response?.status).toBe(206);
@@ -249,10 +256,13 @@ describe('rangeResponse: several ranges', () => {
     expect(hit.bytesRead).toBe(6);
   });
 
-  it('errors the stream, never a misframed body, when storage fails mid-part', async () => {
+  it.each([
+    { failure: 'a rejected read', readBody: () => Promise.reject(new Error('disk gone')) },
+    { failure: 'a part cut short', readBody: () => Promise.resolve(null) },
+  ])('errors the stream, never a misframed body, on $failure', async ({ readBody }) => {
     const { meta, hit } = await storedHit();
     const failing = Object.assign(Object.create(hit) as SpyHit, {
-      readBody: () => Promise.reject(new Error('disk gone')),
+      readBody,
       finish: () => hit.finish(),
     });
     const response = rangeResponse(get({ range: 'bytes=0-1,5-6' }), meta, failing, NOW, STATUS)!;
