@@ -6,6 +6,7 @@ import { MemoryStorage } from '../storage/memory.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
 import { resolveOptions, type HttpCacheOptions } from './config.ts';
 import { FetchFlow } from './fetch-flow.ts';
+import type { RequestOutcome } from './stats.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
 
 const ORIGIN = 'https://app.test';
@@ -16,6 +17,7 @@ let clock: ManualClock;
 let background: Background;
 let storage: MemoryStorage;
 let cleared: number;
+let outcomes: RequestOutcome[];
 
 function flow(options: HttpCacheOptions = {}, store: Storage = storage): FetchFlow {
   const clearable = store instanceof MemoryStorage ? store : storage;
@@ -29,6 +31,7 @@ function flow(options: HttpCacheOptions = {}, store: Storage = storage): FetchFl
       cleared++;
       await clearable.clear();
     },
+    record: (outcome) => outcomes.push(outcome),
     log: () => undefined,
   });
 }
@@ -54,6 +57,7 @@ beforeEach(() => {
   background = new Background();
   storage = new MemoryStorage();
   cleared = 0;
+  outcomes = [];
 });
 
 describe('miss, store, hit (RFC 9111 §3, §4)', () => {
@@ -73,6 +77,12 @@ describe('miss, store, hit (RFC 9111 §3, §4)', () => {
     expect(cacheStatusOf(second.response)).toMatchObject({ hit: true, ttl: '50' });
     expect(second.response.headers.get('age')).toBe('10');
     expect(origin.count('/a')).toBe(1);
+    expect(
+      outcomes.map((o) => [o.phase, o.status, o.cacheStatus?.startsWith('sw-http-cache;')]),
+    ).toEqual([
+      ['miss', 200, true],
+      ['hit', 200, true],
+    ]);
   });
 
   it('never stores a no-store response', async () => {

@@ -53,6 +53,23 @@ export class FetchFlow {
   /** Answers a GET or HEAD request through the cache. Never rejects because of the cache. */
   async handle(request: Request, waitUntil: WaitUntil): Promise<Response> {
     const cache = new HttpCache();
+    const response = await this.answer(cache, request, waitUntil);
+    this.deps.record?.({
+      url: request.url,
+      method: request.method,
+      phase: cache.phase().name,
+      status: response.status,
+      cacheStatus: response.type === 'error' ? null : ownCacheStatus(response.headers),
+      time: this.deps.now(),
+    });
+    return response;
+  }
+
+  private async answer(
+    cache: HttpCache,
+    request: Request,
+    waitUntil: WaitUntil,
+  ): Promise<Response> {
     try {
       return await this.run(cache, request, waitUntil, undefined);
     } catch (error) {
@@ -62,8 +79,12 @@ export class FetchFlow {
       if (error instanceof UpstreamError) return Response.error();
       // A bug or a storage failure must not cost the page its response: go to the network.
       this.deps.log('cache failed, answering from the network', error);
-      const { response } = await this.fetch(upstreamRequest(request));
-      return forwardedResponse(response, { fwd: 'miss', detail: NoCacheReason.InternalError });
+      try {
+        const { response } = await this.fetch(upstreamRequest(request));
+        return forwardedResponse(response, { fwd: 'miss', detail: NoCacheReason.InternalError });
+      } catch {
+        return Response.error();
+      }
     }
   }
 
@@ -418,4 +439,10 @@ export class FetchFlow {
   private debugKey(cache: HttpCache): string | undefined {
     return this.deps.options.debug ? cache.cacheKey().primary : undefined;
   }
+}
+
+/** Our member of the response's `Cache-Status` (the last one), or `null`. */
+function ownCacheStatus(headers: Headers): string | null {
+  const value = headers.get('cache-status');
+  return value === null ? null : (value.split(',').at(-1)?.trim() ?? null);
 }

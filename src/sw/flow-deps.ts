@@ -6,6 +6,7 @@ import type { CacheLock } from '../core/lock.ts';
 import type { CacheablePredictor } from '../core/predictor.ts';
 import type { Storage } from '../core/storage.ts';
 import type { ResolvedOptions } from './config.ts';
+import type { RequestOutcome } from './stats.ts';
 
 export interface FlowDeps {
   readonly options: ResolvedOptions;
@@ -19,6 +20,8 @@ export interface FlowDeps {
   readonly now: () => number;
   /** Empties the whole cache (for `Clear-Site-Data: "cache"`). */
   readonly clear: () => Promise<void>;
+  /** Called once per answered GET/HEAD request (stats, the dashboard). */
+  readonly record?: ((outcome: RequestOutcome) => void) | undefined;
   /** Debug logging; a no-op unless `debug` is on. */
   readonly log: (message: string, details?: unknown) => void;
 }

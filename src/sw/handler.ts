@@ -7,6 +7,7 @@ import type { RouteHandlerCallbackOptions, RouteHandlerObject } from 'workbox-co
 import { isUnsafeMethod } from '../core/http/index.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
 import { CacheRuntime } from './cache-runtime.ts';
+import { RequestStats } from './stats.ts';
 import { resolveOptions, type HttpCacheOptions, type ResolvedOptions } from './config.ts';
 import { FetchFlow } from './fetch-flow.ts';
 
@@ -18,6 +19,7 @@ const CACHEABLE_METHODS = new Set(['GET', 'HEAD']);
 export class HttpCacheHandler implements RouteHandlerObject {
   readonly options: ResolvedOptions;
   readonly runtime: CacheRuntime;
+  readonly stats = new RequestStats();
   private readonly flow: FetchFlow;
 
   constructor(options: HttpCacheOptions = {}) {
@@ -35,6 +37,7 @@ export class HttpCacheHandler implements RouteHandlerObject {
       fetch: (request) => fetch(request),
       now: () => Date.now(),
       clear: () => this.runtime.clear(),
+      record: (outcome) => this.stats.record(outcome),
       log,
     });
   }
