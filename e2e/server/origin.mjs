@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { errorRoute, resetRoute, resourceRoute } from './api-routes.mjs';
 import { bigRoute, hangFirstRoute } from './coalescing-routes.mjs';
+import { mutateRoute, partialRoute, sequenceRoute } from './http-routes.mjs';
 import { createRequestLog } from './request-log.mjs';
 import { createSlowRoute } from './slow-route.mjs';
 import { serveStatic } from './static-files.mjs';
@@ -83,6 +84,7 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
       req.socket.destroy();
       return;
     }
+    if (url.pathname === '/api/mutate') return mutateRoute(req, res, context);
     if (isApi && req.method !== 'GET' && req.method !== 'HEAD') {
       // Other methods are not cacheable; echo them so tests can see they passed through.
       res.writeHead(200, {
@@ -107,6 +109,10 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
         return hangFirstRoute(req, res, context);
       case '/api/big':
         return bigRoute(req, res, context);
+      case '/api/sequence':
+        return sequenceRoute(req, res, context);
+      case '/api/partial':
+        return partialRoute(req, res, context);
     }
     void serveFile(req, res, url.pathname);
   });

@@ -1,0 +1,68 @@
+/**
+ * Vary (RFC 9111 §4.1): each combination of the nominated request headers is its own stored
+ * variant; a request matching none is a `vary-miss`; `Vary: *` always fails to match.
+ */
+import { expect, test } from './fixtures.ts';
+import { apiUrl } from './helpers/api-url.ts';
+import { parseCacheStatus } from './helpers/cache-status.ts';
+import { pageFetch } from './helpers/page-fetch.ts';
+
+test('two Accept-Language variants are stored and served apart; a third is a vary-miss', async ({
+  swPage,
+  origin,
+}) => {
+  const path = apiUrl('/api/resource', { cc: 'max-age=60', vary: 'Accept-Language' });
+  const inLanguage = (language: string) =>
+    pageFetch(swPage, path, { init: { headers: { 'accept-language': language } } });
+
+  const english = await inLanguage('en');
+  expect(parseCacheStatus(english.headers['cache-status'])).toMatchObject({
+    fwd: 'uri-miss',
+    stored: true,
+  });
+  const french = await inLanguage('fr');
+  expect(parseCacheStatus(french.headers['cache-status'])).toMatchObject({
+    fwd: 'vary-miss',
+    stored: true,
+  });
+  expect(french.bodyText).not.toBe(english.bodyText);
+
+  const englishAgain = await inLanguage('en');
+  const frenchAgain = await inLanguage('fr');
+  expect(englishAgain.bodyText).toBe(english.bodyText);
+  expect(frenchAgain.bodyText).toBe(french.bodyText);
+  for (const hit of [englishAgain, frenchAgain]) {
+    expect(hit.headers['vary']).toBe('Accept-Language');
+    expect(parseCacheStatus(hit.headers['cache-status'])).toMatchObject({ hit: true });
+  }
+
+  const german = await inLanguage('de');
+  expect(parseCacheStatus(german.headers['cache-status'])).toMatchObject({
+    hit: false,
+    fwd: 'vary-miss',
+  });
+  expect(german.bodyText).toBe(`origin response #3 for ${path}`);
+  // The origin saw each language once, with the page's value.
+  expect(origin.requests(path).map((request) => request.headers['accept-language'])).toEqual([
+    'en',
+    'fr',
+    'de',
+  ]);
+});
+
+test('a Vary: * response is never served from the cache', async ({ swPage, origin }) => {
+  const path = apiUrl('/api/resource', { cc: 'max-age=60', vary: '*' });
+
+  const first = await pageFetch(swPage, path);
+  const second = await pageFetch(swPage, path);
+
+  expect(first.bodyText).toBe(`origin response #1 for ${path}`);
+  expect(second.bodyText).toBe(`origin response #2 for ${path}`);
+  for (const response of [first, second]) {
+    expect(parseCacheStatus(response.headers['cache-status'])).toMatchObject({
+      hit: false,
+      stored: false,
+    });
+  }
+  expect(origin.count(path)).toBe(2);
+});
