@@ -52,8 +52,11 @@ export async function admit(
     cacheAuthorized: deps.options.cacheAuthorized,
   });
   if (!verdict.cacheable) {
-    cache.responseBecameUncacheable(verdict.reason);
-    cache.disable(verdict.reason);
+    // A 206 answers this Range request only: the full resource may well be cacheable, so the
+    // predictor must not learn from it.
+    const partial = response.status === 206 && request.headers.has('range');
+    if (!partial) cache.responseBecameUncacheable(verdict.reason);
+    cache.disable(partial ? NoCacheReason.Deferred : verdict.reason);
     return forwardedResponse(response, { ...status, detail: verdict.detail });
   }
   cache.responseBecameCacheable();

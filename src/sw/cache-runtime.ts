@@ -3,7 +3,7 @@
  * The worker's cache, assembled: memory (L1) over IndexedDB (L2, with quota retry), events on a
  * BroadcastChannel, byte-budget eviction rebuilt from the stored metas, and the cache lock.
  */
-import type { CacheKey } from '../core/key.ts';
+import { normalizeUrl, type CacheKey } from '../core/key.ts';
 import { eventChannelName } from '../core/events.ts';
 import {
   defaultBudget,
@@ -13,7 +13,12 @@ import {
 } from '../eviction/index.ts';
 import { createCacheLock } from '../lock/index.ts';
 import type { CacheLock } from '../core/lock.ts';
-import { CompositionStorage, IdbStorage, MemoryStorage } from '../storage/index.ts';
+import {
+  CompositionStorage,
+  IdbStorage,
+  MemoryStorage,
+  type StoredEntryInfo,
+} from '../storage/index.ts';
 import { QuotaRetryStorage } from '../storage/quota-retry.ts';
 import {
   AnnouncingStorage,
@@ -83,6 +88,44 @@ export class CacheRuntime {
     await this.idb.clear();
     this.eviction.clear();
     this.storage.announce('cleared', []);
+  }
+
+  /** Every complete entry of this cache's namespace, as IndexedDB lists it (no body is read). */
+  async listEntries(): Promise<StoredEntryInfo[]> {
+    const all = await this.idb.listMeta();
+    return all.filter((entry) => entry.key.namespace === this.options.namespace);
+  }
+
+  /** Purges every variant of `url`; resolves with the number of entries removed. */
+  async purgeUrl(url: string): Promise<number> {
+    const primary = normalizeUrl(url);
+    const removed = await this.purgeMatching((entry) => entry.key.primary === primary);
+    // A body only memory holds (its IndexedDB write failed) is not listed: purge the slot too.
+    const key = { namespace: this.options.namespace, primary };
+    const memoryOnly = await this.storage.purge(key, 'invalidation');
+    this.eviction.remove(key);
+    return removed + (memoryOnly ? 1 : 0);
+  }
+
+  /** Purges every entry whose URL starts with `prefix` (an absolute URL). */
+  purgePrefix(prefix: string): Promise<number> {
+    return this.purgeMatching((entry) => entry.key.primary.startsWith(prefix));
+  }
+
+  /** Purges every entry whose response had `tag` in its `Cache-Tag` header. */
+  purgeTag(tag: string): Promise<number> {
+    return this.purgeMatching((entry) => entry.meta.tags.includes(tag));
+  }
+
+  /** Purges (as invalidation, announced `purged`) the listed entries `matches` selects. */
+  private async purgeMatching(matches: (entry: StoredEntryInfo) => boolean): Promise<number> {
+    let removed = 0;
+    for (const entry of await this.listEntries()) {
+      if (!matches(entry)) continue;
+      if (await this.storage.purge(entry.key, 'invalidation')) removed++;
+      this.eviction.remove(entry.key);
+    }
+    return removed;
   }
 
   private async rebuild(): Promise<void> {

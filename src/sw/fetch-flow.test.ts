@@ -429,3 +429,42 @@ describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
     expect(cacheStatusOf((await get(f, '/items')).response).fwd).toBe('uri-miss');
   });
 });
+
+describe('ranges (RFC 9110 §14)', () => {
+  it('serves a range of a stored body as 206, and 416 when unsatisfiable', async () => {
+    origin.route('/bytes', () => respond('0123456789', { 'cache-control': 'max-age=600' }));
+    const f = flow();
+    await get(f, '/bytes');
+    const partial = await get(f, '/bytes', { headers: { range: 'bytes=2-4' } });
+    expect([partial.response.status, partial.text]).toEqual([206, '234']);
+    expect(partial.response.headers.get('content-range')).toBe('bytes 2-4/10');
+    expect(cacheStatusOf(partial.response).hit).toBe(true);
+    const none = await get(f, '/bytes', { headers: { range: 'bytes=20-' } });
+    expect([none.response.status, none.response.headers.get('content-range')]).toEqual([
+      416,
+      'bytes */10',
+    ]);
+    expect(origin.count('/bytes')).toBe(1);
+  });
+
+  it('passes an upstream 206 through without storing it or marking the URL uncacheable', async () => {
+    origin.route('/video', (request) =>
+      request.headers.has('range')
+        ? new Response('01', {
+            status: 206,
+            headers: {
+              'content-range': 'bytes 0-1/10',
+              'cache-control': 'max-age=600',
+              date: formatHttpDate(clock.now),
+            },
+          })
+        : respond('0123456789', { 'cache-control': 'max-age=600' }),
+    );
+    const f = flow();
+    const partial = await get(f, '/video', { headers: { range: 'bytes=0-1' } });
+    expect([partial.response.status, partial.text]).toEqual([206, '01']);
+    const full = await get(f, '/video');
+    expect([full.text, cacheStatusOf(full.response).fwd]).toEqual(['0123456789', 'uri-miss']);
+    expect(cacheStatusOf((await get(f, '/video')).response).hit).toBe(true);
+  });
+});

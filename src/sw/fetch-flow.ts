@@ -25,6 +25,7 @@ import type { LookupResult } from '../core/storage.ts';
 import { admit, type Upstream } from './admission.ts';
 import type { ForwardReason } from './cache-status.ts';
 import type { FlowDeps } from './flow-deps.ts';
+import { rangeResponse } from './range-response.ts';
 import { forwardedResponse, gatewayTimeout, hitResponse, notModifiedResponse } from './respond.ts';
 import { requestSnapshot, upstreamRequest } from './upstream.ts';
 
@@ -280,7 +281,10 @@ export class FetchFlow {
       void hit.finish();
       return notModifiedResponse(meta, now, status);
     }
-    return hitResponse(meta, hit, request.method, now, status);
+    return (
+      rangeResponse(request, meta, hit, now, status) ??
+      hitResponse(meta, hit, request.method, now, status)
+    );
   }
 
   /** A stale entry: ask the origin with the stored validators (RFC 9111 §4.3.1). */
@@ -359,7 +363,11 @@ export class FetchFlow {
       void cache.finishHitHandler();
       return notModifiedResponse(meta, now, status);
     }
-    return hitResponse(meta, cache.hitHandler(), request.method, now, status);
+    const hit = cache.hitHandler();
+    return (
+      rangeResponse(request, meta, hit, now, status) ??
+      hitResponse(meta, hit, request.method, now, status)
+    );
   }
 
   private canServeStaleOnError(cache: HttpCache, request: Request): boolean {

@@ -5,6 +5,7 @@
  */
 import { clientsClaim } from 'workbox-core';
 import type { HttpCacheOptions } from './config.ts';
+import { listenForControl } from './control.ts';
 import { HttpCacheHandler } from './handler.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -14,6 +15,11 @@ export interface InstallOptions extends HttpCacheOptions {
   readonly skipWaiting?: boolean;
   /** Take control of open pages when the worker activates. Default `true`. */
   readonly clientsClaim?: boolean;
+  /**
+   * Answer `registerHttpCache`'s control client (stats, entries, purge, clear, debug) from
+   * same-origin pages. Default `true`.
+   */
+  readonly control?: boolean;
 }
 
 /**
@@ -27,5 +33,6 @@ export function installHttpCache(options: InstallOptions = {}): HttpCacheHandler
   }
   if (options.clientsClaim ?? true) clientsClaim();
   self.addEventListener('fetch', (event) => handler.handleFetchEvent(event));
+  if (options.control ?? true) listenForControl(handler);
   return handler;
 }

@@ -4,13 +4,13 @@
  * The body streams from the hit handler, which seeks to each range: only the requested bytes are
  * read from storage.
  */
-import { currentAge, ttl } from '../core/http/index.ts';
-import { ifRangeAllows, parseRange, type ByteRange } from '../core/http/range.ts';
+import { ifRangeAllows, parseRange, type ByteRange } from '../core/http/index.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import { getHeader } from '../core/meta.ts';
 import { StorageError, type HitHandler } from '../core/storage.ts';
 import { hitToStream } from './body-stream.ts';
-import { appendCacheStatus, formatCacheStatus, type CacheStatus } from './cache-status.ts';
+import type { CacheStatus } from './cache-status.ts';
+import { hitHeaders } from './respond.ts';
 
 /** Stored fields that describe the whole body, replaced in a partial response. */
 const WHOLE_BODY_FIELDS = new Set(['content-length', 'content-range']);
@@ -214,25 +214,4 @@ function multipartBody(
 /** Header text as bytes, one byte per char (field values are byte strings, not UTF-8). */
 function byteString(text: string): Uint8Array {
   return Uint8Array.from(text, (char) => char.charCodeAt(0) & 0xff);
-}
-
-/**
- * The stored headers that `keep` accepts, with `Age` and our `Cache-Status` (with `ttl`).
- *
- * Integration adapter: this mirrors the private `storedHeaders` of `respond.ts`, so that file did
- * not have to change. Once `respond.ts` exports that function (as `hitHeaders`, same signature),
- * delete this copy and import it.
- */
-function hitHeaders(
-  meta: CacheMeta,
-  now: number,
-  status: CacheStatus,
-  keep: (name: string) => boolean,
-): Headers {
-  const headers = new Headers();
-  for (const [name, value] of meta.headers) if (keep(name)) headers.append(name, value);
-  headers.set('age', String(currentAge(meta, now)));
-  const member = formatCacheStatus({ ...status, ttl: ttl(meta, now) });
-  headers.set('cache-status', appendCacheStatus(headers.get('cache-status'), member));
-  return headers;
 }

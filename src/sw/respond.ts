@@ -37,7 +37,7 @@ export function hitResponse(
   return new Response(withBody ? hitToStream(hit) : null, {
     status: meta.status,
     statusText: meta.statusText,
-    headers: storedHeaders(meta, now, status, () => true),
+    headers: hitHeaders(meta, now, status, () => true),
   });
 }
 
@@ -46,11 +46,12 @@ export function notModifiedResponse(meta: CacheMeta, now: number, status: CacheS
   return new Response(null, {
     status: 304,
     statusText: 'Not Modified',
-    headers: storedHeaders(meta, now, status, (name) => NOT_MODIFIED_HEADERS.includes(name)),
+    headers: hitHeaders(meta, now, status, (name) => NOT_MODIFIED_HEADERS.includes(name)),
   });
 }
 
-function storedHeaders(
+/** The stored headers that `keep` selects, with `Age` and our `Cache-Status` (with `ttl`). */
+export function hitHeaders(
   meta: CacheMeta,
   now: number,
   status: CacheStatus,

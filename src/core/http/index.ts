@@ -71,3 +71,5 @@ export {
   varyMatchesNothing,
 } from './variance.ts';
 export { clearsCache, invalidatedUrls, isUnsafeMethod } from './invalidation.ts';
+export { ifRangeAllows, MAX_OVERLAPPING_RANGES, MAX_RANGES, parseRange } from './range.ts';
+export type { ByteRange, IgnoredRangeReason, RangeSpec } from './range.ts';

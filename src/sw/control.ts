@@ -1,0 +1,258 @@
+/// <reference lib="webworker" />
+/**
+ * The worker's end of the page control API. A page posts a versioned hello with a `MessagePort`;
+ * if it comes from a same-origin window, the worker exposes {@link ControlApi} on that port with
+ * comlink. Every message on the port passes {@link comlinkCallError} first: only calls of the API's
+ * methods with plain arguments reach comlink, anything else is answered with an error (or dropped
+ * when it has no id to answer), so a malformed message never throws inside the worker.
+ */
+import { expose, type Endpoint } from 'comlink';
+import {
+  CONTROL_MESSAGE,
+  CONTROL_METHODS,
+  CONTROL_PROTOCOL_VERSION,
+  checkBoolean,
+  helloError,
+  isControlMessage,
+  resolvePurgeTarget,
+  type CacheEntryInfo,
+  type CacheStats,
+  type ControlApi,
+  type ControlReply,
+} from '../client/protocol.ts';
+import type { StoredEntryInfo } from '../storage/index.ts';
+import type { OutcomeCounts, RequestOutcome } from './stats.ts';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** What the control API reads and changes; `HttpCacheHandler` is one. */
+export interface ControlledCache {
+  readonly options: { readonly namespace: string };
+  readonly stats: {
+    totals(): OutcomeCounts;
+    hitRatio(): number;
+    lastOutcome(url: string): RequestOutcome | undefined;
+  };
+  readonly runtime: {
+    readonly ready: Promise<void>;
+    readonly eviction: {
+      stats(): { entries: number; bytes: number; maxBytes: number; maxEntries: number };
+    };
+    listEntries(): Promise<StoredEntryInfo[]>;
+    purgeUrl(url: string): Promise<number>;
+    purgePrefix(prefix: string): Promise<number>;
+    purgeTag(tag: string): Promise<number>;
+    clear(): Promise<void>;
+  };
+  setDebug(on: boolean): void;
+}
+
+/**
+ * The API as the worker runs it. Arguments are checked again here: they come from another
+ * context. Relative URLs resolve against `base` (the worker's origin).
+ */
+export function createControlApi(
+  cache: ControlledCache,
+  base: string,
+  now: () => number = Date.now,
+): ControlApi {
+  return {
+    async stats(): Promise<CacheStats> {
+      await cache.runtime.ready;
+      const { entries, bytes, maxBytes, maxEntries } = cache.runtime.eviction.stats();
+      return {
+        entries,
+        bytes,
+        ...cache.stats.totals(),
+        hitRatio: cache.stats.hitRatio(),
+        budget: { maxBytes, maxEntries },
+      };
+    },
+    async entries(): Promise<CacheEntryInfo[]> {
+      return groupByUrl(await cache.runtime.listEntries(), now(), (url) =>
+        cache.stats.lastOutcome(url),
+      );
+    },
+    purge(target: unknown): Promise<number> {
+      const resolved = resolvePurgeTarget(target, base);
+      if ('url' in resolved) return cache.runtime.purgeUrl(resolved.url);
+      if ('prefix' in resolved) return cache.runtime.purgePrefix(resolved.prefix);
+      return cache.runtime.purgeTag(resolved.tag);
+    },
+    clear(): Promise<void> {
+      return cache.runtime.clear();
+    },
+    setDebug(on: unknown): Promise<void> {
+      cache.setDebug(checkBoolean(on, 'setDebug()'));
+      return Promise.resolve();
+    },
+  };
+}
+
+/** One row per URL, its variants together; the most recently stored variant gives the status. */
+export function groupByUrl(
+  stored: readonly StoredEntryInfo[],
+  now: number,
+  lastOutcome: (url: string) => RequestOutcome | undefined,
+): CacheEntryInfo[] {
+  const byUrl = new Map<string, StoredEntryInfo[]>();
+  for (const entry of stored) {
+    const list = byUrl.get(entry.key.primary);
+    if (list) list.push(entry);
+    else byUrl.set(entry.key.primary, [entry]);
+  }
+  return [...byUrl].map(([url, variants]) => {
+    const latest = variants.reduce((a, b) => (b.meta.updated > a.meta.updated ? b : a));
+    const phase = lastOutcome(url)?.phase;
+    return {
+      url,
+      size: variants.reduce((sum, v) => sum + v.size, 0),
+      status: latest.meta.status,
+      freshUntil: latest.meta.freshUntil,
+      fresh: latest.meta.freshUntil > now,
+      lastAccess: Math.max(...variants.map((v) => v.lastAccess)),
+      variants: variants.length,
+      tags: [...new Set(variants.flatMap((v) => v.meta.tags))],
+      ...(phase === undefined ? {} : { lastPhase: phase }),
+    };
+  });
+}
+
+/** The comlink message types a control client sends. */
+const ALLOWED_TYPES = new Set(['APPLY', 'RELEASE']);
+
+/**
+ * `null` when `data` is a comlink call the control API accepts — `APPLY` of one of its methods
+ * with plain (`RAW`) arguments, or `RELEASE` — else what is wrong with it.
+ */
+export function comlinkCallError(data: unknown): string | null {
+  try {
+    if (typeof data !== 'object' || data === null) return 'a control message must be an object';
+    const { type, path, argumentList } = data as Record<string, unknown>;
+    if (typeof type !== 'string' || !ALLOWED_TYPES.has(type)) {
+      return `unsupported control message type ${JSON.stringify(type)}`;
+    }
+    if (type === 'RELEASE') return null;
+    if (
+      !Array.isArray(path) ||
+      path.length !== 1 ||
+      !(CONTROL_METHODS as readonly unknown[]).includes(path[0])
+    ) {
+      return `unknown control method ${JSON.stringify(path)}; expected one of ${CONTROL_METHODS.join(', ')}`;
+    }
+    if (argumentList !== undefined && !Array.isArray(argumentList)) {
+      return 'argumentList must be an array';
+    }
+    for (const argument of (argumentList ?? []) as unknown[]) {
+      if (typeof argument !== 'object' || argument === null) return 'malformed argument';
+      if ((argument as Record<string, unknown>)['type'] !== 'RAW') {
+        return 'control arguments must be plain values (no proxies or callbacks)';
+      }
+    }
+    return null;
+  } catch {
+    return 'unreadable control message';
+  }
+}
+
+/** A comlink error reply for call `id`, as comlink's own `throw` handler would build it. */
+export function errorReply(id: string, message: string): unknown {
+  const error = new TypeError(`sw-http-cache: ${message}`);
+  return {
+    id,
+    type: 'HANDLER',
+    name: 'throw',
+    value: { isError: true, value: { message: error.message, name: error.name } },
+  };
+}
+
+/** `port` as a comlink endpoint that only lets valid control calls through. */
+export function guardedEndpoint(
+  port: MessagePort,
+  log: (message: string, details?: unknown) => void,
+): Endpoint {
+  const wrapped = new Map<unknown, (event: MessageEvent) => void>();
+  return {
+    postMessage: (message: unknown, transfer?: Transferable[]) =>
+      port.postMessage(message, transfer ?? []),
+    addEventListener(type: string, listener: EventListenerOrEventListenerObject) {
+      const guard = (event: MessageEvent): void => {
+        const error = comlinkCallError(event.data);
+        if (error === null) {
+          if (typeof listener === 'function') listener(event);
+          else listener.handleEvent(event);
+          return;
+        }
+        const id = readId(event.data);
+        log(`refused a control message: ${error}`);
+        if (id !== undefined) port.postMessage(errorReply(id, error));
+      };
+      wrapped.set(listener, guard);
+      port.addEventListener(type as 'message', guard);
+    },
+    removeEventListener(type: string, listener: EventListenerOrEventListenerObject) {
+      const guard = wrapped.get(listener);
+      if (guard) port.removeEventListener(type as 'message', guard);
+      wrapped.delete(listener);
+    },
+    start: () => port.start(),
+  };
+}
+
+function readId(data: unknown): string | undefined {
+  try {
+    const id = (data as Record<string, unknown> | null)?.['id'];
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why a connection request is refused, or `null` to accept it: the hello must be valid, carry one
+ * port, and come from a window of this origin (workers and other origins get no control).
+ */
+export function connectionError(
+  data: unknown,
+  ports: readonly MessagePort[],
+  fromSameOriginWindow: boolean,
+): string | null {
+  if (!fromSameOriginWindow) return 'only same-origin windows may control the cache';
+  if (ports.length !== 1) return 'a control hello must transfer exactly one MessagePort';
+  return helloError(data);
+}
+
+/**
+ * Listens for control hellos on the worker's `message` event and exposes `cache` to each accepted
+ * page. Call it while the worker script is evaluated (`installHttpCache` does).
+ */
+export function listenForControl(
+  cache: ControlledCache,
+  log: (message: string, details?: unknown) => void = () => {},
+): void {
+  const api = createControlApi(cache, self.location.origin);
+  self.addEventListener('message', (event: ExtendableMessageEvent) => {
+    if (!isControlMessage(event.data)) return; // someone else's message
+    const sameOriginWindow =
+      typeof WindowClient !== 'undefined' &&
+      event.source instanceof WindowClient &&
+      event.origin === self.location.origin;
+    const error = connectionError(event.data, event.ports, sameOriginWindow);
+    const port = event.ports[0];
+    if (error !== null) {
+      log(`refused a control connection: ${error}`);
+      port?.postMessage(reply({ kind: 'refused', error: `sw-http-cache: ${error}` }));
+      port?.close();
+      return;
+    }
+    if (!port) return;
+    expose(api, guardedEndpoint(port, log));
+    port.postMessage(reply({ kind: 'ready', version: CONTROL_PROTOCOL_VERSION }));
+  });
+}
+
+function reply(
+  body: { kind: 'ready'; version: number } | { kind: 'refused'; error: string },
+): ControlReply {
+  return { type: CONTROL_MESSAGE, ...body };
+}
