@@ -11,7 +11,7 @@
  */
 import type { Remote } from 'comlink';
 import type { CacheEvent } from '../core/events.ts';
-import { CacheEventFeed, type CacheEventListener } from './cache-events.ts';
+import { CacheEventFeed } from './cache-events.ts';
 import { connect, WorkerUnavailableError, type Connection } from './connection.ts';
 import {
   checkBoolean,
@@ -86,7 +86,7 @@ export class HttpCacheClient {
    */
   subscribe(listener: (event: CacheEvent) => void): () => void {
     this.#assertOpen();
-    return this.#events.subscribe(listener as CacheEventListener);
+    return this.#events.subscribe(listener);
   }
 
   /** Closes the connection and every subscription; later calls reject. */

@@ -66,7 +66,8 @@ export function parseReply(data: unknown): ControlReply | null {
 }
 
 /** What `purge` removes: one URL (every variant), every URL starting with a prefix, or a tag. */
-export type PurgeTarget = string | URL | { readonly prefix: string } | { readonly tag: string };
+export type PurgeTarget =
+  string | URL | { readonly url: string } | { readonly prefix: string } | { readonly tag: string };
 
 /** A purge target checked and with its URLs made absolute. */
 export type ResolvedPurgeTarget =
@@ -82,8 +83,12 @@ export function resolvePurgeTarget(target: unknown, base: string): ResolvedPurge
   }
   if (isRecord(target)) {
     const keys = safeKeys(target);
+    const url = safeGet(target, 'url');
     const prefix = safeGet(target, 'prefix');
     const tag = safeGet(target, 'tag');
+    if (keys.length === 1 && typeof url === 'string' && url !== '') {
+      return { url: absoluteUrl(url, base, 'purge({ url })') };
+    }
     if (keys.length === 1 && typeof prefix === 'string' && prefix !== '') {
       return { prefix: absoluteUrl(prefix, base, 'purge({ prefix })') };
     }
@@ -92,7 +97,7 @@ export function resolvePurgeTarget(target: unknown, base: string): ResolvedPurge
     }
   }
   throw new TypeError(
-    `sw-http-cache: purge() expects a URL string, { prefix: string } or { tag: string }, got ${describe(target)}`,
+    `sw-http-cache: purge() expects a URL string, { url }, { prefix } or { tag } (strings), got ${describe(target)}`,
   );
 }
 
@@ -188,7 +193,8 @@ function describe(value: unknown): string {
     }
   }
   if (typeof value === 'string') return JSON.stringify(value);
-  return typeof value === 'function' ? 'a function' : `${typeof value} ${String(value)}`;
+  if (typeof value === 'function') return 'a function';
+  return `${typeof value} ${String(value as number | boolean | bigint | symbol | undefined)}`;
 }
 
 function safeKeys(record: Record<string, unknown>): string[] {
