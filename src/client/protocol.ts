@@ -194,7 +194,7 @@ function describe(value: unknown): string {
   }
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
-  return `${typeof value} ${String(value as number | boolean | bigint | symbol | undefined)}`;
+  return `${typeof value} ${String(value)}`;
 }
 
 function safeKeys(record: Record<string, unknown>): string[] {
