@@ -193,8 +193,10 @@ function describe(value: unknown): string {
     }
   }
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `${typeof value} ${value}`;
+  }
+  return typeof value; // undefined, symbol, function
 }
 
 function safeKeys(record: Record<string, unknown>): string[] {
