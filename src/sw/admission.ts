@@ -10,14 +10,7 @@ import { fanOutToStore, type BodySink } from './body-stream.ts';
 import type { CacheStatus, ForwardReason } from './cache-status.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { forwardedResponse } from './respond.ts';
-import { requestSnapshot } from './upstream.ts';
-
-/** The origin's response and when it was asked and answered (RFC 9111 §4.2.3). */
-export interface Upstream {
-  readonly response: Response;
-  readonly requestTime: number;
-  readonly responseTime: number;
-}
+import { requestSnapshot, type Upstream } from './upstream.ts';
 
 /**
  * Stores `upstream` if it may be stored, and answers the page either way. The body is split

@@ -6,13 +6,7 @@
  */
 import { HttpCache } from '../core/http-cache.ts';
 import {
-  canServeStaleIfError,
-  clearsCache,
-  invalidatedUrls,
   evaluateReuse,
-  freshenWith304,
-  isNotModified,
-  revalidationHeaders,
   varianceHash,
   varyMatchesNothing,
   type ReuseDecision,
@@ -22,23 +16,17 @@ import type { CacheMeta } from '../core/meta.ts';
 import { HitStatus, NoCacheReason } from '../core/phase.ts';
 import { LockStatus, type WritePermit } from '../core/lock.ts';
 import type { LookupResult } from '../core/storage.ts';
-import { admit, type Upstream } from './admission.ts';
+import { admit } from './admission.ts';
+import { handleUnsafe } from './invalidation.ts';
 import type { ForwardReason } from './cache-status.ts';
 import type { FlowDeps } from './flow-deps.ts';
-import { rangeResponse } from './range-response.ts';
-import { forwardedResponse, gatewayTimeout, hitResponse, notModifiedResponse } from './respond.ts';
-import { requestSnapshot, upstreamRequest } from './upstream.ts';
+import { forwardedResponse, gatewayTimeout } from './respond.ts';
+import { revalidate } from './revalidation.ts';
+import { debugKey, serveStored } from './serve-stored.ts';
+import { askOrigin, UpstreamError, upstreamRequest } from './upstream.ts';
 
 /** Keeps background work (storing a body, a revalidation) alive: `FetchEvent.waitUntil`. */
 export type WaitUntil = (promise: Promise<unknown>) => void;
-
-/** The origin could not be reached and nothing stored may stand in. */
-export class UpstreamError extends Error {
-  override readonly name = 'UpstreamError';
-  constructor(cause: unknown) {
-    super('the origin could not be reached', { cause });
-  }
-}
 
 /** A stale-while-revalidate refresh, with the write permit of the request that served stale. */
 interface BackgroundRevalidation {
@@ -81,7 +69,7 @@ export class FetchFlow {
       // A bug or a storage failure must not cost the page its response: go to the network.
       this.deps.log('cache failed, answering from the network', error);
       try {
-        const { response } = await this.fetch(upstreamRequest(request));
+        const { response } = await askOrigin(this.deps, upstreamRequest(request));
         return forwardedResponse(response, { fwd: 'miss', detail: NoCacheReason.InternalError });
       } catch {
         return Response.error();
@@ -89,36 +77,9 @@ export class FetchFlow {
     }
   }
 
-  /**
-   * An unsafe request (POST, PUT, DELETE, PATCH…) goes to the origin untouched; a non-error
-   * answer invalidates the entries it names (RFC 9111 §4.4).
-   */
-  async handleUnsafe(request: Request, waitUntil: WaitUntil): Promise<Response> {
-    let upstream: Upstream;
-    try {
-      upstream = await this.fetch(request);
-    } catch {
-      return Response.error();
-    }
-    const { response } = upstream;
-    const urls = invalidatedUrls(request.method, request.url, response.status, response.headers);
-    if (urls.length > 0) waitUntil(this.invalidate(urls));
-    return forwardedResponse(response, { fwd: 'method', fwdStatus: response.status });
-  }
-
-  /** Removes the entries of `urls` (every variant: the primary slot is their tombstone). */
-  async invalidate(urls: readonly string[]): Promise<void> {
-    const { storage, eviction, options, now } = this.deps;
-    for (const url of urls) {
-      const cache = new HttpCache();
-      cache.enable({ storage, eviction, clock: now });
-      cache.setCacheKey({ namespace: options.namespace, primary: normalizeUrl(url) });
-      try {
-        await cache.purge();
-      } catch (error) {
-        this.deps.log(`could not invalidate ${url}`, error);
-      }
-    }
+  /** An unsafe request: to the origin, then invalidation (see `invalidation.ts`). */
+  handleUnsafe(request: Request, waitUntil: WaitUntil): Promise<Response> {
+    return handleUnsafe(this.deps, request, waitUntil);
   }
 
   private async run(
@@ -158,7 +119,8 @@ export class FetchFlow {
         }
         if (action === 'use-stale-and-revalidate')
           return this.serveWhileRevalidating(cache, request, waitUntil);
-        if (!cache.isCacheLocked()) return this.revalidate(cache, request, found.meta, waitUntil);
+        if (!cache.isCacheLocked())
+          return revalidate(this.deps, cache, request, found.meta, waitUntil);
       } else {
         if (request.cache === 'only-if-cached') {
           cache.disable(NoCacheReason.Deferred);
@@ -271,119 +233,15 @@ export class FetchFlow {
     return { ...decision, onlyIfCached };
   }
 
-  /** A hit (or an allowed stale hit): the stored response, or 304 for a matching conditional. */
+  /** A hit (or an allowed stale hit): the stored response, a 304 or a range of it. */
   private serveHit(cache: HttpCache, request: Request, collapsed = false): Response {
-    const meta = cache.cacheMeta();
-    const hit = cache.hitHandler();
-    const now = this.deps.now();
-    const status = { hit: true, collapsed, detail: hit.source, key: this.debugKey(cache) };
-    if (isNotModified(request.method, request.headers, meta)) {
-      void hit.finish();
-      return notModifiedResponse(meta, now, status);
-    }
-    return (
-      rangeResponse(request, meta, hit, now, status) ??
-      hitResponse(meta, hit, request.method, now, status)
-    );
-  }
-
-  /** A stale entry: ask the origin with the stored validators (RFC 9111 §4.3.1). */
-  private async revalidate(
-    cache: HttpCache,
-    request: Request,
-    stale: CacheMeta,
-    waitUntil: WaitUntil,
-  ): Promise<Response> {
-    const headers = new Headers(request.headers);
-    for (const [name, value] of Object.entries(revalidationHeaders(stale)))
-      headers.set(name, value);
-    let upstream: Upstream;
-    try {
-      upstream = await this.fetch(upstreamRequest(request, headers));
-    } catch (error) {
-      if (this.canServeStaleOnError(cache, request)) return this.serveStaleOnError(cache, request);
-      throw new UpstreamError(error);
-    }
-    const { response } = upstream;
-    if (response.status === 304) return this.serveRevalidated(cache, request, upstream, waitUntil);
-    if (response.status >= 500 && this.canServeStaleOnError(cache, request)) {
-      void response.body?.cancel();
-      return this.serveStaleOnError(cache, request, response.status);
-    }
-    await cache.finishHitHandler();
-    return admit(this.deps, cache, request, upstream, waitUntil, 'stale');
-  }
-
-  private async serveRevalidated(
-    cache: HttpCache,
-    request: Request,
-    upstream: Upstream,
-    waitUntil: WaitUntil,
-  ): Promise<Response> {
-    const stale = cache.cacheMeta();
-    const result = freshenWith304(
-      stale,
-      requestSnapshot(request),
-      upstream.response.headers,
-      upstream,
-      {
-        cacheAuthorized: this.deps.options.cacheAuthorized,
-      },
-    );
-    const status = { fwd: 'stale' as const, fwdStatus: 304, key: this.debugKey(cache) };
-    switch (result.kind) {
-      case 'updated': {
-        await cache.revalidateCacheMeta(result.meta);
-        return this.answerFromStore(cache, request, status);
-      }
-      case 'uncacheable': {
-        // Serve the merged response this once, then drop the entry (pingora
-        // `revalidate_uncacheable`).
-        cache.revalidateUncacheable(result.headers, result.reason);
-        waitUntil(this.deps.storage.purge(cache.cacheKey(), 'invalidation'));
-        return this.answerFromStore(cache, request, { ...status, detail: result.detail });
-      }
-      case 'mismatch': {
-        // The 304 is about another representation (RFC 9111 §4.3.4): fetch it in full.
-        await cache.finishHitHandler();
-        const fresh = await this.fetch(upstreamRequest(request));
-        return admit(this.deps, cache, request, fresh, waitUntil, 'stale');
-      }
-    }
-  }
-
-  private answerFromStore(
-    cache: HttpCache,
-    request: Request,
-    status: { fwd: ForwardReason; fwdStatus: number; key: string | undefined; detail?: string },
-  ): Response {
-    const meta = cache.cacheMeta();
-    const now = this.deps.now();
-    if (isNotModified(request.method, request.headers, meta)) {
-      void cache.finishHitHandler();
-      return notModifiedResponse(meta, now, status);
-    }
-    const hit = cache.hitHandler();
-    return (
-      rangeResponse(request, meta, hit, now, status) ??
-      hitResponse(meta, hit, request.method, now, status)
-    );
-  }
-
-  private canServeStaleOnError(cache: HttpCache, request: Request): boolean {
-    return (
-      cache.canServeStaleError() ||
-      canServeStaleIfError(cache.cacheMeta(), this.deps.now(), request.headers)
-    );
-  }
-
-  private serveStaleOnError(cache: HttpCache, request: Request, fwdStatus?: number): Response {
-    return hitResponse(cache.cacheMeta(), cache.hitHandler(), request.method, this.deps.now(), {
-      fwd: 'stale',
-      fwdStatus,
-      detail: 'stale-if-error',
-      key: this.debugKey(cache),
-    });
+    const status = {
+      hit: true,
+      collapsed,
+      detail: cache.hitHandler().source,
+      key: debugKey(this.deps, cache),
+    };
+    return serveStored(this.deps, cache, request, status);
   }
 
   /**
@@ -416,36 +274,13 @@ export class FetchFlow {
     waitUntil: WaitUntil,
     fwd: ForwardReason,
   ): Promise<Response> {
-    const upstream = await this.fetch(upstreamRequest(request));
+    const upstream = await askOrigin(this.deps, upstreamRequest(request));
     return admit(this.deps, cache, request, upstream, waitUntil, fwd);
   }
 
   private async forward(request: Request, fwd: ForwardReason, detail?: string): Promise<Response> {
-    const { response } = await this.fetch(upstreamRequest(request));
+    const { response } = await askOrigin(this.deps, upstreamRequest(request));
     return forwardedResponse(response, { fwd, fwdStatus: response.status, detail });
-  }
-
-  private async fetch(request: Request): Promise<Upstream> {
-    const requestTime = this.deps.now();
-    let response: Response;
-    try {
-      response = await this.deps.fetch(request);
-    } catch (error) {
-      throw new UpstreamError(error);
-    }
-    const responseTime = this.deps.now();
-    if (clearsCache(response.headers)) {
-      // The origin asked for the cache to be cleared (a logout, typically): clear it before this
-      // response is stored, so that it can be.
-      await this.deps
-        .clear()
-        .catch((error: unknown) => this.deps.log('could not clear the cache', error));
-    }
-    return { response, requestTime, responseTime };
-  }
-
-  private debugKey(cache: HttpCache): string | undefined {
-    return this.deps.options.debug ? cache.cacheKey().primary : undefined;
   }
 }
 

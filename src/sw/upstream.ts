@@ -3,7 +3,43 @@
  * never sits behind ours; per the Fetch standard the browser then adds `Pragma: no-cache` and
  * `Cache-Control: no-cache` to requests that carry neither.
  */
-import type { RequestSnapshot } from '../core/http/index.ts';
+import { clearsCache, type RequestSnapshot } from '../core/http/index.ts';
+import type { FlowDeps } from './flow-deps.ts';
+
+/** The origin's response and when it was asked and answered (RFC 9111 §4.2.3). */
+export interface Upstream {
+  readonly response: Response;
+  readonly requestTime: number;
+  readonly responseTime: number;
+}
+
+/** The origin could not be reached. */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  constructor(cause: unknown) {
+    super('the origin could not be reached', { cause });
+  }
+}
+
+/**
+ * Sends `request` to the origin, timing it. A `Clear-Site-Data: "cache"` answer (a logout,
+ * typically) clears the cache before the response goes on, so the response itself can be stored.
+ * Rejects with {@link UpstreamError} when the origin cannot be reached.
+ */
+export async function askOrigin(deps: FlowDeps, request: Request): Promise<Upstream> {
+  const requestTime = deps.now();
+  let response: Response;
+  try {
+    response = await deps.fetch(request);
+  } catch (error) {
+    throw new UpstreamError(error);
+  }
+  const responseTime = deps.now();
+  if (clearsCache(response.headers)) {
+    await deps.clear().catch((error: unknown) => deps.log('could not clear the cache', error));
+  }
+  return { response, requestTime, responseTime };
+}
 
 /** A copy of a GET or HEAD `request` for the network, with `headers` replacing its headers. */
 export function upstreamRequest(request: Request, headers: Headers = request.headers): Request {
