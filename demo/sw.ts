@@ -10,6 +10,7 @@
 //
 // An unknown name or an invalid value throws while the script is evaluated, so the registration
 // fails loudly instead of running with a configuration nobody asked for.
+import './shell.ts'; // the demo app's own shell, offline (network first, Cache API fallback)
 import { installHttpCache } from '../src/sw/index.ts';
 import type { HttpCacheOptions } from '../src/sw/index.ts';
 

@@ -16,14 +16,21 @@ import { helloMessage } from '../client/protocol.ts';
 
 const ORIGIN = 'https://app.example';
 
-function stored(url: string, extra: Partial<StoredEntryInfo> & { meta?: Partial<CacheMeta> } = {}) {
+interface StoredOverrides {
+  readonly key?: StoredEntryInfo['key'];
+  readonly size?: number;
+  readonly lastAccess?: number;
+  readonly meta?: Partial<CacheMeta>;
+}
+
+function stored(url: string, extra: StoredOverrides = {}): StoredEntryInfo {
   return {
     key: { namespace: '', primary: url, variance: undefined },
     size: extra.size ?? 10,
     lastAccess: extra.lastAccess ?? 1,
     meta: { status: 200, updated: 1, freshUntil: 2_000, tags: [], ...extra.meta } as CacheMeta,
     ...(extra.key ? { key: extra.key } : {}),
-  } satisfies StoredEntryInfo;
+  };
 }
 
 function fakeCache(entries: StoredEntryInfo[] = []) {
