@@ -14,13 +14,19 @@ export const SHELL_CACHE = 'sw-http-cache-demo-shell';
 /** The demo's own files: the page, its bundles, manifest and icons. Nothing under /api/ or /e2e/. */
 const SHELL_PATH = /^\/(index\.html|manifest\.webmanifest|icons\/[\w.-]+|assets\/[\w.-]+)?$/;
 
-self.addEventListener('fetch', (event: FetchEvent) => {
-  const { request } = event;
-  const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (!SHELL_PATH.test(url.pathname)) return;
-  event.respondWith(networkFirst(request, event));
-});
+/**
+ * Adds the shell's `fetch` listener. A function, not a side effect of the import: the package is
+ * `sideEffects: false`, so the bundler would drop a bare `import './shell.ts'`.
+ */
+export function keepShellOffline(): void {
+  self.addEventListener('fetch', (event: FetchEvent) => {
+    const { request } = event;
+    const url = new URL(request.url);
+    if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+    if (!SHELL_PATH.test(url.pathname)) return;
+    event.respondWith(networkFirst(request, event));
+  });
+}
 
 async function networkFirst(request: Request, event: FetchEvent): Promise<Response> {
   try {

@@ -10,9 +10,9 @@
 //
 // An unknown name or an invalid value throws while the script is evaluated, so the registration
 // fails loudly instead of running with a configuration nobody asked for.
-import './shell.ts'; // the demo app's own shell, offline (network first, Cache API fallback)
 import { installHttpCache } from '../src/sw/index.ts';
 import type { HttpCacheOptions } from '../src/sw/index.ts';
+import { keepShellOffline } from './shell.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -50,6 +50,8 @@ function optionsFromScriptUrl(search: string): HttpCacheOptions {
     ...(debug === '1' || debug === 'true' ? { debug: true } : {}),
   };
 }
+
+keepShellOffline(); // the demo app's own shell, offline: see demo/shell.ts
 
 installHttpCache({
   ...optionsFromScriptUrl(self.location.search),

@@ -1,0 +1,134 @@
+/**
+ * The demo app end to end: its dashboard lists what the cache stored and logs events live, its
+ * controls purge and clear, two tabs see each other's events and share one download, and after
+ * one visit it opens with the origin down. Screenshots of the dashboard online and offline are
+ * attached to the report; the online one (Chromium) is kept as docs/dashboard.png.
+ */
+import { fileURLToPath } from 'node:url';
+import { test, expect } from './fixtures.ts';
+import { entryRow, logLines, openDemo } from './helpers/demo-app.ts';
+
+const DOCS_SCREENSHOT = fileURLToPath(new URL('../docs/dashboard.png', import.meta.url));
+
+test('the dashboard lists entries, hit ratio and events, and works offline after one visit', async ({
+  swContext,
+  origin,
+  browserName,
+}, testInfo) => {
+  test.setTimeout(60_000);
+  const page = await openDemo(swContext, origin.url);
+
+  await page.getByRole('button', { name: 'Fetch all' }).click();
+  await expect(entryRow(page, 'id=logo')).toHaveCount(1);
+  await expect(entryRow(page, 'id=download')).toHaveCount(1, { timeout: 10_000 });
+  // Two X-Lang variants of one URL, one row.
+  await expect(entryRow(page, 'id=greeting').locator('td').nth(5)).toHaveText('2');
+  // The failing endpoint is never stored.
+  await expect(entryRow(page, '/api/error')).toHaveCount(0);
+  await expect(logLines(page, 'stored').first()).toBeVisible();
+
+  await page.getByRole('button', { name: 'Logo (long max-age)' }).click();
+  await expect(logLines(page, 'fetch').first()).toContainText('logo → 200');
+  await expect(logLines(page, 'fetch').first()).toContainText('hit');
+  await expect(page.locator('#hit-ratio')).toHaveText(
+    /^Hit ratio [1-9]\d*% \(\d+ of \d+ answers\)$/,
+  );
+  await expect(entryRow(page, 'id=logo').locator('td').nth(4)).toHaveText('hit');
+  await expect(entryRow(page, 'id=logo').locator('td').nth(3)).toHaveText(/^fresh for/);
+
+  const online = await page.screenshot({ fullPage: true });
+  await testInfo.attach('dashboard-online', { body: online, contentType: 'image/png' });
+  if (browserName === 'chromium') await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: true });
+
+  // The whole origin goes down, static files included; a new visit must still open the app.
+  origin.setOffline(true, { static: true });
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('#offline-banner')).toBeVisible();
+  await expect(page.locator('#offline-banner')).toContainText('Offline');
+  await expect(entryRow(page, 'id=logo')).toHaveCount(1);
+  await expect(entryRow(page, 'id=news')).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'News (short max-age + ETag)' }).click();
+  await expect(logLines(page, 'fetch').first()).toContainText('news → 200');
+  await page.getByRole('button', { name: 'Logo (long max-age)' }).click();
+  await expect(logLines(page, 'fetch').first()).toContainText(/logo → 200.*hit/);
+
+  const offline = await page.screenshot({ fullPage: true });
+  await testInfo.attach('dashboard-offline', { body: offline, contentType: 'image/png' });
+});
+
+test('purge one entry, purge a tag and clear all, each logged as an event', async ({
+  swContext,
+  origin,
+}) => {
+  const page = await openDemo(swContext, origin.url);
+  for (const name of [
+    'Logo (long max-age)',
+    'News (short max-age + ETag)',
+    'Feed (stale-while-revalidate)',
+  ]) {
+    await page.getByRole('button', { name }).click();
+  }
+  await expect(page.locator('#entries tbody tr')).toHaveCount(3);
+
+  await entryRow(page, 'id=logo').getByRole('button', { name: 'Purge' }).click();
+  await expect(logLines(page, 'purged').first()).toContainText('id=logo');
+  await expect(entryRow(page, 'id=logo')).toHaveCount(0);
+
+  await page.locator('#tag').selectOption('news');
+  await page.getByRole('button', { name: 'Purge tag' }).click();
+  await expect(logLines(page, 'action').first()).toContainText('purged tag news (2 removed)');
+  await expect(page.locator('#entries tbody tr')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Logo (long max-age)' }).click();
+  await expect(page.locator('#entries tbody tr')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Clear all' }).click();
+  await expect(logLines(page, 'cleared').first()).toBeVisible();
+  await expect(page.locator('#entries tbody tr')).toHaveCount(0);
+  await expect(page.locator('#entries-empty')).toBeVisible();
+});
+
+test('two tabs: one download for both, and each tab logs the other tab’s events', async ({
+  swContext,
+  origin,
+}) => {
+  test.setTimeout(45_000);
+  const first = await openDemo(swContext, origin.url);
+  const second = await openDemo(swContext, origin.url); // a new tab: the first is not blank
+  await Promise.all([
+    first.getByRole('button', { name: 'Download (slow, streamed)' }).click(),
+    second.getByRole('button', { name: 'Download (slow, streamed)' }).click(),
+  ]);
+  for (const page of [first, second]) {
+    await expect(logLines(page, 'fetch').first()).toContainText('download → 200, 327680 B', {
+      timeout: 10_000,
+    });
+    await expect(logLines(page, 'stored').first()).toContainText('id=download');
+  }
+  expect(origin.count('/api/slow')).toBe(1);
+
+  // An eviction-free purge from the second tab shows up in the first.
+  await entryRow(second, 'id=download').getByRole('button', { name: 'Purge' }).click();
+  await expect(logLines(first, 'purged').first()).toContainText('id=download');
+});
+
+test('evictions appear in both tabs when the budget is small', async ({ swContext, origin }) => {
+  test.setTimeout(45_000);
+  const first = await openDemo(swContext, origin.url);
+  // Both tabs use the worker configured by the page's query (one worker for the origin).
+  await first.goto(`${origin.url}/?maxBytes=250000`);
+  await expect(first.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect
+    .poll(() => first.evaluate(() => navigator.serviceWorker.controller?.scriptURL))
+    .toContain('maxBytes=250000');
+  const second = await swContext.newPage();
+  await second.goto(`${origin.url}/?maxBytes=250000`);
+  await expect(second.locator('body')).toHaveAttribute('data-ready', 'true');
+
+  await first.getByRole('button', { name: /Fill the cache/ }).click();
+  for (const page of [first, second]) {
+    await expect(logLines(page, 'evicted').first()).toBeVisible({ timeout: 10_000 });
+  }
+  await expect(first.locator('#usage')).toContainText(/^2 entries/);
+});

@@ -1,0 +1,27 @@
+import { expect } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
+
+/**
+ * Opens the demo app (`/`) in a new tab of `context` and resolves once the worker controls it,
+ * the dashboard is live and the shell has been copied for offline use.
+ */
+export async function openDemo(context: BrowserContext, originUrl: string): Promise<Page> {
+  const blank = context.pages().find((page) => page.url() === 'about:blank');
+  const page = blank ?? (await context.newPage());
+  await page.goto(`${originUrl}/`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-shell', 'cached');
+  return page;
+}
+
+/** The event log's lines, newest first. */
+export function logLines(page: Page, kind?: string) {
+  return page.locator(kind === undefined ? '#log li' : `#log li[data-kind="${kind}"]`);
+}
+
+/** The dashboard's entry row for a URL (matched on path and query). */
+export function entryRow(page: Page, pathAndQuery: RegExp | string) {
+  return page.locator('#entries tbody tr').filter({
+    has: page.locator('td:first-child', { hasText: pathAndQuery }),
+  });
+}
