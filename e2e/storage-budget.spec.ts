@@ -25,6 +25,8 @@ test('the byte budget holds after every batch and a second tab hears the evictio
   swContext,
   origin,
 }) => {
+  // 50 stores, 5 IndexedDB snapshots and a second tab: Firefox needs ~30 s on 2 shared cores.
+  test.setTimeout(90_000);
   // The fixture page registers plain `/sw.js`: open every tab before configuring the worker.
   const secondTab = await openControlledPage(swContext, origin.url, { newTab: true });
   await useWorkerOptions(swPage, { maxBytes: MAX_BYTES });

@@ -64,6 +64,7 @@ test('entries survive a browser restart on the same profile (every browser)', as
   channel,
   headless,
 }) => {
+  test.setTimeout(60_000); // two browser launches; Firefox alone takes ~20 s here
   const profile = await ReusableProfile.create({
     browserType: playwright[browserName],
     launchOptions,
