@@ -3,7 +3,8 @@
 //   dist/types/**.d.ts                       their type declarations
 //   dist-demo/                               the demo app, with its worker at dist-demo/sw.js
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'vite';
 
 const quiet = { logLevel: 'warn' };
@@ -30,6 +31,7 @@ await build({
 });
 
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+rewriteDeclarationSpecifiers('dist/types');
 
 // The demo app, then its workers: classic scripts (module workers are not supported
 // everywhere) with everything bundled. workbox-core reads process.env.NODE_ENV.
@@ -51,3 +53,23 @@ for (const [entry, fileName] of [
   });
 }
 console.log('built dist/ (library) and dist-demo/ (demo app, sw.js, workbox-sw.js)');
+
+/**
+ * tsc keeps the sources' `.ts` import specifiers in the .d.ts files it emits
+ * (`rewriteRelativeImportExtensions` only rewrites JavaScript). Whether a consumer's tsc accepts
+ * `./register.ts` inside a package's declarations depends on its settings; `.js` specifiers map to
+ * the `.d.ts` files under every module resolution mode, so rewrite them
+ * (e2e/package.spec.ts type-checks a consumer with `skipLibCheck: false`).
+ */
+function rewriteDeclarationSpecifiers(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.d.ts')) continue;
+    const file = join(entry.parentPath, entry.name);
+    const source = readFileSync(file, 'utf8');
+    const rewritten = source.replace(
+      /(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g,
+      '$1$2$3.js$2',
+    );
+    if (rewritten !== source) writeFileSync(file, rewritten);
+  }
+}

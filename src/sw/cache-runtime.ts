@@ -42,13 +42,15 @@ export class CacheRuntime {
     private readonly options: ResolvedOptions,
     private readonly log: (message: string, details?: unknown) => void,
   ) {
-    this.idb = new IdbStorage({ name: options.name });
+    this.idb = new IdbStorage({ name: options.name, ...options.storage });
     this.channel = new BroadcastChannel(eventChannelName(options.name));
     // Until the browser's estimate arrives, the configured (or fallback) budget applies.
     this.eviction = new LruEvictionManager(resolveBudget(options, undefined));
     const source = newSourceId();
+    // IndexedDB is full: drop the least recently used bodies from disk only. Memory copies free
+    // no disk space, so they stay (and stay valid).
     const l2 = new QuotaRetryStorage(this.idb, {
-      makeRoom: (bytes) => this.evict(this.eviction.evictBytes(bytes)),
+      makeRoom: (bytes) => this.evictFromDisk(this.eviction.evictBytes(bytes)),
     });
     this.storage = new AnnouncingStorage(
       new CompositionStorage(this.memory, l2, {
@@ -79,6 +81,14 @@ export class CacheRuntime {
       await this.storage
         .purge(key, 'eviction')
         .catch((error: unknown) => this.log('eviction purge failed', error));
+    }
+  }
+
+  private async evictFromDisk(keys: readonly CacheKey[]): Promise<void> {
+    for (const key of keys) {
+      await this.idb
+        .purge(key, 'eviction')
+        .catch((error: unknown) => this.log('disk eviction failed', error));
     }
   }
 
