@@ -20,6 +20,7 @@ import { toStorageError } from './errors.ts';
 import type { LayerName } from './fanout-miss.ts';
 import { FanOutMissHandler, decodeWriteTag } from './fanout-miss.ts';
 import { LabeledHitHandler } from './labeled-hit.ts';
+import { LayerFallbackHitHandler } from './layer-fallback-hit.ts';
 import { RefillHitHandler } from './refill-hit.ts';
 
 export type ReadPolicy = 'sequential' | 'race';
@@ -39,6 +40,11 @@ export interface CompositionOptions {
 /** A layer that can take a write lookups do not follow until it finishes (`MemoryStorage`). */
 interface RefillTarget {
   getRefillHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler>;
+}
+
+/** A layer whose readers in this context can follow its writes in progress (`IdbStorage`). */
+interface FollowableWrites {
+  lookupWriteInProgress(key: CacheKey, start?: number): LookupResult | null;
 }
 
 /** A layer that records accesses (`IdbStorage`). */
@@ -121,6 +127,9 @@ export class CompositionStorage implements Storage {
   async #sequentialLookup(key: CacheKey): Promise<LookupResult | null> {
     const r1 = await this.#l1Lookup(() => this.l1.lookup(key));
     if (r1 !== null) return this.#fromL1(key, r1);
+    // A write L1 refused (too large) is followed in L2; it is newer than L2's complete entry.
+    const writing = this.#l2WriteInProgress(key);
+    if (writing !== null) return writing;
     const r2 = await this.l2.lookup(key);
     return r2 === null ? this.#lookL1Again(key) : this.#fromL2(key, r2);
   }
@@ -135,7 +144,15 @@ export class CompositionStorage implements Storage {
    */
   async #lookL1Again(key: CacheKey): Promise<LookupResult | null> {
     const again = await this.#l1Lookup(() => this.l1.lookup(key));
-    return again === null ? null : this.#fromL1(key, again);
+    return again === null ? this.#l2WriteInProgress(key) : this.#fromL1(key, again);
+  }
+
+  /** L2's write of `key` in progress in this context, followed; `null` when there is none. */
+  #l2WriteInProgress(key: CacheKey, start = 0): LookupResult | null {
+    if (!followsWrites(this.l2)) return null;
+    const found = this.l2.lookupWriteInProgress(key, start);
+    if (found === null) return null;
+    return { meta: found.meta, hit: new LabeledHitHandler(found.hit, this.#source(found)) };
   }
 
   async #raceLookup(key: CacheKey): Promise<LookupResult | null> {
@@ -181,7 +198,11 @@ export class CompositionStorage implements Storage {
   #fromL1(key: CacheKey, result: LookupResult): LookupResult {
     // The durable layer keeps recency for eviction even when memory serves the hit.
     if (tracksAccess(this.l2)) this.l2.touch(key);
-    return { meta: result.meta, hit: new LabeledHitHandler(result.hit, this.#source(result)) };
+    const hit = new LabeledHitHandler(result.hit, this.#source(result));
+    if (result.hit.size !== undefined) return { meta: result.meta, hit };
+    // A write in progress: if memory drops it part way (it grew too large), go on in L2.
+    const inL2 = (offset: number) => this.#l2WriteInProgress(key, offset)?.hit ?? null;
+    return { meta: result.meta, hit: new LayerFallbackHitHandler(hit, inL2) };
   }
 
   async #fromL2(key: CacheKey, result: LookupResult, l1Missed = true): Promise<LookupResult> {
@@ -220,6 +241,10 @@ export class CompositionStorage implements Storage {
 
 function isRefillTarget(storage: Storage): storage is Storage & RefillTarget {
   return typeof (storage as Partial<RefillTarget>).getRefillHandler === 'function';
+}
+
+function followsWrites(storage: Storage): storage is Storage & FollowableWrites {
+  return typeof (storage as Partial<FollowableWrites>).lookupWriteInProgress === 'function';
 }
 
 function tracksAccess(storage: Storage): storage is Storage & AccessTracker {

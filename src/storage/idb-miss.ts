@@ -15,6 +15,7 @@ import type { IdbConnection } from './idb-connection.ts';
 import { inTransaction } from './idb-connection.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import { chunkRange } from './idb-schema.ts';
+import { WriteProgress } from './idb-write-progress.ts';
 
 export interface IdbWriteContext {
   readonly connection: IdbConnection;
@@ -22,6 +23,8 @@ export interface IdbWriteContext {
   readonly now: () => number;
   /** Body ids written in this context right now: orphan collection never touches them. */
   readonly liveWriters: Set<string>;
+  /** This context's writes in progress by body id, for readers that follow them. */
+  readonly writes: Map<string, WriteProgress>;
 }
 
 type WriteState = 'writing' | 'finishing' | 'finished' | 'aborted';
@@ -38,6 +41,7 @@ export class IdbMissHandler implements MissHandler {
   #stored = 0;
   #size = 0;
   #state: WriteState = 'writing';
+  readonly #progress: WriteProgress;
 
   constructor(context: IdbWriteContext, key: CacheKey, meta: CacheMeta) {
     this.#context = context;
@@ -47,6 +51,13 @@ export class IdbMissHandler implements MissHandler {
     this.#rechunker = new Rechunker(context.chunkSize);
     this.streamingWriteTag = crypto.randomUUID();
     context.liveWriters.add(this.streamingWriteTag);
+    this.#progress = new WriteProgress(key, meta, this.streamingWriteTag, context.chunkSize);
+    context.writes.set(this.streamingWriteTag, this.#progress);
+  }
+
+  /** How far this write has come (for followers in this context). */
+  get progress(): WriteProgress {
+    return this.#progress;
   }
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -73,6 +84,8 @@ export class IdbMissHandler implements MissHandler {
     }
     this.#state = 'finished';
     this.#context.liveWriters.delete(this.streamingWriteTag);
+    this.#progress.finished(this.#stored, this.#size);
+    this.#context.writes.delete(this.streamingWriteTag);
     return this.#size;
   }
 
@@ -97,6 +110,7 @@ export class IdbMissHandler implements MissHandler {
         await meta.put({ ...record, writers: [...writers, { bodyId, heartbeatAt: now() }] });
       });
       this.#stored = first + chunks.length;
+      this.#progress.stored(this.#stored);
     });
   }
 
@@ -136,6 +150,9 @@ export class IdbMissHandler implements MissHandler {
   async #discard(): Promise<void> {
     this.#state = 'aborted';
     const bodyId = this.streamingWriteTag;
+    // Followers fail at once, before the chunks they would read are deleted.
+    this.#progress.aborted(new StorageError('the body write was aborted'));
+    this.#context.writes.delete(bodyId);
     try {
       if (this.#stored > 0) {
         await this.#context.connection.run('aborting a body write', async (db) => {

@@ -12,10 +12,12 @@ import type { LookupResult, MissHandler, PurgeType, Storage } from '../core/stor
 import { AccessWriteBack } from './access-writeback.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
 import { IdbConnection, inTransaction } from './idb-connection.ts';
+import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
 import { IdbMissHandler } from './idb-miss.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
+import type { WriteProgress } from './idb-write-progress.ts';
 
 export interface IdbStorageOptions {
   /** Database name (default `sw-http-cache`). */
@@ -52,6 +54,8 @@ export class IdbStorage implements Storage {
   readonly #connection: IdbConnection;
   readonly #access: AccessWriteBack;
   readonly #liveWriters = new Set<string>();
+  /** Writes in progress in this context, by body id: {@link lookupWriteInProgress} follows them. */
+  readonly #writes = new Map<string, WriteProgress>();
   readonly #staleWriterMs: number;
   readonly #now: () => number;
 
@@ -100,11 +104,36 @@ export class IdbStorage implements Storage {
     };
   }
 
-  /** The complete entry, only if it was produced by the write whose tag (body id) is given. */
-  async lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
+  /**
+   * The newest write of `key` in progress *in this context*, as a reader that follows it chunk by
+   * chunk (from IndexedDB, so memory stays at one chunk) and ends exactly when it finishes; or
+   * `null`. Other contexts cannot follow it: they see the entry once it is complete. This is what
+   * lets readers in this worker follow a body the memory layer refused (too large).
+   */
+  lookupWriteInProgress(key: CacheKey, start = 0): LookupResult | null {
+    const writes = [...this.#writes.values()].filter((w) => keysEqual(w.key, key));
+    const newest = writes.at(-1);
+    return newest === undefined ? null : this.#follow(newest, start);
+  }
+
+  /**
+   * The write whose tag (body id) is given: followed while it is in progress in this context,
+   * then its complete entry while it is still the current one; else `null`. `start` skips the
+   * first bytes of a write in progress (a reader that switches to it part way).
+   */
+  async lookupStreamingWrite(
+    key: CacheKey,
+    tag: string | undefined,
+    start = 0,
+  ): Promise<LookupResult | null> {
+    const writing = tag === undefined ? undefined : this.#writes.get(tag);
+    if (writing !== undefined && keysEqual(writing.key, key)) return this.#follow(writing, start);
     const result = await this.lookup(key);
     if (tag === undefined || result === null) return result;
-    if (result.hit instanceof IdbHitHandler && result.hit.bodyId === tag) return result;
+    if (result.hit instanceof IdbHitHandler && result.hit.bodyId === tag) {
+      if (start > 0) result.hit.seek(Math.min(start, result.hit.size));
+      return result;
+    }
     await result.hit.finish();
     return null;
   }
@@ -115,6 +144,7 @@ export class IdbStorage implements Storage {
       chunkSize: this.chunkSize,
       now: this.#now,
       liveWriters: this.#liveWriters,
+      writes: this.#writes,
     };
     return Promise.resolve(new IdbMissHandler(context, key, meta));
   }
@@ -245,6 +275,11 @@ export class IdbStorage implements Storage {
   async close(): Promise<void> {
     await this.flush().catch(() => undefined);
     await this.#connection.close();
+  }
+
+  #follow(write: WriteProgress, start: number): LookupResult {
+    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start);
+    return { meta: write.meta, hit };
   }
 
   /** The write-back's writer: one transaction; entries that no longer exist are skipped. */

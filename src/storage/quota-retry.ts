@@ -56,6 +56,18 @@ export class QuotaRetryStorage implements Storage {
     return this.#inner.lookupStreamingWrite(key, tag);
   }
 
+  /**
+   * Forwards `IdbStorage.lookupWriteInProgress` (readers following this context's write) when
+   * the inner storage has it; `null` otherwise. A follower of a write that hits a quota error
+   * fails with it: the replay is a new write.
+   */
+  lookupWriteInProgress(key: CacheKey, start?: number): LookupResult | null {
+    const inner = this.#inner as Partial<{
+      lookupWriteInProgress(key: CacheKey, start?: number): LookupResult | null;
+    }>;
+    return inner.lookupWriteInProgress?.(key, start) ?? null;
+  }
+
   async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
     const first = await this.#inner.getMissHandler(key, meta);
     return new QuotaRetryMissHandler(first, {
