@@ -26,9 +26,9 @@ describe('Rechunker', () => {
     expect(first).toEqual(Uint8Array.of(1, 2));
   });
 
-  it('defaults to 64 KiB and rejects a bad size', () => {
+  it('defaults to 256 KiB (the measured choice) and rejects a bad size', () => {
     expect(new Rechunker().chunkSize).toBe(DEFAULT_CHUNK_SIZE);
-    expect(DEFAULT_CHUNK_SIZE).toBe(65536);
+    expect(DEFAULT_CHUNK_SIZE).toBe(262144);
     expect(() => new Rechunker(0)).toThrow(RangeError);
   });
 });

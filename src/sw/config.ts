@@ -41,6 +41,12 @@ export interface HttpCacheOptions {
    * way to invalidate everything older than a deploy. A `Date` or ms since the epoch.
    */
   readonly validAfter?: Date | number;
+  /**
+   * IndexedDB tuning. `chunkSize`: bytes per stored body chunk (default 256 KiB, see
+   * docs/storage.md). `staleWriterMs`: how long a write without progress counts as alive before
+   * its chunks are collected as orphans at the next start (default 10 minutes).
+   */
+  readonly storage?: { readonly chunkSize?: number; readonly staleWriterMs?: number };
 }
 
 export interface ResolvedOptions {
@@ -56,6 +62,10 @@ export interface ResolvedOptions {
   };
   readonly lockTimeout: number;
   readonly validAfter: number | undefined;
+  readonly storage: {
+    readonly chunkSize?: number | undefined;
+    readonly staleWriterMs?: number | undefined;
+  };
 }
 
 export const DEFAULT_MAX_BODY_SIZE = 50 * 1024 * 1024;
@@ -71,9 +81,17 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
     throw new RangeError(
       `lockTimeout must be a positive number of milliseconds, got ${lockTimeout}`,
     );
-  for (const [name, value] of Object.entries(options.budget ?? {})) {
-    if (value !== undefined && !(typeof value === 'number' && value > 0)) {
-      throw new RangeError(`budget.${name} must be a positive number, got ${String(value)}`);
+  for (const [group, values] of [
+    ['budget', options.budget],
+    ['storage', options.storage],
+  ] as const) {
+    for (const [name, value] of Object.entries(values ?? {})) {
+      if (
+        value !== undefined &&
+        !(typeof value === 'number' && Number.isSafeInteger(value) && value > 0)
+      ) {
+        throw new RangeError(`${group}.${name} must be a positive integer, got ${String(value)}`);
+      }
     }
   }
   const validAfter = options.validAfter === undefined ? undefined : Number(options.validAfter);
@@ -91,6 +109,7 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
     debug: options.debug ?? false,
     name: options.name ?? 'sw-http-cache',
     budget: { ...options.budget },
+    storage: { ...options.storage },
     lockTimeout,
   };
 }
