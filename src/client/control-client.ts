@@ -20,7 +20,7 @@ import {
   type CacheStats,
   type ControlApi,
   type PurgeTarget,
-} from './protocol.ts';
+} from '../core/control-protocol.ts';
 
 export interface ControlClientOptions {
   /** The cache's `name` option in the worker (its channel names). Default `'sw-http-cache'`. */

@@ -19,7 +19,7 @@ import {
   type CacheStats,
   type ControlApi,
   type ControlReply,
-} from '../client/protocol.ts';
+} from '../core/control-protocol.ts';
 import type { StoredEntryInfo } from '../storage/index.ts';
 import type { OutcomeCounts, RequestOutcome } from './stats.ts';
 

@@ -12,4 +12,4 @@ export type {
   ControlApi,
   PurgeTarget,
   ResolvedPurgeTarget,
-} from '../client/protocol.ts';
+} from '../core/control-protocol.ts';

@@ -8,7 +8,7 @@ import {
   isControlMessage,
   parseReply,
   resolvePurgeTarget,
-} from './protocol.ts';
+} from './control-protocol.ts';
 
 const BASE = 'https://app.example/page/index.html';
 
