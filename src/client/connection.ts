@@ -4,7 +4,12 @@
  * `refused`.
  */
 import { wrap, type Remote } from 'comlink';
-import { helloMessage, parseReply, type ControlApi, type ControlReply } from '../core/control-protocol.ts';
+import {
+  helloMessage,
+  parseReply,
+  type ControlApi,
+  type ControlReply,
+} from '../core/control-protocol.ts';
 
 export interface Connection {
   readonly api: Remote<ControlApi>;
