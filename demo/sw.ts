@@ -6,6 +6,7 @@
 //
 //   maxBytes, maxEntries   the eviction budget (`budget`), positive integers
 //   lockTimeout            `lockTimeout` in milliseconds, a positive integer
+//   maxBodySize            `maxBodySize` in bytes, a positive integer
 //   debug                  `1` or `true` turns `debug` on
 //
 // An unknown name or an invalid value throws while the script is evaluated, so the registration
@@ -16,7 +17,7 @@ import { keepShellOffline } from './shell.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
-const KNOWN_PARAMS = new Set(['maxBytes', 'maxEntries', 'lockTimeout', 'debug']);
+const KNOWN_PARAMS = new Set(['maxBytes', 'maxEntries', 'lockTimeout', 'maxBodySize', 'debug']);
 
 /** A positive integer from the query, or undefined when the parameter is absent. */
 function positiveInteger(query: URLSearchParams, name: string): number | undefined {
@@ -42,7 +43,9 @@ function optionsFromScriptUrl(search: string): HttpCacheOptions {
   const maxBytes = positiveInteger(query, 'maxBytes');
   const maxEntries = positiveInteger(query, 'maxEntries');
   const lockTimeout = positiveInteger(query, 'lockTimeout');
+  const maxBodySize = positiveInteger(query, 'maxBodySize');
   return {
+    ...(maxBodySize !== undefined ? { maxBodySize } : {}),
     ...(maxBytes !== undefined || maxEntries !== undefined
       ? { budget: { maxBytes, maxEntries } }
       : {}),

@@ -163,16 +163,9 @@ test('a request Cache-Control: max-age=N revalidates an entry older than N secon
   expect(upstream?.headers['pragma']).toBe('no-cache');
 });
 
-// BUG (worker): `evaluateReuse` compares the request's `max-age` with the age floored to whole
-// seconds (`currentAge`), so an entry stored less than a second ago has age 0 and satisfies
-// `max-age=0`: a reload (which sends `Cache-Control: max-age=0`) right after a store is served
-// from the cache without revalidation. RFC 9111 §5.2.1.1 with §4.2.3's age, which is not an
-// integer; browsers treat a request `max-age=0` as "validate" (what the immutable rule in
-// docs/decisions/rfc9111-semantics.md assumes too).
-test.fixme('a request Cache-Control: max-age=0 revalidates a fresh entry', async ({
-  swPage,
-  origin,
-}) => {
+// RFC 9111 §5.2.1.1 against the unrounded §4.2.3 age: a reload (`max-age=0`) right after a
+// store still revalidates.
+test('a request Cache-Control: max-age=0 revalidates a fresh entry', async ({ swPage, origin }) => {
   const stored = await pageFetch(swPage, FRESH);
 
   const revalidated = await pageFetch(swPage, FRESH, {

@@ -374,12 +374,8 @@ describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
   });
 
   async function unsafe(f: FetchFlow, method: string, path: string): Promise<Response> {
-    const response = await f.handleUnsafe(
-      new Request(ORIGIN + path, { method, body: 'x' }),
-      background.waitUntil,
-    );
-    await background.settle();
-    return response;
+    // No background work to wait for: the purge is done before the answer.
+    return f.handleUnsafe(new Request(ORIGIN + path, { method, body: 'x' }));
   }
 
   it('a successful POST invalidates its target and its same-origin Location', async () => {

@@ -78,8 +78,8 @@ export class FetchFlow {
   }
 
   /** An unsafe request: to the origin, then invalidation (see `invalidation.ts`). */
-  handleUnsafe(request: Request, waitUntil: WaitUntil): Promise<Response> {
-    return handleUnsafe(this.deps, request, waitUntil);
+  handleUnsafe(request: Request): Promise<Response> {
+    return handleUnsafe(this.deps, request);
   }
 
   private async run(

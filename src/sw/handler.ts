@@ -63,7 +63,7 @@ export class HttpCacheHandler implements RouteHandlerObject {
   handle({ request, event }: RouteHandlerCallbackOptions): Promise<Response> {
     const waitUntil = (promise: Promise<unknown>): void => event.waitUntil(promise);
     if (CACHEABLE_METHODS.has(request.method)) return this.flow.handle(request, waitUntil);
-    if (isUnsafeMethod(request.method)) return this.flow.handleUnsafe(request, waitUntil);
+    if (isUnsafeMethod(request.method)) return this.flow.handleUnsafe(request);
     return fetch(request);
   }
 

@@ -9,11 +9,7 @@ import type { FlowDeps } from './flow-deps.ts';
 import { forwardedResponse } from './respond.ts';
 import { askOrigin, type Upstream } from './upstream.ts';
 
-export async function handleUnsafe(
-  deps: FlowDeps,
-  request: Request,
-  waitUntil: (promise: Promise<unknown>) => void,
-): Promise<Response> {
+export async function handleUnsafe(deps: FlowDeps, request: Request): Promise<Response> {
   let upstream: Upstream;
   try {
     upstream = await askOrigin(deps, request);
@@ -22,7 +18,9 @@ export async function handleUnsafe(
   }
   const { response } = upstream;
   const urls = invalidatedUrls(request.method, request.url, response.status, response.headers);
-  if (urls.length > 0) waitUntil(invalidate(deps, urls));
+  // Purge before answering: a page that refetches as soon as its POST returns must not get the
+  // entry the POST just changed.
+  if (urls.length > 0) await invalidate(deps, urls);
   return forwardedResponse(response, { fwd: 'method', fwdStatus: response.status });
 }
 

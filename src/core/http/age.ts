@@ -13,8 +13,16 @@ type TimedMeta = Pick<CacheMeta, 'initialAge' | 'responseTime' | 'freshUntil'>;
  * backwards gives no negative resident time).
  */
 export function currentAge(meta: TimedMeta, now: number): number {
+  return Math.floor(exactAge(meta, now));
+}
+
+/**
+ * `current_age` without rounding, in seconds: what request directives compare against, so that
+ * `max-age=0` (a reload) refuses a response stored half a second ago (RFC 9111 §5.2.1.1).
+ */
+export function exactAge(meta: TimedMeta, now: number): number {
   const residentTime = Math.max(0, now - meta.responseTime) / 1000;
-  return Math.max(0, Math.floor(meta.initialAge + residentTime));
+  return Math.max(0, meta.initialAge + residentTime);
 }
 
 /** Whole seconds until the response becomes stale; 0 or negative once it is stale. */

@@ -4,7 +4,7 @@
  * every time is passed in.
  */
 
-export { currentAge, isFreshAt, ttl } from './age.ts';
+export { currentAge, exactAge, isFreshAt, ttl } from './age.ts';
 export {
   DELTA_SECONDS_MAX,
   parseCacheControl,

@@ -113,6 +113,15 @@ describe('evaluateReuse', () => {
       status: 'force_expired',
     },
     {
+      // The age is not rounded: a reload right after a store still revalidates (§4.2.3).
+      rfc: 'RFC 9111 §5.2.1.1',
+      response: 'max-age=60',
+      request: { 'cache-control': 'max-age=0' },
+      after: 0.3,
+      action: 'revalidate',
+      status: 'force_expired',
+    },
+    {
       rfc: 'RFC 9111 §5.2.1.3',
       response: 'max-age=60',
       request: { 'cache-control': 'min-fresh=30' },

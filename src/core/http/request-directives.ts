@@ -8,7 +8,7 @@ import { getCombinedHeader } from '../meta.ts';
 import { HitStatus } from '../phase.ts';
 import { parseCacheControl, requestCacheControl } from './cache-control.ts';
 import type { CacheControl } from './cache-control.ts';
-import { currentAge, isFreshAt } from './age.ts';
+import { exactAge, isFreshAt } from './age.ts';
 
 /**
  * What to do with a stored response:
@@ -70,7 +70,7 @@ export function evaluateReuse(
     decide('revalidate', fresh ? HitStatus.ForceExpired : HitStatus.Expired);
 
   if (request.noCache) return refused();
-  const age = currentAge(meta, now);
+  const age = exactAge(meta, now);
   const immutableFresh = fresh && response.immutable;
   if (request.maxAge !== undefined && !immutableFresh && age > request.maxAge) return refused();
   const remaining = (meta.freshUntil - now) / 1000;
