@@ -177,3 +177,19 @@ describe('requestCacheControl', () => {
     expect(requestCacheControl(toHeaders(headers)).noCache).toBe(noCache);
   });
 });
+
+describe('parseCacheControl: inherited property names (found by cache-control.property.test.ts)', () => {
+  it.each([
+    '__proto__',
+    '__proto__=5',
+    'toString=1',
+    'constructor',
+    'hasOwnProperty=2, max-age=60',
+  ])('%s is an unknown directive, ignored', (value) => {
+    const cc = parseCacheControl(value);
+    expect(cc.invalid).toEqual([]);
+    expect(Object.keys(cc).sort()).toEqual(
+      Object.keys(parseCacheControl(value.includes('max-age') ? 'max-age=60' : '')).sort(),
+    );
+  });
+});

@@ -156,7 +156,8 @@ export function parseCacheControl(value: string | null | undefined): CacheContro
   const noCacheFields = new Set<string>();
 
   for (const { name, argument } of splitDirectives(value ?? '')) {
-    if (name in DELTA_DIRECTIVES) {
+    // Object.hasOwn, not `in`: `__proto__`, `toString`… are inherited names, not directives.
+    if (Object.hasOwn(DELTA_DIRECTIVES, name)) {
       const field = DELTA_DIRECTIVES[name as DeltaDirective];
       let seconds = parseDeltaSeconds(argument);
       if (seconds === null && name === 'max-stale' && argument === undefined) seconds = Infinity;
@@ -171,7 +172,7 @@ export function parseCacheControl(value: string | null | undefined): CacheContro
       // `no-cache=""` names no field: read it as the unqualified form, the safer reading.
       if (fields.length === 0) noCache = true;
       for (const field of fields) noCacheFields.add(field);
-    } else if (name in FLAG_DIRECTIVES) {
+    } else if (Object.hasOwn(FLAG_DIRECTIVES, name)) {
       flags[FLAG_DIRECTIVES[name as keyof typeof FLAG_DIRECTIVES]] = true;
     }
   }

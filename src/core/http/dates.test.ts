@@ -148,3 +148,14 @@ describe('parseHttpDate', () => {
     expect(parseHttpDate(formatHttpDate(time), NOW)).toBe(time);
   });
 });
+
+describe('parseHttpDate: years 0000-0099 (found by dates.property.test.ts)', () => {
+  it('reads a four-digit year below 100 as written, not as 19xx', () => {
+    const year99 = new Date(0);
+    year99.setUTCFullYear(99, 11, 31);
+    year99.setUTCHours(23, 59, 59, 0);
+    expect(parseHttpDate('Thu, 31 Dec 0099 23:59:59 GMT', NOW)).toBe(year99.getTime());
+    expect(parseHttpDate(formatHttpDate(-59_011_459_200_001), NOW)).toBe(-59_011_459_201_000);
+    expect(parseHttpDate('Tue, 29 Feb 0000 00:00:00 GMT', NOW)).toBe(-62_162_121_600_000);
+  });
+});

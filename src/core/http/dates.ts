@@ -66,9 +66,24 @@ function build(
   const s = Number(second);
   // second 60 is a leap second (RFC 9110 §5.6.7); Date.UTC rolls it into the next minute.
   if (monthIndex < 0 || d < 1 || h > 23 || m > 59 || s > 60) return null;
-  // Reject dates like 31 Feb, which Date.UTC would silently roll over into March.
-  if (new Date(Date.UTC(y, monthIndex, d)).getUTCDate() !== d) return null;
-  return Date.UTC(y, monthIndex, d, h, m, s);
+  // Reject dates like 31 Feb, which would silently roll over into March.
+  if (new Date(utc(y, monthIndex, d, 0, 0, 0)).getUTCDate() !== d) return null;
+  return utc(y, monthIndex, d, h, m, s);
+}
+
+/** `Date.UTC` without its mapping of years 0–99 to 1900–1999 (`0099` is year 99, not 1999). */
+function utc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
 }
 
 /** The IMF-fixdate form of a time, e.g. `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7). */
