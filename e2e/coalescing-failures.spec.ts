@@ -58,7 +58,7 @@ test('a writer that never gets its headers: readers time out and go to the netwo
   swPage,
   origin,
 }) => {
-  test.setTimeout(45_000); // the worker's default lock timeout is 10 s
+  test.setTimeout(60_000); // the worker's default lock timeout is 10 s
   const path = '/api/hang-first?size=2048';
   const expected = createHash('sha256').update(deterministicBody(path, 2048)).digest('hex');
   const readerTab = await openControlledPage(swPage.context(), origin.url, { newTab: true });

@@ -31,13 +31,13 @@ export async function sampleWorkerHeap(
   }: { intervalMs?: number; collectGarbage?: boolean } = {},
 ): Promise<HeapSampler> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
-  const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: TargetInfo[] };
+  const { targetInfos }: { targetInfos: TargetInfo[] } = await cdp.send('Target.getTargets');
   const worker = targetInfos.find((t) => t.type === 'service_worker');
   if (worker === undefined) throw new Error('no service worker target');
-  const { sessionId } = (await cdp.send('Target.attachToTarget', {
+  const { sessionId } = await cdp.send('Target.attachToTarget', {
     targetId: worker.targetId,
     flatten: false,
-  })) as { sessionId: string };
+  });
 
   // Non-flat sessions: commands and answers travel as JSON strings through the page's session.
   let nextId = 1;
