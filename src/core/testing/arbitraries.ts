@@ -28,7 +28,12 @@ export async function checkProperty<Ts>(
   numRuns: number,
 ): Promise<void> {
   const details = await fc.check(property, { seed: PROPERTY_SEED, numRuns });
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? 'property failed');
+  if (details.failed) {
+    const report = fc.defaultReportMessage(details) ?? 'property failed';
+    const cause = details.errorInstance;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(`${report}\nGot: ${reason}`, { cause });
+  }
   if (process.env.PROPERTY_STATS === '1') {
     const name = expect.getState().currentTestName ?? '(unnamed)';
     console.log(`[property] ${name} | runs=${details.numRuns} skipped=${details.numSkips}`);
