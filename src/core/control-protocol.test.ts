@@ -120,3 +120,13 @@ describe('parseReply', () => {
     expect(parseReply(data)).toBeNull();
   });
 });
+
+describe('helloError: hostile versions (found by control-protocol.property.test.ts)', () => {
+  it.each([Object.create(null) as object, { toString: {} }, Symbol('v')])(
+    'answers with a message for version %#, without throwing',
+    (version) => {
+      const error = helloError({ type: CONTROL_MESSAGE, kind: 'hello', version });
+      expect(error).toContain('unsupported control protocol version');
+    },
+  );
+});

@@ -45,7 +45,9 @@ export function helloError(data: unknown): string | null {
   if (safeGet(data, 'kind') !== 'hello') return 'expected a hello message';
   const version = safeGet(data, 'version');
   if (version !== CONTROL_PROTOCOL_VERSION) {
-    return `unsupported control protocol version ${String(version)} (this worker speaks ${CONTROL_PROTOCOL_VERSION}); reload the page to load a matching client`;
+    // describe(), not String(): a hostile version ({ toString: {} }) must not make this throw.
+    const shown = typeof version === 'number' ? String(version) : describe(version);
+    return `unsupported control protocol version ${shown} (this worker speaks ${CONTROL_PROTOCOL_VERSION}); reload the page to load a matching client`;
   }
   return null;
 }
