@@ -1,0 +1,76 @@
+// Builds what the benchmark serves into dist-bench/ (git- and lint-ignored like every dist-*):
+//   dist-bench/<worker>/sw.js     one directory per contender worker, with bench.html beside it
+//   dist-bench/bundle/*.js        the production worker (demo/sw.ts) and a Workbox worker with
+//                                 routing + CacheFirst + expiration, for their gzip sizes
+// Every worker is built the way scripts/build.mjs builds dist-demo/sw.js: a minified classic
+// (IIFE) script with everything bundled and a sourcemap.
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const OUT = join(ROOT, 'dist-bench');
+
+/** Contender workers: directory name → entry. */
+export const WORKER_ENTRIES = {
+  'sw-http-cache': 'bench/workers/sw-http-cache.ts',
+  'workbox-cache-first': 'bench/workers/workbox-cache-first.ts',
+  'workbox-swr': 'bench/workers/workbox-swr.ts',
+  floor: 'bench/workers/floor.ts',
+};
+
+/** The two bundles whose sizes are compared. */
+export const BUNDLES = {
+  ours: { entry: 'demo/sw.ts', file: 'sw.js' },
+  workbox: { entry: 'bench/workers/workbox-cache-first.ts', file: 'workbox-sw.js' },
+};
+
+/**
+ * @param {string} entry relative to the repository root
+ * @param {string} outDir
+ * @param {string} fileName
+ */
+async function buildWorker(entry, outDir, fileName) {
+  await build({
+    logLevel: 'warn',
+    configFile: false,
+    root: ROOT,
+    publicDir: false,
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir,
+      emptyOutDir: false,
+      sourcemap: true,
+      lib: {
+        entry: join(ROOT, entry),
+        formats: ['iife'],
+        name: 'swHttpCacheWorker',
+        fileName: () => fileName,
+      },
+    },
+  });
+}
+
+/** Builds every worker and page; returns the static directory of each contender worker. */
+export async function buildBench() {
+  await rm(OUT, { recursive: true, force: true });
+  /** @type {Record<string, string>} */
+  const dirs = {};
+  for (const [name, entry] of Object.entries(WORKER_ENTRIES)) {
+    const dir = join(OUT, name);
+    await mkdir(dir, { recursive: true });
+    await buildWorker(entry, dir, 'sw.js');
+    await copyFile(join(ROOT, 'bench', 'page', 'bench.html'), join(dir, 'bench.html'));
+    dirs[name] = dir;
+  }
+  const noWorker = join(OUT, 'no-worker');
+  await mkdir(noWorker, { recursive: true });
+  await copyFile(join(ROOT, 'bench', 'page', 'bench.html'), join(noWorker, 'bench.html'));
+  dirs['no-worker'] = noWorker;
+
+  for (const { entry, file } of Object.values(BUNDLES)) {
+    await buildWorker(entry, join(OUT, 'bundle'), file);
+  }
+  return dirs;
+}

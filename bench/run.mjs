@@ -1,0 +1,155 @@
+/* global navigator -- page-side code passed to page.evaluate */
+// Benchmarks sw-http-cache against Workbox, the browser's own HTTP cache, the network and a
+// "floor" worker, side by side in one run (a benchmark, not a test: nothing asserts on time).
+//
+//   npm run bench [-- --quick]
+//
+// Headless Chromium on a persistent on-disk profile; every contender on its own origin (the e2e
+// test origin, one port each), measured round-robin so drift hits all alike. Prints a table of
+// medians and p90s with ratios and targets; writes every sample to bench/results/bench.json.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { chromium } from 'playwright-core';
+import { findBrowser } from '../scripts/find-browsers.mjs';
+import { ROOT, buildBench } from './lib/build.mjs';
+import { CONTENDERS, startContender } from './lib/contenders.mjs';
+import { renderTable, summarize } from './lib/report.mjs';
+import { refFor, targetFor } from './lib/targets.mjs';
+import { watchWorkers } from './lib/workers-cdp.mjs';
+import { measureBundles, runColdStart } from './sections/cold-start.mjs';
+import { runCoalescing } from './sections/coalescing.mjs';
+import { runHits } from './sections/hits.mjs';
+import { runMemory } from './sections/memory.mjs';
+import { runRanges } from './sections/ranges.mjs';
+import { runScale } from './sections/scale.mjs';
+import { runStreaming } from './sections/streaming.mjs';
+
+const quick = process.argv.includes('--quick');
+const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
+const RESULTS = join(ROOT, 'bench', 'results', 'bench.json');
+const MiB = 1024 * 1024;
+
+/** Iteration counts: modest, so a full run takes a few minutes on 2 shared cores. */
+const PLAN = quick
+  ? {
+      hitSizes: [
+        { label: '1 KB', bytes: 1_000, runs: 3 },
+        { label: '100 KB', bytes: 100_000, runs: 3 },
+        { label: '1 MB', bytes: 1_000_000, runs: 3 },
+        { label: '10 MB', bytes: 10_000_000, runs: 2 },
+      ],
+      coalescingRuns: 1,
+      streamingRuns: 2,
+      rangeRuns: 3,
+      scaleEntries: 2_000,
+      scaleRuns: 3,
+      coldRuns: 3,
+      memoryBytes: 50 * MiB,
+    }
+  : {
+      hitSizes: [
+        { label: '1 KB', bytes: 1_000, runs: 15 },
+        { label: '100 KB', bytes: 100_000, runs: 15 },
+        { label: '1 MB', bytes: 1_000_000, runs: 12 },
+        { label: '10 MB', bytes: 10_000_000, runs: 6 },
+      ],
+      coalescingRuns: 3,
+      streamingRuns: 5,
+      rangeRuns: 10,
+      scaleEntries: 10_000,
+      scaleRuns: 8,
+      coldRuns: 10,
+      memoryBytes: 200 * MiB,
+    };
+
+const browser = findBrowser('chromium');
+if (!browser.found) throw new Error(`no Chromium: ${browser.description}`);
+log('building the bench workers into dist-bench/ …');
+const dirs = await buildBench();
+const profile = await mkdtemp(join(tmpdir(), 'sw-http-cache-bench-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: browser.executablePath,
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+/** @type {import('./lib/contenders.mjs').Contender[]} */
+const started = [];
+
+try {
+  /** @type {Record<string, import('./lib/contenders.mjs').Contender>} */
+  const contenders = {};
+  for (const [key, spec] of Object.entries(CONTENDERS)) {
+    contenders[key] = await startContender(context, spec, dirs);
+    started.push(contenders[key]);
+  }
+  const version = await contenders.ours.page.evaluate(() => navigator.userAgent);
+  log(`chromium: ${browser.description}; ${version}; profile ${profile}`);
+  const workers = await watchWorkers(contenders.ours.page);
+  /** @type {import('./sections/context.mjs').BenchContext} */
+  const ctx = { contenders, workers, samples: [], quick, log };
+  const startedAt = Date.now();
+
+  await runHits(ctx, PLAN.hitSizes);
+  await runCoalescing(ctx, PLAN.coalescingRuns);
+  await runStreaming(ctx, PLAN.streamingRuns);
+  await runRanges(ctx, PLAN.rangeRuns);
+  await runScale(ctx, { entries: PLAN.scaleEntries, runs: PLAN.scaleRuns });
+  await runColdStart(ctx, PLAN.coldRuns);
+  const weights = measureBundles(ctx);
+  await runMemory(ctx, PLAN.memoryBytes);
+  await workers.close();
+
+  const rows = summarize(ctx.samples, targetFor, refFor);
+  console.log(`\n${renderTable(rows).join('\n')}`);
+  console.log(
+    '\nHeaviest sources of the production worker bundle (minified bytes, ~gzip share):\n',
+  );
+  for (const w of weights.slice(0, 10)) {
+    console.log(
+      `  ${String(w.minified).padStart(6)}  ~${String(w.gzipShare).padStart(5)}  ${w.source}`,
+    );
+  }
+  const missed = rows.filter((r) => r.result === 'missed');
+  console.log(
+    `\ntargets: ${rows.filter((r) => r.result === 'met').length} met, ${missed.length} missed` +
+      `${missed.map((r) => `\n  missed: ${r.section}: ${r.measure}, ${r.size}, ${r.contender}`).join('')}`,
+  );
+  log(`\n${quick ? 'quick' : 'full'} run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+
+  await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
+  const summary = rows.map(({ values: _values, ...row }) => row);
+  await writeFile(
+    RESULTS,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        quick,
+        browser: { description: browser.description, version },
+        node: process.version,
+        cpu: cpus()[0]?.model,
+        cores: cpus().length,
+        plan: PLAN,
+        summary,
+        bundleWeights: weights,
+        samples: ctx.samples,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`raw samples: ${RESULTS}`);
+} finally {
+  await context.close();
+  for (const contender of started) await contender.origin.close();
+  await rm(profile, { recursive: true, force: true });
+}

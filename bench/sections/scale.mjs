@@ -1,0 +1,125 @@
+/* global performance -- page-side code passed to page.evaluate */
+// 5. Scale: hits with 10 entries stored vs with many (10,000; 2,000 with --quick), admission
+// throughput, and the cost of a miss that must evict (a 1 MB budget full of 100 KB entries) vs
+// one that need not.
+import { fetchAll, recordCacheEvents, servedBy, sleep, timedFetch } from '../lib/page-fetch.mjs';
+
+const entry = (/** @type {number} */ i) => `/api/resource?cc=max-age%3D3600&size=1000&e=${i}`;
+
+/**
+ * @param {import('./context.mjs').BenchContext} ctx
+ * @param {{ entries: number, runs: number }} options
+ */
+export async function runScale(ctx, { entries, runs }) {
+  const { scale10, scale10k } = ctx.contenders;
+  const many = `${entries.toLocaleString('en')} entries`;
+  await fetchAll(
+    scale10.page,
+    Array.from({ length: 10 }, (_, i) => entry(i)),
+    10,
+  );
+  const admitMs = await fetchAll(
+    scale10k.page,
+    Array.from({ length: entries }, (_, i) => entry(i)),
+    32,
+  );
+  ctx.samples.push({
+    section: '5 scale',
+    measure: 'admission, 32 concurrent misses of 1 KB',
+    size: many,
+    contender: 'sw-http-cache',
+    value: entries / (admitMs / 1000),
+    unit: 'entries/s',
+  });
+  ctx.log(`scale: admitted ${entries} entries in ${(admitMs / 1000).toFixed(1)} s`);
+  await sleep(2000); // the last writes land
+
+  const setups = [
+    { contender: scale10, size: '10 entries' },
+    { contender: scale10k, size: many },
+  ];
+  for (let run = 0; run < runs; run++) {
+    for (const { contender, size } of run % 2 === 0 ? setups : [...setups].reverse()) {
+      /** @param {string} measure @param {import('../lib/page-fetch.mjs').TimedFetch} result */
+      const record = (measure, result) =>
+        ctx.samples.push({
+          section: '5 scale',
+          measure,
+          size,
+          contender: 'sw-http-cache',
+          value: result.ms,
+          unit: 'ms',
+          served: servedBy(result.cacheStatus),
+        });
+      await timedFetch(contender.page, entry(3));
+      record('L1 hit, 1 KB', await timedFetch(contender.page, entry(3)));
+
+      await ctx.workers.stop(contender.url);
+      record('first hit after a restart, 1 KB', await timedFetch(contender.page, entry(run % 10)));
+
+      await ctx.workers.stop(contender.url);
+      await timedFetch(contender.page, `/api/resource?cc=no-store&body=warm-up`);
+      await sleep(300);
+      record('IndexedDB hit, 1 KB', await timedFetch(contender.page, entry((run + 5) % 10)));
+    }
+    ctx.log(`scale: run ${run + 1}/${runs}`);
+  }
+  await runEviction(ctx, runs);
+}
+
+/**
+ * @param {import('./context.mjs').BenchContext} ctx
+ * @param {number} runs
+ */
+async function runEviction(ctx, runs) {
+  const { scale10, evict } = ctx.contenders;
+  const big = (/** @type {string} */ id) => `/api/big?size=100000&cc=max-age%3D3600&ev=${id}`;
+  // Fill the 1 MB budget, so each later miss evicts.
+  await fetchAll(
+    evict.page,
+    Array.from({ length: 12 }, (_, i) => big(`fill-${i}`)),
+    1,
+  );
+  await sleep(500);
+  for (const c of [scale10, evict]) await recordCacheEvents(c.page);
+  const setups = [
+    { contender: scale10, name: 'sw-http-cache, no eviction' },
+    { contender: evict, name: 'sw-http-cache, evicts (1 MB budget)' },
+  ];
+  for (let run = 0; run < runs; run++) {
+    for (const { contender, name } of run % 2 === 0 ? setups : [...setups].reverse()) {
+      const path = big(`run-${run}`);
+      const start = await contender.page.evaluate(() => performance.now());
+      const miss = await timedFetch(contender.page, path);
+      const stored = await contender.page
+        .waitForFunction(
+          (url) =>
+            /** @type {any} */ (globalThis).cacheEvents.find(
+              (/** @type {any} */ e) => e.type === 'stored' && e.keys.includes(url),
+            )?.at,
+          `${contender.url}${path}`,
+          { timeout: 10_000, polling: 5 },
+        )
+        .then((handle) => handle.jsonValue());
+      const common = {
+        section: '5 scale',
+        size: '100 KB',
+        contender: name,
+        unit: /** @type {const} */ ('ms'),
+      };
+      ctx.samples.push({ ...common, measure: 'miss, fetch to last byte', value: miss.ms });
+      ctx.samples.push({
+        ...common,
+        measure: 'miss, fetch to stored event',
+        value: stored - start,
+      });
+    }
+  }
+  const evicted = await evict.page.evaluate(
+    () =>
+      /** @type {any} */ (globalThis).cacheEvents.filter(
+        (/** @type {any} */ e) => e.type === 'evicted',
+      ).length,
+  );
+  ctx.log(`eviction: ${evicted} evicted events over ${runs} misses`);
+}

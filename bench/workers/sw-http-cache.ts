@@ -1,0 +1,27 @@
+/// <reference lib="webworker" />
+// The sw-http-cache contender: the library's worker entry with routes for `/api/`, tuned by the
+// query string of its script URL (`sw.js?maxBytes=…&maxEntries=…&maxBodySize=…`), like the demo
+// worker but without the demo's app shell, so only the cache is measured.
+import { installHttpCache } from '../../src/sw/index.ts';
+import type { HttpCacheOptions } from '../../src/sw/index.ts';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** A positive integer from the script URL's query, or undefined when absent. */
+function positive(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`sw.js?${name}=${raw}`);
+  return value;
+}
+
+const query = new URLSearchParams(self.location.search);
+const maxBodySize = positive(query, 'maxBodySize');
+const options: HttpCacheOptions = {
+  routes: (_request, url) =>
+    url.origin === self.location.origin && url.pathname.startsWith('/api/'),
+  budget: { maxBytes: positive(query, 'maxBytes'), maxEntries: positive(query, 'maxEntries') },
+  ...(maxBodySize !== undefined ? { maxBodySize } : {}),
+};
+installHttpCache(options);
