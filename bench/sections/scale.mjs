@@ -61,6 +61,16 @@ export async function runScale(ctx, { entries, runs }) {
       await timedFetch(contender.page, `/api/resource?cc=no-store&body=warm-up`);
       await sleep(300);
       record('IndexedDB hit, 1 KB', await timedFetch(contender.page, entry((run + 5) % 10)));
+
+      // Diagnostic: the same once the worker's start-up work (eviction rebuild, orphan
+      // collection) has had 3 s to finish; tells start-up cost from per-lookup cost.
+      await ctx.workers.stop(contender.url);
+      await timedFetch(contender.page, `/api/resource?cc=no-store&body=warm-up`);
+      await sleep(3000);
+      record(
+        'IndexedDB hit 3 s after a restart, 1 KB',
+        await timedFetch(contender.page, entry((run + 7) % 10)),
+      );
     }
     ctx.log(`scale: run ${run + 1}/${runs}`);
   }
