@@ -252,7 +252,7 @@ async function step(world: World, op: Operation, streaming: boolean): Promise<vo
   if (!op.allowed.includes(from)) {
     assert.ok(
       error instanceof PhaseError,
-      `${context}: expected a PhaseError, got ${String(error)}`,
+      `${context}: expected a PhaseError, got ${fc.stringify(error)}`,
     );
     assert.ok(
       error.message.includes(`"${from}"`) && error.message.includes(`${op.name}()`),
@@ -261,12 +261,15 @@ async function step(world: World, op: Operation, streaming: boolean): Promise<vo
     assert.equal(now, from, `${context}: a refused call changed the phase`);
     return;
   }
-  assert.ok(!(error instanceof PhaseError), `${context}: unexpected ${String(error)}`);
+  assert.ok(!(error instanceof PhaseError), `${context}: unexpected ${fc.stringify(error)}`);
   const expected = op.next?.(from) ?? from;
   // A usage error (no lock, no meta, a writer-only reason) may stop before or after the change.
   if (error === undefined) assert.equal(now, expected, context);
   else
-    assert.ok(now === from || now === expected, `${context}: phase ${now} after ${String(error)}`);
+    assert.ok(
+      now === from || now === expected,
+      `${context}: phase ${now} after ${fc.stringify(error)}`,
+    );
 }
 
 describe('HttpCache (properties)', () => {

@@ -197,7 +197,6 @@ export const cacheControlText: fc.Arbitrary<string> = fc
   .map(([directives, separator]) => directives.join(separator));
 
 const LONG_DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** Times whose year fits the four-digit HTTP-date grammar (years 0000–9999). */
 export const httpTime: fc.Arbitrary<number> = fc.integer({
