@@ -13,9 +13,20 @@ import { Rechunker } from './chunker.ts';
 import { toStorageError } from './errors.ts';
 import type { IdbConnection } from './idb-connection.ts';
 import { inTransaction } from './idb-connection.ts';
-import type { MetaRecord } from './idb-schema.ts';
+import type { MetaRecord, WriterRecord } from './idb-schema.ts';
 import { chunkRange } from './idb-schema.ts';
 import { WriteProgress } from './idb-write-progress.ts';
+import type { WriteNotifier } from './write-notifier.ts';
+import type { WriterLocksLike } from './writer-liveness.ts';
+import { WriterLock } from './writer-liveness.ts';
+
+/** What a write needs so readers in other contexts can follow it. */
+export interface CrossContextWrites {
+  readonly notifier: WriteNotifier;
+  readonly locks: WriterLocksLike;
+  /** The writer lock name of a body id. */
+  readonly lockName: (bodyId: string) => string;
+}
 
 export interface IdbWriteContext {
   readonly connection: IdbConnection;
@@ -25,6 +36,8 @@ export interface IdbWriteContext {
   readonly liveWriters: Set<string>;
   /** This context's writes in progress by body id, for readers that follow them. */
   readonly writes: Map<string, WriteProgress>;
+  /** Set when other contexts may follow this context's writes. */
+  readonly crossContext?: CrossContextWrites;
 }
 
 type WriteState = 'writing' | 'finishing' | 'finished' | 'aborted';
@@ -42,6 +55,11 @@ export class IdbMissHandler implements MissHandler {
   #size = 0;
   #state: WriteState = 'writing';
   readonly #progress: WriteProgress;
+  /** Held while other contexts may follow this write (see {@link register}). */
+  #lock: WriterLock | undefined;
+  /** The write's meta record entry exists (registered or chunks stored). */
+  #recorded = false;
+  #startedAt: number;
 
   constructor(context: IdbWriteContext, key: CacheKey, meta: CacheMeta) {
     this.#context = context;
@@ -53,6 +71,40 @@ export class IdbMissHandler implements MissHandler {
     context.liveWriters.add(this.streamingWriteTag);
     this.#progress = new WriteProgress(key, meta, this.streamingWriteTag, context.chunkSize);
     context.writes.set(this.streamingWriteTag, this.#progress);
+    this.#startedAt = context.now();
+  }
+
+  /**
+   * Makes the write followable by other contexts before its first chunk: takes the writer lock,
+   * then records the write (no chunks yet) in the key's meta record. Best effort: without the
+   * lock the write is not followable elsewhere; without the record it is found from its first
+   * chunk on.
+   */
+  async register(): Promise<void> {
+    const cross = this.#context.crossContext;
+    if (cross === undefined || this.#state !== 'writing') return;
+    try {
+      this.#lock = await WriterLock.acquire(cross.locks, cross.lockName(this.streamingWriteTag));
+    } catch {
+      return;
+    }
+    if (this.#state !== 'writing') {
+      // Aborted while the lock was being granted: nobody will follow it.
+      this.#lock.release();
+      return;
+    }
+    try {
+      await this.#context.connection.run('registering a body write', async (db) => {
+        const tx = db.transaction('meta', 'readwrite');
+        await inTransaction(tx, async () => {
+          const record = (await tx.store.get(this.#hash)) ?? this.#pendingRecord();
+          await tx.store.put(this.#withWriter(record, 0));
+        });
+      });
+      this.#recorded = true;
+    } catch {
+      // Found by other contexts once its first chunk is stored.
+    }
   }
 
   /** How far this write has come (for followers in this context). */
@@ -86,6 +138,10 @@ export class IdbMissHandler implements MissHandler {
     this.#context.liveWriters.delete(this.streamingWriteTag);
     this.#progress.finished(this.#stored, this.#size);
     this.#context.writes.delete(this.streamingWriteTag);
+    const bodyId = this.streamingWriteTag;
+    this.#context.crossContext?.notifier.post({ bodyId, seq: this.#stored, done: true });
+    // Only after the flip committed: a reader that sees the lock free reads the final record.
+    this.#lock?.release();
     return this.#size;
   }
 
@@ -95,7 +151,7 @@ export class IdbMissHandler implements MissHandler {
   }
 
   #storeChunks(chunks: readonly Uint8Array[]): Promise<void> {
-    const { connection, now } = this.#context;
+    const { connection } = this.#context;
     const bodyId = this.streamingWriteTag;
     return connection.run('storing a body chunk', async (db) => {
       const tx = db.transaction(['meta', 'body'], 'readwrite');
@@ -106,12 +162,32 @@ export class IdbMissHandler implements MissHandler {
         // Heartbeat: tells orphan collection in other contexts that this write is alive.
         const meta = tx.objectStore('meta');
         const record = (await meta.get(this.#hash)) ?? this.#pendingRecord();
-        const writers = record.writers.filter((w) => w.bodyId !== bodyId);
-        await meta.put({ ...record, writers: [...writers, { bodyId, heartbeatAt: now() }] });
+        await meta.put(this.#withWriter(record, first + chunks.length));
       });
+      this.#recorded = true;
       this.#stored = first + chunks.length;
       this.#progress.stored(this.#stored);
+      this.#context.crossContext?.notifier.post({ bodyId, seq: this.#stored });
     });
+  }
+
+  /** `record` with this write's entry (moved last) and its heartbeat, `chunks` stored. */
+  #withWriter(record: MetaRecord, chunks: number): MetaRecord {
+    const bodyId = this.streamingWriteTag;
+    const writer: WriterRecord = {
+      bodyId,
+      heartbeatAt: this.#context.now(),
+      ...(this.#lock !== undefined && {
+        follow: {
+          meta: this.#meta,
+          chunkSize: this.#context.chunkSize,
+          chunks,
+          startedAt: this.#startedAt,
+        },
+      }),
+    };
+    const writers = record.writers.filter((w) => w.bodyId !== bodyId);
+    return { ...record, writers: [...writers, writer] };
   }
 
   #publish(last: Uint8Array | null): Promise<void> {
@@ -153,8 +229,9 @@ export class IdbMissHandler implements MissHandler {
     // Followers fail at once, before the chunks they would read are deleted.
     this.#progress.aborted(new StorageError('the body write was aborted'));
     this.#context.writes.delete(bodyId);
+    this.#context.crossContext?.notifier.post({ bodyId, seq: this.#stored, aborted: true });
     try {
-      if (this.#stored > 0) {
+      if (this.#stored > 0 || this.#recorded) {
         await this.#context.connection.run('aborting a body write', async (db) => {
           const tx = db.transaction(['meta', 'body'], 'readwrite');
           await inTransaction(tx, async () => {
@@ -172,6 +249,7 @@ export class IdbMissHandler implements MissHandler {
       // Left for collectOrphans().
     } finally {
       this.#context.liveWriters.delete(bodyId);
+      this.#lock?.release();
     }
   }
 

@@ -19,6 +19,22 @@ export interface WriterRecord {
   readonly bodyId: string;
   /** Last time the writer stored chunks (the runtime clock, ms). */
   readonly heartbeatAt: number;
+  /**
+   * What a reader in another context needs to follow the write (see `idb-remote-follow-hit.ts`);
+   * absent for writers that other contexts cannot follow (no writer lock configured).
+   */
+  readonly follow?: FollowableWrite;
+}
+
+/** A write in progress as readers of other contexts see it. */
+export interface FollowableWrite {
+  /** The meta the writer will publish. */
+  readonly meta: CacheMeta;
+  readonly chunkSize: number;
+  /** Chunks `0 … chunks - 1` are stored. */
+  readonly chunks: number;
+  /** When the write started (the runtime clock, ms): the newest write in progress is followed. */
+  readonly startedAt: number;
 }
 
 export interface MetaRecord {

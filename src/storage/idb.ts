@@ -2,8 +2,10 @@
  * The IndexedDB storage (L2): survives the worker, shared by every context of the origin.
  * See `idb-schema.ts` for the stores and `idb-miss.ts` for how a write becomes visible atomically.
  *
- * Streaming partial writes are not supported here (another context cannot follow a write in
- * progress); the composition provides them in this worker through the memory layer.
+ * Streaming partial writes are not supported here (`lookup` does not follow this context's own
+ * writes; the composition provides them in this worker through the memory layer and
+ * {@link IdbStorage.lookupWriteInProgress}). With `locks` (and ideally `writesChannel`) given,
+ * `lookup` follows another context's write in progress (`idb-remote-follow-hit.ts`).
  */
 import type { CacheKey } from '../core/key.ts';
 import { keysEqual, primaryHash, variantHash } from '../core/key.ts';
@@ -14,10 +16,17 @@ import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
 import { IdbConnection, inTransaction } from './idb-connection.ts';
 import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
+import type { CrossContextWrites } from './idb-miss.ts';
 import { IdbMissHandler } from './idb-miss.ts';
+import type { RemoteFollowContext, RemoteWrite } from './idb-remote-follow-hit.ts';
+import { IdbRemoteFollowHitHandler } from './idb-remote-follow-hit.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
+import type { WritesChannelLike } from './write-notifier.ts';
+import { WriteNotifier } from './write-notifier.ts';
+import type { WriterLocksLike } from './writer-liveness.ts';
+import { isLockHeld, writerLockName } from './writer-liveness.ts';
 
 export interface IdbStorageOptions {
   /** Database name (default `sw-http-cache`). */
@@ -37,6 +46,19 @@ export interface IdbStorageOptions {
   readonly collectOrphansOnOpen?: boolean;
   /** Clock in ms (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * Web Locks (`navigator.locks`): with them, this context's writes can be followed by other
+   * contexts and `lookup` follows theirs (a writer holds a lock per write, so a reader never
+   * waits on a dead context). Without them, other contexts' writes are seen once complete.
+   */
+  readonly locks?: WriterLocksLike;
+  /**
+   * `new BroadcastChannel(writesChannelName(name))`: writers post each stored chunk, so readers
+   * in other contexts read it at once instead of at their next poll.
+   */
+  readonly writesChannel?: WritesChannelLike;
+  /** Polling of a followed write in another context, in ms (default 50, doubling up to 1000). */
+  readonly followPollMs?: { readonly min: number; readonly max: number };
 }
 
 /** A stored entry as listed for the eviction manager, without its body. */
@@ -58,6 +80,8 @@ export class IdbStorage implements Storage {
   readonly #writes = new Map<string, WriteProgress>();
   readonly #staleWriterMs: number;
   readonly #now: () => number;
+  /** Set when writes are followed across contexts (`locks` given). */
+  readonly #crossContext: (CrossContextWrites & RemoteFollowContext) | undefined;
 
   constructor(options: IdbStorageOptions = {}) {
     this.label = options.label ?? 'idb';
@@ -76,26 +100,53 @@ export class IdbStorage implements Storage {
       (batch) => this.#writeAccessTimes(batch),
       options.accessFlushDelayMs ?? 2000,
     );
+    const { locks } = options;
+    const dbName = this.#connection.name;
+    this.#crossContext =
+      locks === undefined
+        ? undefined
+        : {
+            connection: this.#connection,
+            notifier: new WriteNotifier(options.writesChannel),
+            locks,
+            lockName: (bodyId) => writerLockName(dbName, bodyId),
+            staleWriterMs: this.#staleWriterMs,
+            now: this.#now,
+            pollMs: options.followPollMs ?? { min: 50, max: 1000 },
+          };
   }
 
   get name(): string {
     return this.#connection.name;
   }
 
+  /**
+   * The complete entry of `key`, or `null`. When other contexts' writes can be followed (`locks`
+   * given), the newest live write of `key` in progress in another context wins over the complete
+   * entry (as in pingora): its reader follows it chunk by chunk.
+   */
   async lookup(key: CacheKey): Promise<LookupResult | null> {
     const hash = variantHash(key);
     const found = await this.#connection.run('looking up an entry', async (db) => {
       const tx = db.transaction(['meta', 'body'], 'readonly');
       return inTransaction(tx, async () => {
         const record = await tx.objectStore('meta').get(hash);
-        if (record?.complete !== 1 || !keysEqual(record.key, key)) return null;
+        if (record === undefined || !keysEqual(record.key, key)) return null;
+        const writing = this.#remoteWriteOf(record);
+        if (record.complete !== 1 && writing === undefined) return null;
         // A body of one chunk is read in the same transaction: one transaction per small hit.
         const single = record.size > 0 && record.size <= record.chunkSize;
-        const first = single ? await tx.objectStore('body').get([record.bodyId, 0]) : undefined;
-        return { record, first: first?.data };
+        const read = single && record.complete === 1 && writing === undefined;
+        const first = read ? await tx.objectStore('body').get([record.bodyId, 0]) : undefined;
+        return { record, first: first?.data, writing };
       });
     });
     if (found === null) return null;
+    if (found.writing !== undefined) {
+      const followed = await this.#followRemote(found.writing);
+      if (followed !== null) return followed;
+      if (found.record.complete !== 1) return null;
+    }
     this.touch(key);
     const { record, first } = found;
     return {
@@ -138,15 +189,23 @@ export class IdbStorage implements Storage {
     return null;
   }
 
-  getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+  /**
+   * Starts a write. When other contexts can follow it (`locks` given), it is registered first
+   * (writer lock, then its entry in the key's meta record), so a reader woken by the cache lock
+   * finds it at once.
+   */
+  async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
     const context = {
       connection: this.#connection,
       chunkSize: this.chunkSize,
       now: this.#now,
       liveWriters: this.#liveWriters,
       writes: this.#writes,
+      crossContext: this.#crossContext,
     };
-    return Promise.resolve(new IdbMissHandler(context, key, meta));
+    const miss = new IdbMissHandler(context, key, meta);
+    if (this.#crossContext !== undefined) await miss.register();
+    return miss;
   }
 
   /** Deletes the meta and every body of `key` (complete or being written) in one transaction. */
@@ -275,6 +334,29 @@ export class IdbStorage implements Storage {
   async close(): Promise<void> {
     await this.flush().catch(() => undefined);
     await this.#connection.close();
+  }
+
+  /** The newest followable write of another context in `record`, if any (not yet checked alive). */
+  #remoteWriteOf(record: MetaRecord): (RemoteWrite & { meta: CacheMeta }) | undefined {
+    if (this.#crossContext === undefined) return undefined;
+    const now = this.#now();
+    let newest: (RemoteWrite & { meta: CacheMeta; startedAt: number }) | undefined;
+    for (const writer of record.writers) {
+      const { follow, bodyId } = writer;
+      if (follow === undefined || this.#liveWriters.has(bodyId)) continue;
+      if (now - writer.heartbeatAt >= this.#staleWriterMs) continue;
+      if (newest !== undefined && newest.startedAt > follow.startedAt) continue;
+      newest = { hash: record.hash, bodyId, ...follow };
+    }
+    return newest;
+  }
+
+  /** A reader of another context's write, or `null` when its writer is gone. */
+  async #followRemote(write: RemoteWrite & { meta: CacheMeta }): Promise<LookupResult | null> {
+    const cross = this.#crossContext;
+    if (cross === undefined) return null;
+    if (!(await isLockHeld(cross.locks, cross.lockName(write.bodyId)))) return null;
+    return { meta: write.meta, hit: new IdbRemoteFollowHitHandler(cross, write, this.label) };
   }
 
   #follow(write: WriteProgress, start: number): LookupResult {
