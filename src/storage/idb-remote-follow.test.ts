@@ -352,3 +352,22 @@ describe('parseWriteMessage', () => {
     }
   });
 });
+
+describe('crossContextWrites', () => {
+  it('is off without Web Locks, and opens the writes channel with them', async () => {
+    const { crossContextWrites } = await import('./cross-context-writes.ts');
+    const { vi } = await import('vitest');
+    vi.stubGlobal('navigator', {});
+    expect(crossContextWrites('db')).toEqual({});
+    const locks = new FakeLocks().context('x');
+    vi.stubGlobal('navigator', { locks });
+    const options = crossContextWrites('db');
+    try {
+      expect(options.locks).toBe(locks);
+      expect((options.writesChannel as BroadcastChannel).name).toBe('db:writes');
+    } finally {
+      (options.writesChannel as BroadcastChannel | undefined)?.close();
+      vi.unstubAllGlobals();
+    }
+  });
+});

@@ -9,3 +9,7 @@ export type { LayerName } from './fanout-miss.ts';
 export { DEFAULT_CHUNK_SIZE } from './chunker.ts';
 export { DEFAULT_DB_NAME, SCHEMA_VERSION } from './idb-schema.ts';
 export { isQuotaExceeded } from './errors.ts';
+export { crossContextWrites } from './cross-context-writes.ts';
+export { parseWriteMessage, writesChannelName } from './write-notifier.ts';
+export type { WriteMessage, WritesChannelLike } from './write-notifier.ts';
+export type { WriterLocksLike } from './writer-liveness.ts';

@@ -15,6 +15,7 @@ import { createCacheLock } from '../lock/index.ts';
 import type { CacheLock } from '../core/lock.ts';
 import {
   CompositionStorage,
+  crossContextWrites,
   IdbStorage,
   MemoryStorage,
   type StoredEntryInfo,
@@ -42,7 +43,11 @@ export class CacheRuntime {
     private readonly options: ResolvedOptions,
     private readonly log: (message: string, details?: unknown) => void,
   ) {
-    this.idb = new IdbStorage({ name: options.name, ...options.storage });
+    this.idb = new IdbStorage({
+      name: options.name,
+      ...options.storage,
+      ...crossContextWrites(options.name),
+    });
     this.channel = new BroadcastChannel(eventChannelName(options.name));
     // Until the browser's estimate arrives, the configured (or fallback) budget applies.
     this.eviction = new LruEvictionManager(resolveBudget(options, undefined));
