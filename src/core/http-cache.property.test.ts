@@ -195,9 +195,13 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.constant<Operation>({
     name: 'setWriteLock',
     allowed: allowed.ENABLED,
-    // Gives back a handed-over permit, or adopts an unrelated one (which nothing tracks).
-    run: (w) =>
-      w.cache.setWriteLock(w.handedOver.pop() ?? { kind: 'write', release: () => undefined }),
+    // Gives back a handed-over permit, or adopts an unrelated one (which nothing tracks). The
+    // permit leaves `handedOver` only once the cache took it (a refused call gives nothing back).
+    run: (w) => {
+      const permit = w.handedOver.at(-1) ?? { kind: 'write', release: () => undefined };
+      w.cache.setWriteLock(permit);
+      if (permit === w.handedOver.at(-1)) w.handedOver.pop();
+    },
   }),
   fc.constant<Operation>({ name: 'purge', allowed: ['key'], run: (w) => w.cache.purge() }),
   fc.constant<Operation>({

@@ -109,7 +109,9 @@ function applyEdit(text: string, e: Edit): string {
       return text.slice(0, at + e.length) + text.slice(at);
     case 'case': {
       const char = text.charAt(at);
-      const flipped = char === char.toUpperCase() ? char.toLowerCase() : char.toUpperCase();
+      const other = char === char.toUpperCase() ? char.toLowerCase() : char.toUpperCase();
+      // 'ÿ'.toUpperCase() is 'Ÿ' (U+0178), which no header value may hold: keep such a char.
+      const flipped = other.length === 1 && other.charCodeAt(0) <= 0xff ? other : char;
       return text.slice(0, at) + flipped + text.slice(at + 1);
     }
     case 'truncate':
