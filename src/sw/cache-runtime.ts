@@ -30,7 +30,7 @@ import {
 import type { ResolvedOptions } from './config.ts';
 
 export class CacheRuntime {
-  readonly memory = new MemoryStorage();
+  readonly memory: MemoryStorage;
   readonly idb: IdbStorage;
   readonly storage: AnnouncingStorage;
   readonly eviction: LruEvictionManager;
@@ -43,6 +43,7 @@ export class CacheRuntime {
     private readonly options: ResolvedOptions,
     private readonly log: (message: string, details?: unknown) => void,
   ) {
+    this.memory = new MemoryStorage(options.memory);
     this.idb = new IdbStorage({
       name: options.name,
       ...options.storage,

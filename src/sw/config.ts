@@ -47,6 +47,16 @@ export interface HttpCacheOptions {
    * its chunks are collected as orphans at the next start (default 10 minutes).
    */
   readonly storage?: { readonly chunkSize?: number; readonly staleWriterMs?: number };
+  /**
+   * The in-memory layer (L1) in front of IndexedDB, per worker: `maxBytes` (default 32 MiB),
+   * `maxEntries` (default 1,000), `maxBodyBytes` (largest body kept in memory, default a quarter
+   * of `maxBytes`; larger bodies are served from IndexedDB).
+   */
+  readonly memory?: {
+    readonly maxBytes?: number;
+    readonly maxEntries?: number;
+    readonly maxBodyBytes?: number;
+  };
 }
 
 export interface ResolvedOptions {
@@ -66,6 +76,11 @@ export interface ResolvedOptions {
     readonly chunkSize?: number | undefined;
     readonly staleWriterMs?: number | undefined;
   };
+  readonly memory: {
+    readonly maxBytes?: number | undefined;
+    readonly maxEntries?: number | undefined;
+    readonly maxBodyBytes?: number | undefined;
+  };
 }
 
 export const DEFAULT_MAX_BODY_SIZE = 50 * 1024 * 1024;
@@ -84,6 +99,7 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
   for (const [group, values] of [
     ['budget', options.budget],
     ['storage', options.storage],
+    ['memory', options.memory],
   ] as const) {
     for (const [name, value] of Object.entries(values ?? {})) {
       if (
@@ -110,6 +126,7 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
     name: options.name ?? 'sw-http-cache',
     budget: { ...options.budget },
     storage: { ...options.storage },
+    memory: { ...options.memory },
     lockTimeout,
   };
 }
