@@ -3,29 +3,14 @@ import type { CacheKey } from '../core/key.ts';
 import type { CacheMeta, HeaderList } from '../core/meta.ts';
 import type { HitHandler, MissHandler, Storage } from '../core/storage.ts';
 import { readAll } from '../core/storage.ts';
+import { testMeta } from '../core/testing/fakes.ts';
 
 export function keyOf(path: string, variance?: string): CacheKey {
   return { namespace: 'test', primary: `https://example.test${path}`, variance };
 }
 
 export function metaOf(status = 200, headers: HeaderList = []): CacheMeta {
-  return {
-    status,
-    statusText: 'OK',
-    headers,
-    created: 1000,
-    updated: 1000,
-    requestTime: 1000,
-    responseTime: 1000,
-    initialAge: 0,
-    freshUntil: 61_000,
-    staleWhileRevalidateUntil: 61_000,
-    staleIfErrorUntil: 61_000,
-    vary: [],
-    validators: {},
-    tags: [],
-    mustRevalidate: false,
-  };
+  return testMeta({ status, headers });
 }
 
 /** `length` bytes counting up from `start` (mod 256), so any misplaced byte shows. */
