@@ -8,7 +8,7 @@ import type { HeaderList } from './meta.ts';
 import type { CachePhaseName } from './phase.ts';
 import { CachePhaseName as Phase, HitStatus, NoCacheReason, PhaseError } from './phase.ts';
 import { LruCacheablePredictor } from './predictor.ts';
-import { readAll, StorageError } from './storage.ts';
+import { readAll } from './storage.ts';
 import {
   FakeStorage,
   ManualClock,
@@ -630,15 +630,6 @@ describe('storing a miss', () => {
     await handler?.abort();
     await expect(f.cache.finishMissHandler()).rejects.toThrow();
     expect(f.lock.releases).toEqual([]);
-    f.cache.disable(NoCacheReason.StorageError);
-    expect(f.lock.statuses).toEqual([LockStatus.TransientError]);
-  });
-
-  it('with streaming partial writes: wakes no reader for a write that cannot be followed', async () => {
-    const f = await missWithMeta(fixture({ streaming: true }));
-    f.storage.lookupStreamingWrite = () => Promise.resolve(null);
-    await expect(f.cache.setMissHandler()).rejects.toBeInstanceOf(StorageError);
-    expect(f.lock.statuses).toEqual([]);
     f.cache.disable(NoCacheReason.StorageError);
     expect(f.lock.statuses).toEqual([LockStatus.TransientError]);
   });

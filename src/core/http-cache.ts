@@ -212,13 +212,10 @@ export class HttpCache {
     if (this.#inner !== inner) return handler.abort(this.#phase);
     inner.missHandler = handler;
     if (!inner.storage.supportsStreamingPartialWrite) return;
-    // Readers are woken (Done) only once this write can be followed; pingora wakes them first,
-    // but then a write that cannot be followed would send them to a body that never comes. If
-    // it cannot, the caller's disable(StorageError) releases them as TransientError instead.
-    const own = await inner.storage.lookupStreamingWrite(key, handler.streamingWriteTag);
-    if (this.#inner !== inner) return own?.hit.finish();
-    if (own === null) throw new StorageError(`storage lost the streaming write of ${key.primary}`);
     inner.lock.releaseWrite(LockStatus.Done);
+    const own = await inner.storage.lookupStreamingWrite(key, handler.streamingWriteTag);
+    if (own === null) throw new StorageError(`storage lost the streaming write of ${key.primary}`);
+    if (this.#inner !== inner) return own.hit.finish();
     this.#replaceBodyReader(inner, own.hit);
   }
 
