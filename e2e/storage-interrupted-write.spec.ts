@@ -10,8 +10,10 @@ import { parseCacheStatus } from './helpers/cache-status.ts';
 import { expectedSha256 } from './helpers/expected-body.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
 import { stopServiceWorkers } from './helpers/stop-service-workers.ts';
+import { DEFAULT_CHUNK_SIZE } from '../src/storage/chunker.ts';
 
-const CHUNK = 65_536; // the IndexedDB chunk size: each released chunk fills one stored chunk
+// The IndexedDB chunk size: each released chunk fills one stored chunk.
+const CHUNK = DEFAULT_CHUNK_SIZE;
 const CHUNKS = 8;
 const SIZE = CHUNK * CHUNKS;
 const path = `/api/slow?id=interrupted&chunks=${CHUNKS}&chunkSize=${CHUNK}&cc=max-age%3D600`;
