@@ -42,6 +42,11 @@ export function formatCacheStatus(status: CacheStatus, name = CACHE_NAME): strin
   return params.join('; ');
 }
 
+/** Our member of a `Cache-Status` value: the last one, as the cache nearest the page. */
+export function ownCacheStatus(value: string | null): string | null {
+  return value === null ? null : (value.split(',').at(-1)?.trim() ?? null);
+}
+
 /** Appends our member to whatever `Cache-Status` the response already carries. */
 export function appendCacheStatus(existing: string | null, member: string): string {
   return existing === null || existing.trim() === '' ? member : `${existing}, ${member}`;

@@ -18,7 +18,7 @@ import { LockStatus, type WritePermit } from '../core/lock.ts';
 import type { LookupResult } from '../core/storage.ts';
 import { admit } from './admission.ts';
 import { handleUnsafe } from './invalidation.ts';
-import type { ForwardReason } from './cache-status.ts';
+import { ownCacheStatus, type ForwardReason } from './cache-status.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { revalidate } from './revalidation.ts';
@@ -48,7 +48,8 @@ export class FetchFlow {
       method: request.method,
       phase: cache.phase().name,
       status: response.status,
-      cacheStatus: response.type === 'error' ? null : ownCacheStatus(response.headers),
+      cacheStatus:
+        response.type === 'error' ? null : ownCacheStatus(response.headers.get('cache-status')),
       time: this.deps.now(),
     });
     return response;
@@ -282,10 +283,4 @@ export class FetchFlow {
     const { response } = await askOrigin(this.deps, upstreamRequest(request));
     return forwardedResponse(response, { fwd, fwdStatus: response.status, detail });
   }
-}
-
-/** Our member of the response's `Cache-Status` (the last one), or `null`. */
-function ownCacheStatus(headers: Headers): string | null {
-  const value = headers.get('cache-status');
-  return value === null ? null : (value.split(',').at(-1)?.trim() ?? null);
 }

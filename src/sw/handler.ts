@@ -53,9 +53,10 @@ export class HttpCacheHandler implements RouteHandlerObject {
    */
   handleFetchEvent(event: FetchEvent): void {
     const { request } = event;
-    if (!this.matches(request)) return;
+    const url = new URL(request.url);
+    if (!this.options.matches(request, url)) return;
     if (CACHEABLE_METHODS.has(request.method) || isUnsafeMethod(request.method)) {
-      event.respondWith(this.handle({ request, event, url: new URL(request.url) }));
+      event.respondWith(this.handle({ request, event, url }));
     }
   }
 

@@ -10,13 +10,7 @@ import { admit } from './admission.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { hitResponse } from './respond.ts';
 import { debugKey, serveStored } from './serve-stored.ts';
-import {
-  askOrigin,
-  requestSnapshot,
-  UpstreamError,
-  upstreamRequest,
-  type Upstream,
-} from './upstream.ts';
+import { askOrigin, requestSnapshot, upstreamRequest, type Upstream } from './upstream.ts';
 
 type WaitUntil = (promise: Promise<unknown>) => void;
 
@@ -33,8 +27,9 @@ export async function revalidate(
   try {
     upstream = await askOrigin(deps, upstreamRequest(request, headers));
   } catch (error) {
+    // askOrigin rejects with an UpstreamError already: pass it on when nothing stale may stand in.
     if (canServeStaleOnError(deps, cache, request)) return serveStaleOnError(deps, cache, request);
-    throw new UpstreamError(error);
+    throw error;
   }
   const { response } = upstream;
   if (response.status === 304) return serveRevalidated(deps, cache, request, upstream, waitUntil);

@@ -2,6 +2,7 @@
  * A scripted origin for fetch-flow tests under Node: each route answers from a handler, and
  * every request that reached it is recorded.
  */
+import { ownCacheStatus } from '../cache-status.ts';
 
 export type OriginHandler = (request: Request, count: number) => Response | Promise<Response>;
 
@@ -45,8 +46,7 @@ export class Background {
 
 /** Parses our `Cache-Status` member into its parameters. */
 export function cacheStatusOf(response: Response): Record<string, string | true> {
-  const value = response.headers.get('cache-status') ?? '';
-  const member = value.split(',').at(-1)?.trim() ?? '';
+  const member = ownCacheStatus(response.headers.get('cache-status')) ?? '';
   const [, ...params] = member.split(';').map((p) => p.trim());
   const parsed: Record<string, string | true> = {};
   for (const param of params) {
