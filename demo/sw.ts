@@ -13,6 +13,7 @@
 // fails loudly instead of running with a configuration nobody asked for.
 import { installHttpCache } from '../src/sw/index.ts';
 import type { HttpCacheOptions } from '../src/sw/index.ts';
+import { recordWorkerFaults } from './fault-log.ts';
 import { keepShellOffline } from './shell.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -54,6 +55,7 @@ function optionsFromScriptUrl(search: string): HttpCacheOptions {
   };
 }
 
+recordWorkerFaults(); // uncaught errors, served at /__sw/faults for the reliability tests
 keepShellOffline(); // the demo app's own shell, offline: see demo/shell.ts
 
 installHttpCache({
