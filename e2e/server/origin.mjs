@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { errorRoute, resetRoute, resourceRoute } from './api-routes.mjs';
 import { bigRoute, hangFirstRoute } from './coalescing-routes.mjs';
+import { faultyRoute } from './fault-routes.mjs';
 import { mutateRoute, partialRoute, sequenceRoute } from './http-routes.mjs';
 import { createRequestLog } from './request-log.mjs';
 import { createSlowRoute } from './slow-route.mjs';
@@ -107,6 +108,8 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
         return; // never answers; close() destroys the socket
       case '/api/hang-first':
         return hangFirstRoute(req, res, context);
+      case '/api/faulty':
+        return faultyRoute(req, res, context);
       case '/api/big':
         return bigRoute(req, res, context);
       case '/api/sequence':
