@@ -16,6 +16,7 @@ import { mutateRoute, partialRoute, sequenceRoute } from './http-routes.mjs';
 import { createRequestLog } from './request-log.mjs';
 import { createSlowRoute } from './slow-route.mjs';
 import { serveStatic } from './static-files.mjs';
+import { variantRoute } from './variant-route.mjs';
 
 export { deterministicBody, deterministicSlice } from './deterministic-body.mjs';
 
@@ -116,6 +117,8 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
         return sequenceRoute(req, res, context);
       case '/api/partial':
         return partialRoute(req, res, context);
+      case '/api/variant':
+        return variantRoute(req, res, context);
     }
     void serveFile(req, res, url.pathname);
   });
