@@ -15,6 +15,7 @@ import { faultyRoute } from './fault-routes.mjs';
 import { mutateRoute, partialRoute, sequenceRoute } from './http-routes.mjs';
 import { createRequestLog } from './request-log.mjs';
 import { createSlowRoute } from './slow-route.mjs';
+import { versionedRoute } from './versioned-route.mjs';
 import { serveStatic } from './static-files.mjs';
 import { variantRoute } from './variant-route.mjs';
 
@@ -117,6 +118,8 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
         return sequenceRoute(req, res, context);
       case '/api/partial':
         return partialRoute(req, res, context);
+      case '/api/versioned':
+        return versionedRoute(req, res, context);
       case '/api/variant':
         return variantRoute(req, res, context);
     }
