@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { errorRoute, resetRoute, resourceRoute } from './api-routes.mjs';
 import { bigRoute, hangFirstRoute } from './coalescing-routes.mjs';
+import { echoRoute } from './echo-route.mjs';
 import { faultyRoute } from './fault-routes.mjs';
 import { mutateRoute, partialRoute, sequenceRoute } from './http-routes.mjs';
 import { createRequestLog } from './request-log.mjs';
@@ -118,6 +119,8 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
         return sequenceRoute(req, res, context);
       case '/api/partial':
         return partialRoute(req, res, context);
+      case '/api/echo':
+        return echoRoute(req, res);
       case '/api/versioned':
         return versionedRoute(req, res, context);
       case '/api/variant':
