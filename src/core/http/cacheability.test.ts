@@ -70,7 +70,7 @@ describe('responseCacheability: reasons', () => {
       detail: 'request-no-store',
       request: { 'cache-control': 'no-store' },
       method: 'GET',
-      reason: NoCacheReason.NeverEnabled,
+      reason: NoCacheReason.Deferred,
     },
     {
       rfc: 'RFC 9111 §3.5',

@@ -123,7 +123,9 @@ export function metaFromResponse(
   });
   if (request.method.toUpperCase() !== 'GET') return refuse(NoCacheReason.NeverEnabled, 'method');
   const requestCc = parseCacheControl(request.headers.get('cache-control'));
-  if (requestCc.noStore) return refuse(NoCacheReason.NeverEnabled, 'request-no-store');
+  // Deferred, not NeverEnabled: the cache was enabled (the request may hold the write lock), and
+  // a later request without the directive may store the response.
+  if (requestCc.noStore) return refuse(NoCacheReason.Deferred, 'request-no-store');
 
   const origin = NoCacheReason.OriginNotCache;
   if (status === 206) return refuse(origin, 'partial-content');
