@@ -15,6 +15,7 @@ import type { IdbConnection } from './idb-connection.ts';
 import { inTransaction } from './idb-connection.ts';
 import type { MetaRecord, WriterRecord } from './idb-schema.ts';
 import { chunkRange } from './idb-schema.ts';
+import { validMetaRecord } from './idb-record-check.ts';
 import { WriteProgress } from './idb-write-progress.ts';
 import type { WriteNotifier } from './write-notifier.ts';
 import type { WriterLocksLike } from './writer-liveness.ts';
@@ -97,7 +98,8 @@ export class IdbMissHandler implements MissHandler {
       await this.#context.connection.run('registering a body write', async (db) => {
         const tx = db.transaction('meta', 'readwrite');
         await inTransaction(tx, async () => {
-          const record = (await tx.store.get(this.#hash)) ?? this.#pendingRecord();
+          const record =
+            validMetaRecord(await tx.store.get(this.#hash), this.#hash) ?? this.#pendingRecord();
           await tx.store.put(this.#withWriter(record, 0));
         });
       });
@@ -161,7 +163,8 @@ export class IdbMissHandler implements MissHandler {
         for (const [i, data] of chunks.entries()) await body.put({ bodyId, seq: first + i, data });
         // Heartbeat: tells orphan collection in other contexts that this write is alive.
         const meta = tx.objectStore('meta');
-        const record = (await meta.get(this.#hash)) ?? this.#pendingRecord();
+        const record =
+          validMetaRecord(await meta.get(this.#hash), this.#hash) ?? this.#pendingRecord();
         await meta.put(this.#withWriter(record, first + chunks.length));
       });
       this.#recorded = true;
@@ -205,7 +208,7 @@ export class IdbMissHandler implements MissHandler {
           );
         }
         const meta = tx.objectStore('meta');
-        const current = await meta.get(this.#hash);
+        const current = validMetaRecord(await meta.get(this.#hash), this.#hash);
         if (current?.complete === 1 && current.bodyId !== bodyId)
           await body.delete(chunkRange(current.bodyId));
         await meta.put({
@@ -237,7 +240,7 @@ export class IdbMissHandler implements MissHandler {
           await inTransaction(tx, async () => {
             await tx.objectStore('body').delete(chunkRange(bodyId));
             const meta = tx.objectStore('meta');
-            const record = await meta.get(this.#hash);
+            const record = validMetaRecord(await meta.get(this.#hash), this.#hash);
             if (record === undefined) return;
             const writers = record.writers.filter((w) => w.bodyId !== bodyId);
             if (record.complete === 0 && writers.length === 0) await meta.delete(this.#hash);

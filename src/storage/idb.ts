@@ -22,6 +22,7 @@ import type { RemoteFollowContext, RemoteWrite } from './idb-remote-follow-hit.t
 import { IdbRemoteFollowHitHandler } from './idb-remote-follow-hit.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
+import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
 import type { WritesChannelLike } from './write-notifier.ts';
 import { WriteNotifier } from './write-notifier.ts';
@@ -130,14 +131,21 @@ export class IdbStorage implements Storage {
     const found = await this.#connection.run('looking up an entry', async (db) => {
       const tx = db.transaction(['meta', 'body'], 'readonly');
       return inTransaction(tx, async () => {
-        const record = await tx.objectStore('meta').get(hash);
-        if (record === undefined || !keysEqual(record.key, key)) return null;
+        // A malformed record (written by anyone: see idb-record-check.ts) is a miss.
+        const stored = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
+        if (stored === undefined || !keysEqual(stored.key, key)) return null;
+        // A complete body whose chunks are not all there is never served (it would break off).
+        const body = tx.objectStore('body');
+        const whole =
+          stored.complete === 1 &&
+          (await body.count(chunkRange(stored.bodyId))) === expectedChunks(stored);
+        const record: MetaRecord = whole ? stored : { ...stored, complete: 0 };
         const writing = this.#remoteWriteOf(record);
         if (record.complete !== 1 && writing === undefined) return null;
         // A body of one chunk is read in the same transaction: one transaction per small hit.
         const single = record.size > 0 && record.size <= record.chunkSize;
         const read = single && record.complete === 1 && writing === undefined;
-        const first = read ? await tx.objectStore('body').get([record.bodyId, 0]) : undefined;
+        const first = read ? await body.get([record.bodyId, 0]) : undefined;
         return { record, first: first?.data, writing };
       });
     });
@@ -215,7 +223,7 @@ export class IdbStorage implements Storage {
     return this.#connection.run('purging an entry', async (db) => {
       const tx = db.transaction(['meta', 'body'], 'readwrite');
       return inTransaction(tx, async () => {
-        const record = await tx.objectStore('meta').get(hash);
+        const record = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
         if (record === undefined || !keysEqual(record.key, key)) return false;
         await deleteRecordAndBodies(tx.objectStore('meta'), tx.objectStore('body'), record);
         return true;
@@ -229,9 +237,10 @@ export class IdbStorage implements Storage {
       const tx = db.transaction(['meta', 'body'], 'readwrite');
       return inTransaction(tx, async () => {
         const meta = tx.objectStore('meta');
-        const records = await meta.index('byPrimary').getAll(primaryHash(key));
+        const found = await meta.index('byPrimary').getAll(primaryHash(key));
         let purged = 0;
-        for (const record of records) {
+        for (const record of found.map((r) => validMetaRecord(r))) {
+          if (record === undefined) continue;
           if (record.key.namespace !== key.namespace || record.key.primary !== key.primary)
             continue;
           this.#access.forget(record.hash);
@@ -249,7 +258,7 @@ export class IdbStorage implements Storage {
     return this.#connection.run('updating meta', async (db) => {
       const tx = db.transaction('meta', 'readwrite');
       return inTransaction(tx, async () => {
-        const record = await tx.store.get(hash);
+        const record = validMetaRecord(await tx.store.get(hash), hash);
         if (record?.complete !== 1 || !keysEqual(record.key, key)) return false;
         await tx.store.put({ ...record, meta });
         return true;
@@ -269,9 +278,22 @@ export class IdbStorage implements Storage {
 
   /** Every complete entry with its size and last access, without reading a body. */
   async listMeta(): Promise<StoredEntryInfo[]> {
-    const records = await this.#connection.run('listing entries', (db) =>
-      db.getAllFromIndex('meta', 'byComplete', 1),
-    );
+    const records = await this.#connection.run('listing entries', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readonly');
+      return inTransaction(tx, async () => {
+        const found = await tx.objectStore('meta').index('byComplete').getAll(1);
+        const body = tx.objectStore('body');
+        // Only what lookup would serve: well-formed, with every chunk of its body there (a
+        // record claiming a huge size would otherwise make eviction empty the cache).
+        const whole: MetaRecord[] = [];
+        for (const record of found.map((r) => validMetaRecord(r))) {
+          if (record === undefined) continue;
+          const chunks = await body.count(chunkRange(record.bodyId));
+          if (chunks === expectedChunks(record)) whole.push(record);
+        }
+        return whole;
+      });
+    });
     return records.map((r) => ({
       key: r.key,
       meta: r.meta,
@@ -304,7 +326,12 @@ export class IdbStorage implements Storage {
         const referenced = new Set<string>(this.#liveWriters);
         const now = this.#now();
         for (let c = await tx.objectStore('meta').openCursor(); c; c = await c.continue()) {
-          const record = c.value;
+          const record = validMetaRecord(c.value, c.primaryKey);
+          if (record === undefined) {
+            // Malformed: never served, so its chunks (if any) are orphans too.
+            await c.delete();
+            continue;
+          }
           if (record.complete === 1) referenced.add(record.bodyId);
           const alive = record.writers.filter(
             (w) => this.#liveWriters.has(w.bodyId) || now - w.heartbeatAt < this.#staleWriterMs,
@@ -370,7 +397,7 @@ export class IdbStorage implements Storage {
       const tx = db.transaction('meta', 'readwrite');
       await inTransaction(tx, async () => {
         for (const [hash, at] of batch) {
-          const record = await tx.store.get(hash);
+          const record = validMetaRecord(await tx.store.get(hash), hash);
           if (record?.complete === 1 && record.lastAccess < at) {
             await tx.store.put({ ...record, lastAccess: at });
           }
