@@ -5,6 +5,7 @@
  */
 import type { HttpCache } from '../core/http-cache.ts';
 import { canServeStaleIfError, freshenWith304, revalidationHeaders } from '../core/http/index.ts';
+import { LockStatus } from '../core/lock.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import { admit } from './admission.ts';
 import type { FlowDeps } from './flow-deps.ts';
@@ -91,6 +92,9 @@ function serveStaleOnError(
   request: Request,
   fwdStatus?: number,
 ): Response {
+  // This request locked the key to revalidate it; the entry is unchanged, so the requests
+  // waiting on it compete again now instead of waiting for the lock to time out.
+  if (cache.isCacheLockWriter()) cache.takeWriteLock().release(LockStatus.TransientError);
   return hitResponse(cache.cacheMeta(), cache.hitHandler(), request.method, deps.now(), {
     fwd: 'stale',
     fwdStatus,

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { formatHttpDate } from '../core/http/index.ts';
+import { LockStatus } from '../core/lock.ts';
+import { ManualClock } from '../core/testing/fakes.ts';
+import { LockTable } from '../lock/lock-table.ts';
+import { MemoryStorage } from '../storage/memory.ts';
+import { resolveOptions } from './config.ts';
+import { FetchFlow } from './fetch-flow.ts';
+import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
+
+const ORIGIN = 'https://app.test';
+
+/**
+ * A request that served its stale entry because the origin failed held the key's write lock
+ * for the revalidation: it must let go, or every later request for the key waits the whole lock
+ * timeout (found by e2e/reliability-faults.spec.ts: 10 s, then an uncached answer).
+ */
+describe('stale-if-error releases the revalidation’s write lock', () => {
+  for (const failure of ['unreachable', '503'] as const) {
+    it(`the origin is ${failure}: the key is free for the next request`, async () => {
+      const clock = new ManualClock(Date.UTC(2026, 0, 1));
+      const origin = new FakeOrigin();
+      const background = new Background();
+      const lock = new LockTable({ timeoutMs: 60_000 });
+      let up = true;
+      origin.route('/s', () => {
+        if (!up && failure === 'unreachable') throw new TypeError('Failed to fetch');
+        return new Response(up ? 'stored' : 'down', {
+          status: up ? 200 : 503,
+          headers: {
+            date: formatHttpDate(clock.now),
+            'cache-control': 'max-age=1, stale-if-error=60',
+          },
+        });
+      });
+      const flow = new FetchFlow({
+        options: resolveOptions({}, ORIGIN),
+        storage: new MemoryStorage(),
+        lock,
+        fetch: origin.fetch,
+        now: clock.read,
+        clear: () => Promise.resolve(),
+        log: () => undefined,
+      });
+      const get = async () => {
+        const response = await flow.handle(new Request(`${ORIGIN}/s`), background.waitUntil);
+        const text = await response.text();
+        await background.settle();
+        return { response, text };
+      };
+
+      await get();
+      up = false;
+      clock.advance(5_000);
+      const stale = await get();
+      expect(stale.text).toBe('stored');
+      expect(cacheStatusOf(stale.response)).toMatchObject({ detail: 'stale-if-error' });
+
+      const next = lock.lockNow({ namespace: '', primary: `${ORIGIN}/s` });
+      expect(next.kind, 'the key is not held any more').toBe('write');
+      if (next.kind === 'write') next.release(LockStatus.Done);
+    });
+  }
+});
