@@ -119,8 +119,11 @@ test('evictions appear in both tabs when the budget is small', async ({ swContex
   // Both tabs use the worker configured by the page's query (one worker for the origin).
   await first.goto(`${origin.url}/?maxBytes=250000`);
   await expect(first.locator('body')).toHaveAttribute('data-ready', 'true');
+  // Installing and activating the configured worker: seconds when the machine is busy.
   await expect
-    .poll(() => first.evaluate(() => navigator.serviceWorker.controller?.scriptURL))
+    .poll(() => first.evaluate(() => navigator.serviceWorker.controller?.scriptURL), {
+      timeout: 15_000,
+    })
     .toContain('maxBytes=250000');
   const second = await swContext.newPage();
   await second.goto(`${origin.url}/?maxBytes=250000`);

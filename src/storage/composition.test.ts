@@ -92,6 +92,37 @@ describe('CompositionStorage writes and labels', () => {
     expect(await storage.lookupStreamingWrite(key, 'not a tag')).toBeNull();
   });
 
+  it('starts the memory write before the IndexedDB one, so a reader meanwhile follows memory', async () => {
+    const { memory, idb } = layers();
+    let startL2!: () => void;
+    const l2Started = new Promise<void>((resolve) => (startL2 = resolve));
+    // IndexedDB registering its write for other contexts takes several tasks.
+    const slowGetMissHandler = async (...args: Parameters<IdbStorage['getMissHandler']>) => {
+      const handler = await idb.getMissHandler(...args);
+      await l2Started;
+      return handler;
+    };
+    const slowStart = new Proxy(idb, {
+      get: (target, name) => {
+        if (name === 'getMissHandler') return slowGetMissHandler;
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const storage = new CompositionStorage(memory, slowStart);
+    const key = keyOf('/starting');
+    const starting = storage.getMissHandler(key, metaOf());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const reader = await storage.lookup(key);
+    expect(reader?.hit.source).toBe('composition.memory');
+    startL2();
+    const miss = await starting;
+    await miss.write(Uint8Array.of(1));
+    expect(await reader!.hit.readBody()).toEqual(Uint8Array.of(1));
+    await miss.finish();
+    expect(await reader!.hit.readBody()).toBeNull();
+  });
+
   it('keeps writing to IndexedDB when memory refuses the body, and reports it', async () => {
     const onError = vi.fn();
     const { memory, idb, storage } = compose({ onError }, new MemoryStorage({ maxBodyBytes: 6 }));

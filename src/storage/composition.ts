@@ -94,12 +94,10 @@ export class CompositionStorage implements Storage {
   }
 
   async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
-    let l2Error: unknown;
-    const l2 = await this.l2.getMissHandler(key, meta).catch((e: unknown) => {
-      l2Error = e;
-      this.#onError(e, 'l2', 'getMissHandler');
-      return null;
-    });
+    // L1 first: once L2's write exists it can be followed in this context
+    // (`lookupWriteInProgress`), and L2 may take several tasks to start it (registering it for
+    // other contexts). A reader arriving meanwhile must find the memory write, which shows every
+    // chunk at once, not the L2 one, which shows a chunk only when it is full.
     const l1 =
       this.write === 'both'
         ? await this.l1.getMissHandler(key, meta).catch((e: unknown) => {
@@ -107,6 +105,12 @@ export class CompositionStorage implements Storage {
             return null;
           })
         : null;
+    let l2Error: unknown;
+    const l2 = await this.l2.getMissHandler(key, meta).catch((e: unknown) => {
+      l2Error = e;
+      this.#onError(e, 'l2', 'getMissHandler');
+      return null;
+    });
     if (l1 === null && l2 === null) throw toStorageError(l2Error, 'starting a write');
     return new FanOutMissHandler(l1, l2, (e, layer) => this.#onError(e, layer, 'write'));
   }

@@ -15,6 +15,7 @@ import { createCacheLock } from '../lock/index.ts';
 import type { CacheLock } from '../core/lock.ts';
 import {
   CompositionStorage,
+  crossContextWrites,
   IdbStorage,
   MemoryStorage,
   type StoredEntryInfo,
@@ -43,12 +44,13 @@ export class CacheRuntime {
     private readonly log: (message: string, details?: unknown) => void,
   ) {
     this.memory = new MemoryStorage(options.memory);
-    // Following another context's IndexedDB write (`crossContextWrites(name)`: Web Locks plus a
-    // `<name>:writes` channel) is implemented and unit-tested in src/storage, but not switched on:
-    // with it, same-worker readers of 20 concurrent requests missed their first chunk under load
-    // in Chromium (e2e/coalescing-tabs.spec.ts). Until that is understood, other contexts see a
-    // body once it is complete (docs/storage.md, Known limits).
-    this.idb = new IdbStorage({ name: options.name, ...options.storage });
+    // Web Locks and a `<name>:writes` channel let another context (a second worker, the old and
+    // the new worker during an update) follow this worker's IndexedDB writes, and this one theirs.
+    this.idb = new IdbStorage({
+      name: options.name,
+      ...options.storage,
+      ...crossContextWrites(options.name),
+    });
     this.channel = new BroadcastChannel(eventChannelName(options.name));
     // Until the browser's estimate arrives, the configured (or fallback) budget applies.
     this.eviction = new LruEvictionManager(resolveBudget(options, undefined));

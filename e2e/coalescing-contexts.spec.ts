@@ -1,0 +1,160 @@
+/**
+ * One download across *contexts*: two service workers of one origin (two registrations with
+ * different scopes: two separate worker instances sharing the origin's IndexedDB and Web Locks).
+ * The worker that downloads holds the cross-context write lock and stores the body in IndexedDB
+ * chunk by chunk; the other worker's request follows those chunks as they land (a writer Web Lock
+ * per write, progress in the meta record, `<name>:writes` notifications), ends exactly when the
+ * write ends, and fails (never a short body) when the writer's context dies.
+ */
+import { createHash } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { parseCacheStatus } from './helpers/cache-status.ts';
+import { pageFetch } from './helpers/page-fetch.ts';
+import {
+  settledStreamedFetches,
+  startStreamedFetches,
+  streamedFetchStates,
+  waitForReceived,
+} from './helpers/streamed-fetch.ts';
+import { deterministicSlice } from './server/origin.mjs';
+
+/** IndexedDB stores bodies in chunks of this size (the default `storage.chunkSize`). */
+const IDB_CHUNK = 256 * 1024;
+/** The second registration's scope: a prefix only `/e2e/blank.html?second…` matches. */
+const SECOND_SCOPE = '/e2e/blank.html?second';
+
+function slowResource(id: string, chunks: number) {
+  const path = `/api/slow?id=${id}&chunks=${chunks}&chunkSize=${IDB_CHUNK}`;
+  const body = deterministicSlice(path, 0, chunks * IDB_CHUNK);
+  return { path, size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+}
+
+/**
+ * Registers `/sw.js` a second time, for {@link SECOND_SCOPE}, and opens a tab that this second
+ * worker controls: a context of its own, not the one controlling `page`.
+ */
+async function openSecondWorkerTab(page: Page, originUrl: string): Promise<Page> {
+  await page.evaluate(async (scope) => {
+    const registration = await navigator.serviceWorker.register('/sw.js', { scope });
+    const worker = registration.installing ?? registration.waiting ?? registration.active;
+    if (worker !== null && worker.state !== 'activated') {
+      await new Promise<void>((resolve) => {
+        worker.addEventListener('statechange', () => {
+          if (worker.state === 'activated') resolve();
+        });
+      });
+    }
+  }, SECOND_SCOPE);
+  const tab = await page.context().newPage();
+  await tab.goto(`${originUrl}${SECOND_SCOPE}=1`);
+  await tab.evaluate(() => window.swReady);
+  const scopes = await Promise.all(
+    [page, tab].map((p) =>
+      p.evaluate(async () =>
+        (await navigator.serviceWorker.ready).scope.replace(location.origin, ''),
+      ),
+    ),
+  );
+  expect(scopes, 'the two tabs are controlled by two different workers').toEqual([
+    '/',
+    SECOND_SCOPE,
+  ]);
+  return tab;
+}
+
+test('a worker follows another worker’s IndexedDB write as it lands: one download', async ({
+  swPage,
+  origin,
+}) => {
+  const resource = slowResource('contexts', 3);
+  const otherTab = await openSecondWorkerTab(swPage, origin.url);
+
+  const writer = await startStreamedFetches(swPage, resource.path);
+  await origin.waitFor(resource.path);
+  // The first IndexedDB chunk lands; the origin holds back the other two.
+  origin.release('contexts', 1);
+  await waitForReceived(swPage, writer, IDB_CHUNK);
+  const reader = await startStreamedFetches(otherTab, resource.path);
+  // Ordering, not timing: the other worker reads the stored chunk before the rest exists.
+  await waitForReceived(otherTab, reader, IDB_CHUNK);
+  const [midway] = await streamedFetchStates(otherTab, reader);
+  expect(midway?.done).toBe(false);
+  expect(parseCacheStatus(midway?.headers?.['cache-status']).hit).toBe(true);
+  expect(midway?.headers?.['cache-status']).toContain('composition.idb');
+  expect(origin.count('/api/slow')).toBe(1);
+
+  origin.release('contexts');
+  for (const [tab, ids] of [
+    [swPage, writer],
+    [otherTab, reader],
+  ] as const) {
+    const [state] = await settledStreamedFetches(tab, ids);
+    expect(state?.error).toBeUndefined();
+    expect(state?.done).toBe(true);
+    expect(state?.received).toBe(resource.size);
+    expect(state?.sha256).toBe(resource.sha256);
+  }
+  expect(origin.count('/api/slow')).toBe(1);
+});
+
+test('the writing worker stops mid-body: the other worker’s reader fails, never a short body', async ({
+  swPage,
+  origin,
+  browserName,
+}) => {
+  test.skip(browserName === 'firefox', 'stopping one service worker needs the DevTools protocol');
+  const resource = slowResource('writer-dies', 3);
+  const otherTab = await openSecondWorkerTab(swPage, origin.url);
+
+  const writer = await startStreamedFetches(swPage, resource.path);
+  await origin.waitFor(resource.path);
+  origin.release('writer-dies', 1);
+  await waitForReceived(swPage, writer, IDB_CHUNK);
+  const reader = await startStreamedFetches(otherTab, resource.path);
+  await waitForReceived(otherTab, reader, IDB_CHUNK);
+
+  await stopRootWorker(swPage, origin.url);
+  const [followed] = await settledStreamedFetches(otherTab, reader);
+  expect(followed?.done, 'the follower never ends as if the body were whole').toBe(false);
+  expect(followed?.error).toBeDefined();
+
+  // The next request is answered whole (by a new download, the stopped write is never served).
+  origin.release('writer-dies');
+  const again = await pageFetch(otherTab, resource.path, { as: 'sha256' });
+  expect(again.status).toBe(200);
+  expect(again.sha256).toBe(resource.sha256);
+});
+
+/** Stops the worker of scope `/` only, through the DevTools protocol (Chromium). */
+async function stopRootWorker(page: Page, originUrl: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const registrations = new Map<string, string>();
+    const versions = new Map<string, { registrationId: string; runningStatus: string }>();
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: updated }) => {
+      for (const r of updated) registrations.set(r.registrationId, r.scopeURL);
+    });
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: updated }) => {
+      for (const v of updated) versions.set(v.versionId, v);
+    });
+    await cdp.send('ServiceWorker.enable');
+    const rootVersion = async () => {
+      await expect.poll(() => versions.size).toBeGreaterThan(0);
+      for (const [versionId, v] of versions) {
+        if (
+          registrations.get(v.registrationId) === `${originUrl}/` &&
+          v.runningStatus === 'running'
+        )
+          return versionId;
+      }
+      return undefined;
+    };
+    const versionId = await rootVersion();
+    expect(versionId, 'the root worker is running').toBeDefined();
+    await cdp.send('ServiceWorker.stopWorker', { versionId: versionId! });
+    await expect.poll(() => versions.get(versionId!)?.runningStatus).toBe('stopped');
+  } finally {
+    await cdp.detach();
+  }
+}
