@@ -23,7 +23,7 @@ import { reliabilitySeed, seededRandom } from './helpers/seeded-random.ts';
 import { expectNoWorkerFaults } from './helpers/worker-faults.ts';
 import { deterministicBody } from './server/origin.mjs';
 
-const SETS = scaled(500, 10_000);
+const SETS = scaled(300, 10_000);
 /** Header sets handed to one `page.evaluate`, and how many are in flight at once. */
 const BATCH = 100;
 const IN_FLIGHT = 6;
