@@ -161,11 +161,11 @@ export class FetchFlow {
    * Stale-while-revalidate (RFC 5861 §3): serve the stale entry now. The request holding the
    * write permit hands it to a background revalidation; the others just serve stale.
    */
-  private serveWhileRevalidating(
+  private async serveWhileRevalidating(
     cache: HttpCache,
     request: Request,
     waitUntil: WaitUntil,
-  ): Response {
+  ): Promise<Response> {
     const locked = cache.isCacheLocked();
     const permit = cache.isCacheLockWriter() ? cache.takeWriteLock() : undefined;
     cache.setStaleUpdating();
@@ -235,7 +235,7 @@ export class FetchFlow {
   }
 
   /** A hit (or an allowed stale hit): the stored response, a 304 or a range of it. */
-  private serveHit(cache: HttpCache, request: Request, collapsed = false): Response {
+  private async serveHit(cache: HttpCache, request: Request, collapsed = false): Promise<Response> {
     const status = {
       hit: true,
       collapsed,
