@@ -18,6 +18,7 @@ import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
 import type { CrossContextWrites } from './idb-miss.ts';
 import { IdbMissHandler } from './idb-miss.ts';
+import { collectOrphans } from './orphan-collection.ts';
 import type { RemoteFollowContext, RemoteWrite } from './idb-remote-follow-hit.ts';
 import { IdbRemoteFollowHitHandler } from './idb-remote-follow-hit.ts';
 import type { MetaRecord } from './idb-schema.ts';
@@ -45,6 +46,8 @@ export interface IdbStorageOptions {
   readonly staleWriterMs?: number;
   /** Run {@link IdbStorage.collectOrphans} in the background after each open (default true). */
   readonly collectOrphansOnOpen?: boolean;
+  /** How long after an open that collection starts, in ms (default 5000). */
+  readonly collectOrphansDelayMs?: number;
   /** Clock in ms (default `Date.now`). */
   readonly now?: () => number;
   /**
@@ -80,6 +83,8 @@ export class IdbStorage implements Storage {
   /** Writes in progress in this context, by body id: {@link lookupWriteInProgress} follows them. */
   readonly #writes = new Map<string, WriteProgress>();
   readonly #staleWriterMs: number;
+  /** The orphan collection scheduled after the last open, until it starts. */
+  #collectTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #now: () => number;
   /** Set when writes are followed across contexts (`locks` given). */
   readonly #crossContext: (CrossContextWrites & RemoteFollowContext) | undefined;
@@ -93,9 +98,15 @@ export class IdbStorage implements Storage {
     this.#staleWriterMs = options.staleWriterMs ?? 10 * 60 * 1000;
     this.#now = options.now ?? Date.now;
     const collect = options.collectOrphansOnOpen ?? true;
+    const delayMs = options.collectOrphansDelayMs ?? 5000;
     this.#connection = new IdbConnection(options.name ?? DEFAULT_DB_NAME, () => {
-      // Background: a stopped worker's half-written bodies must not delay the first request.
-      if (collect) this.collectOrphans().catch(() => undefined);
+      // Later, in the background: the first requests after a start must not queue behind it.
+      if (!collect) return;
+      clearTimeout(this.#collectTimer);
+      this.#collectTimer = setTimeout(() => {
+        this.#collectTimer = undefined;
+        this.collectOrphans().catch(() => undefined);
+      }, delayMs);
     });
     this.#access = new AccessWriteBack(
       (batch) => this.#writeAccessTimes(batch),
@@ -320,45 +331,18 @@ export class IdbStorage implements Storage {
    * within `staleWriterMs`. Returns the number of chunks deleted.
    */
   collectOrphans(): Promise<number> {
-    return this.#connection.run('collecting orphaned chunks', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readwrite');
-      return inTransaction(tx, async () => {
-        const referenced = new Set<string>(this.#liveWriters);
-        const now = this.#now();
-        for (let c = await tx.objectStore('meta').openCursor(); c; c = await c.continue()) {
-          const record = validMetaRecord(c.value, c.primaryKey);
-          if (record === undefined) {
-            // Malformed: never served, so its chunks (if any) are orphans too.
-            await c.delete();
-            continue;
-          }
-          if (record.complete === 1) referenced.add(record.bodyId);
-          const alive = record.writers.filter(
-            (w) => this.#liveWriters.has(w.bodyId) || now - w.heartbeatAt < this.#staleWriterMs,
-          );
-          for (const w of alive) referenced.add(w.bodyId);
-          if (alive.length === record.writers.length) continue;
-          if (record.complete === 0 && alive.length === 0) await c.delete();
-          else await c.update({ ...record, writers: alive });
-        }
-        let removed = 0;
-        const body = tx.objectStore('body');
-        for (let c = await body.openKeyCursor(); c;) {
-          const [bodyId] = c.key;
-          if (!referenced.has(bodyId)) {
-            removed += await body.count(chunkRange(bodyId));
-            await body.delete(chunkRange(bodyId));
-          }
-          // Skips the rest of this body's chunks.
-          c = await c.continue([bodyId, Number.POSITIVE_INFINITY]);
-        }
-        return removed;
-      });
+    return collectOrphans({
+      connection: this.#connection,
+      liveWriters: this.#liveWriters,
+      staleWriterMs: this.#staleWriterMs,
+      now: this.#now,
     });
   }
 
   /** Flushes pending access times and closes the connection (the next call reopens it). */
   async close(): Promise<void> {
+    clearTimeout(this.#collectTimer);
+    this.#collectTimer = undefined;
     await this.flush().catch(() => undefined);
     await this.#connection.close();
   }
