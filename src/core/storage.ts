@@ -49,6 +49,14 @@ export interface HitHandler {
   readonly canSeek: boolean;
   /** Restricts the following reads to bytes `[start, end)`; `end` defaults to the body's end. */
   seek(start: number, end?: number): void;
+  /**
+   * Optional: the bytes still to read (what `seek` selected) as one `Blob`, when the storage keeps
+   * the body as Blobs: a response can then hand it over without the bytes passing through JS.
+   * `null` when the body is not kept that way (read it with `readBody`); the position is left as
+   * it was either way. Rejects like `readBody` when the body cannot be completed. The caller still
+   * calls `finish`.
+   */
+  blob?(): Promise<Blob | null>;
   /** Body size in bytes when known (a finished write). */
   readonly size: number | undefined;
   /** The storage label that served this hit, for `Cache-Status` (e.g. `composition.memory`). */

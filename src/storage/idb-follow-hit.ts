@@ -6,6 +6,8 @@
  */
 import type { HitHandler } from '../core/storage.ts';
 import { StorageError } from '../core/storage.ts';
+import type { ChunkData } from './chunk-data.ts';
+import { chunkBytes, chunkLength, isChunkData } from './chunk-data.ts';
 import type { IdbConnection } from './idb-connection.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
 
@@ -51,13 +53,14 @@ export class IdbFollowHitHandler implements HitHandler {
       if (progress.state === 'finished') return null;
       await progress.changed;
     }
-    const data = await this.#readChunk(seq);
+    const stored = await this.#readChunk(seq);
     // Every chunk but the last of a finished body is exactly `chunkSize` long.
     const size = progress.size;
     const expected = size === undefined ? chunkSize : Math.min(chunkSize, size - seq * chunkSize);
-    if (data.byteLength !== expected) {
+    if (!isChunkData(stored) || chunkLength(stored) !== expected) {
       throw new StorageError(`chunk ${seq} of body ${progress.bodyId} has the wrong length`);
     }
+    const data = await chunkBytes(stored);
     const part = data.subarray(this.#position - seq * chunkSize);
     this.#position += part.byteLength;
     return part;
@@ -68,7 +71,7 @@ export class IdbFollowHitHandler implements HitHandler {
     return Promise.resolve();
   }
 
-  async #readChunk(seq: number): Promise<Uint8Array> {
+  async #readChunk(seq: number): Promise<ChunkData> {
     const bodyId = this.#progress.bodyId;
     const record = await this.#connection.run('reading a body chunk', (db) =>
       db.get('body', [bodyId, seq]),

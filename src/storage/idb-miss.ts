@@ -2,13 +2,15 @@
  * The miss handler of {@link IdbStorage}. Chunks go under a fresh `bodyId`, invisible to lookups;
  * `finish` stores the last chunk and flips the meta in one transaction (deleting the previous body
  * of the key there too), so a lookup sees either the old entry or the whole new one. A body smaller
- * than one chunk is stored by that single transaction.
+ * than one chunk is stored by that single transaction. Chunks are stored as Blobs, except the one
+ * chunk of a small body (see `chunk-data.ts`).
  */
 import type { CacheKey } from '../core/key.ts';
 import { primaryHash, variantHash } from '../core/key.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import type { MissHandler } from '../core/storage.ts';
 import { StorageError } from '../core/storage.ts';
+import { INLINE_BODY_MAX_BYTES, toChunkData } from './chunk-data.ts';
 import { Rechunker } from './chunker.ts';
 import { toStorageError } from './errors.ts';
 import type { IdbConnection } from './idb-connection.ts';
@@ -160,7 +162,11 @@ export class IdbMissHandler implements MissHandler {
       const first = this.#stored;
       await inTransaction(tx, async () => {
         const body = tx.objectStore('body');
-        for (const [i, data] of chunks.entries()) await body.put({ bodyId, seq: first + i, data });
+        // A chunk stored before `finish` belongs to a body of more than one chunk, or of one
+        // whole chunk (larger than the inline limit at the default chunk size): a Blob.
+        for (const [i, bytes] of chunks.entries()) {
+          await body.put({ bodyId, seq: first + i, data: toChunkData(bytes, false) });
+        }
         // Heartbeat: tells orphan collection in other contexts that this write is alive.
         const meta = tx.objectStore('meta');
         const record =
@@ -200,7 +206,10 @@ export class IdbMissHandler implements MissHandler {
       const tx = db.transaction(['meta', 'body'], 'readwrite');
       await inTransaction(tx, async () => {
         const body = tx.objectStore('body');
-        if (last !== null) await body.put({ bodyId, seq: this.#stored, data: last });
+        if (last !== null) {
+          const inline = this.#stored === 0 && last.byteLength <= INLINE_BODY_MAX_BYTES;
+          await body.put({ bodyId, seq: this.#stored, data: toChunkData(last, inline) });
+        }
         const expected = this.#stored + (last === null ? 0 : 1);
         if ((await body.count(chunkRange(bodyId))) !== expected) {
           throw new StorageError(

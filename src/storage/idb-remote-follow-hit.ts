@@ -10,6 +10,7 @@
  */
 import type { HitHandler } from '../core/storage.ts';
 import { StorageError } from '../core/storage.ts';
+import { chunkBytes, chunkLength, isChunkData } from './chunk-data.ts';
 import type { IdbConnection } from './idb-connection.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import type { WriteNotifier } from './write-notifier.ts';
@@ -123,10 +124,12 @@ export class IdbRemoteFollowHitHandler implements HitHandler {
     // Every chunk but the last of a finished body is exactly `chunkSize` long.
     const size = this.#size;
     const expected = size === undefined ? chunkSize : Math.min(chunkSize, size - seq * chunkSize);
-    if (record.data.byteLength !== expected) {
+    if (!isChunkData(record.data) || chunkLength(record.data) !== expected) {
       throw new StorageError(`chunk ${seq} of body ${bodyId} has the wrong length`);
     }
-    const part = record.data.subarray(this.#position - seq * chunkSize);
+    const data = await chunkBytes(record.data);
+    this.#assertNotAborted();
+    const part = data.subarray(this.#position - seq * chunkSize);
     this.#position += part.byteLength;
     return part;
   }

@@ -59,7 +59,12 @@ export interface MetaRecord {
 export interface ChunkRecord {
   readonly bodyId: string;
   readonly seq: number;
-  readonly data: Uint8Array;
+  /**
+   * The chunk's bytes: a `Blob` (kept out of line by IndexedDB, handed to responses without
+   * reading it), or the bytes inline for a small one-chunk body and in databases written before
+   * Blobs (see `chunk-data.ts`). One body uses one form.
+   */
+  readonly data: Uint8Array | Blob;
 }
 
 export interface CacheDbSchema extends DBSchema {

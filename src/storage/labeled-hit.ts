@@ -26,6 +26,10 @@ export class LabeledHitHandler implements HitHandler {
     return this.#inner.readBody();
   }
 
+  blob(): Promise<Blob | null> {
+    return this.#inner.blob?.() ?? Promise.resolve(null);
+  }
+
   finish(): Promise<void> {
     return this.#inner.finish();
   }

@@ -3,8 +3,15 @@
  * the body is read once, and the reader never waits for a separate copy. The copy is abandoned
  * (never published half-written) when the reader seeks into part of the body, stops early, or
  * the faster layer refuses the write.
+ *
+ * A body handed over as a Blob (`blob()`) never passes through the reader: a small one is copied
+ * from the Blob after it was handed over (read once more, off the response's path), a larger one
+ * is not copied at all (it is served as fast from its Blob; memory is for small bodies).
  */
 import type { HitHandler, MissHandler } from '../core/storage.ts';
+
+/** Largest body handed over as a Blob that is still copied into the faster layer. */
+export const REFILL_FROM_BLOB_MAX_BYTES = 1024 * 1024;
 
 export class RefillHitHandler implements HitHandler {
   readonly source: string;
@@ -68,9 +75,42 @@ export class RefillHitHandler implements HitHandler {
     return chunk;
   }
 
+  /**
+   * The inner hit's Blob. The copy, if still going (the whole body), is then made from the Blob
+   * in the background when the body is small, else dropped.
+   */
+  async blob(): Promise<Blob | null> {
+    let blob: Blob | null;
+    try {
+      blob = (await this.#inner.blob?.()) ?? null;
+    } catch (error) {
+      this.#abandon();
+      throw error;
+    }
+    const refill = this.#refill;
+    if (blob === null || refill === null) return blob;
+    this.#refill = null;
+    if (blob.size > REFILL_FROM_BLOB_MAX_BYTES) {
+      refill.abort(new Error('refill dropped: the body is served as a Blob')).catch(this.#onError);
+    } else {
+      this.#refillFrom(blob, refill).catch(this.#onError);
+    }
+    return blob;
+  }
+
   async finish(): Promise<void> {
     this.#abandon();
     await this.#inner.finish();
+  }
+
+  async #refillFrom(blob: Blob, refill: MissHandler): Promise<void> {
+    try {
+      await refill.write(new Uint8Array(await blob.arrayBuffer()));
+      await refill.finish();
+    } catch (error) {
+      await refill.abort(error).catch(() => undefined);
+      throw error;
+    }
   }
 
   #abandon(): void {

@@ -137,3 +137,16 @@ export function hitToStream(hit: HitHandler): ReadableStream<Uint8Array> {
     { highWaterMark: 0 },
   );
 }
+
+/**
+ * The body of a hit for a response: its Blob when the storage keeps it as one (the browser then
+ * hands the bytes to the page without them entering the worker's JS), else {@link hitToStream}.
+ * The Blob holds the bytes, so the handler is released at once. A failure to get the Blob falls
+ * back to the stream, which reports it as a stream error (the page sees a network error).
+ */
+export async function hitToBody(hit: HitHandler): Promise<Blob | ReadableStream<Uint8Array>> {
+  const blob = await hit.blob?.().catch(() => null);
+  if (blob === undefined || blob === null) return hitToStream(hit);
+  await hit.finish().catch(() => undefined);
+  return blob;
+}

@@ -29,6 +29,8 @@ class SpyHit implements HitHandler {
   /** Byte length of every chunk read. */
   readonly reads: number[] = [];
   finished = 0;
+  /** Calls of `blob()`. */
+  blobs = 0;
   constructor(
     private readonly inner: HitHandler,
     private readonly seekable = true,
@@ -50,6 +52,10 @@ class SpyHit implements HitHandler {
     const chunk = await this.inner.readBody();
     if (chunk !== null) this.reads.push(chunk.byteLength);
     return chunk;
+  }
+  blob(): Promise<Blob | null> {
+    this.blobs++;
+    return this.inner.blob?.() ?? Promise.resolve(null);
   }
   finish(): Promise<void> {
     this.finished++;
@@ -132,7 +138,7 @@ describe('rangeResponse: one range', () => {
     { range: 'bytes=98-1000', start: 98, end: 99 },
   ])('$range → 206 with exactly those bytes', async ({ range, start, end }) => {
     const { meta, hit } = await storedHit();
-    const response = rangeResponse(get({ range }), meta, hit, NOW, STATUS);
+    const response = await rangeResponse(get({ range }), meta, hit, NOW, STATUS);
     expect(response?.status).toBe(206);
     expect(response?.headers.get('content-range')).toBe(`bytes ${start}-${end}/${SIZE}`);
     expect(response?.headers.get('content-length')).toBe(String(end - start + 1));
@@ -143,7 +149,7 @@ describe('rangeResponse: one range', () => {
 
   it('keeps the stored fields, with Age and Cache-Status, and no whole-body Content-Length', async () => {
     const { meta, hit } = await storedHit();
-    const response = rangeResponse(get({ range: 'bytes=0-9' }), meta, hit, NOW, STATUS)!;
+    const response = (await rangeResponse(get({ range: 'bytes=0-9' }), meta, hit, NOW, STATUS))!;
     expect(response.statusText).toBe('Partial Content');
     expect(response.headers.get('content-type')).toBe('video/mp4');
     expect(response.headers.get('etag')).toBe('"v1"');
@@ -157,7 +163,7 @@ describe('rangeResponse: one range', () => {
 
   it('reads only the bytes of the range from storage', async () => {
     const { meta, hit } = await storedHit();
-    const response = rangeResponse(get({ range: 'bytes=40-44' }), meta, hit, NOW, STATUS)!;
+    const response = (await rangeResponse(get({ range: 'bytes=40-44' }), meta, hit, NOW, STATUS))!;
     await bodyBytes(response);
     // 40-44 spans two of the 7-byte chunks (35-41 and 42-48): 2 + 3 bytes, nothing else.
     expect(hit.reads).toEqual([2, 3]);
@@ -165,7 +171,7 @@ describe('rangeResponse: one range', () => {
 
   it('releases the hit when the page cancels the body', async () => {
     const { meta, hit } = await storedHit();
-    const response = rangeResponse(get({ range: 'bytes=0-50' }), meta, hit, NOW, STATUS)!;
+    const response = (await rangeResponse(get({ range: 'bytes=0-50' }), meta, hit, NOW, STATUS))!;
     const reader = response.body!.getReader();
     await reader.read();
     await reader.cancel();
@@ -179,7 +185,7 @@ describe('rangeResponse: 416', () => {
     '%s → 416 with Content-Range bytes */size and no body',
     async (range) => {
       const { meta, hit } = await storedHit();
-      const response = rangeResponse(get({ range }), meta, hit, NOW, STATUS)!;
+      const response = (await rangeResponse(get({ range }), meta, hit, NOW, STATUS))!;
       expect(response.status).toBe(416);
       expect(response.headers.get('content-range')).toBe(`bytes */${SIZE}`);
       expect(response.headers.get('cache-status')).toContain('hit');
@@ -194,7 +200,13 @@ describe('rangeResponse: 416', () => {
 describe('rangeResponse: several ranges', () => {
   it('answers multipart/byteranges with each part typed and ranged, in request order', async () => {
     const { meta, hit } = await storedHit();
-    const response = rangeResponse(get({ range: 'bytes=50-54, 0-3, -2' }), meta, hit, NOW, STATUS)!;
+    const response = (await rangeResponse(
+      get({ range: 'bytes=50-54, 0-3, -2' }),
+      meta,
+      hit,
+      NOW,
+      STATUS,
+    ))!;
     expect(response.status).toBe(206);
     expect(response.headers.get('content-range')).toBeNull();
     expect(response.headers.get('etag')).toBe('"v1"');
@@ -222,13 +234,13 @@ describe('rangeResponse: several ranges', () => {
 
   it('coalesces overlapping ranges and leaves out a part Content-Type the response lacks', async () => {
     const { meta, hit } = await storedHit({ headers: [['etag', '"v1"']] });
-    const response = rangeResponse(
+    const response = (await rangeResponse(
       get({ range: 'bytes=10-20,15-25,60-61' }),
       meta,
       hit,
       NOW,
       STATUS,
-    )!;
+    ))!;
     const parts = parseMultipart(await bodyBytes(response), boundaryOf(response));
     expect(parts.map((p) => p.headers)).toEqual([
       { 'content-range': 'bytes 10-25/100' },
@@ -240,8 +252,20 @@ describe('rangeResponse: several ranges', () => {
   it('uses a new boundary for every response', async () => {
     const first = await storedHit();
     const second = await storedHit();
-    const a = rangeResponse(get({ range: 'bytes=0-0,9-9' }), first.meta, first.hit, NOW, STATUS)!;
-    const b = rangeResponse(get({ range: 'bytes=0-0,9-9' }), second.meta, second.hit, NOW, STATUS)!;
+    const a = (await rangeResponse(
+      get({ range: 'bytes=0-0,9-9' }),
+      first.meta,
+      first.hit,
+      NOW,
+      STATUS,
+    ))!;
+    const b = (await rangeResponse(
+      get({ range: 'bytes=0-0,9-9' }),
+      second.meta,
+      second.hit,
+      NOW,
+      STATUS,
+    ))!;
     expect(boundaryOf(a)).not.toBe(boundaryOf(b));
     await Promise.all([a.body?.cancel(), b.body?.cancel()]);
   });
@@ -250,7 +274,13 @@ describe('rangeResponse: several ranges', () => {
     const storage = new IdbStorage({ name: 'range-response', chunkSize: 8 });
     opened.push(storage);
     const { meta, hit } = await storedHit({ storage });
-    const response = rangeResponse(get({ range: 'bytes=3-5,70-72' }), meta, hit, NOW, STATUS)!;
+    const response = (await rangeResponse(
+      get({ range: 'bytes=3-5,70-72' }),
+      meta,
+      hit,
+      NOW,
+      STATUS,
+    ))!;
     const parts = parseMultipart(await bodyBytes(response), boundaryOf(response));
     expect(parts.map((p) => p.data)).toEqual([BODY.slice(3, 6), BODY.slice(70, 73)]);
     expect(hit.bytesRead).toBe(6);
@@ -265,7 +295,13 @@ describe('rangeResponse: several ranges', () => {
       readBody,
       finish: () => hit.finish(),
     });
-    const response = rangeResponse(get({ range: 'bytes=0-1,5-6' }), meta, failing, NOW, STATUS)!;
+    const response = (await rangeResponse(
+      get({ range: 'bytes=0-1,5-6' }),
+      meta,
+      failing,
+      NOW,
+      STATUS,
+    ))!;
     await expect(response.arrayBuffer()).rejects.toThrow();
     expect(hit.finished).toBe(1);
   });
@@ -286,7 +322,7 @@ describe('rangeResponse: If-Range', () => {
     { ifRange: 'garbage', served: false },
   ])('If-Range $ifRange → range served: $served', async ({ ifRange, served }) => {
     const { meta, hit } = await storedHit();
-    const response = rangeResponse(
+    const response = await rangeResponse(
       get({ range: 'bytes=0-9', 'if-range': ifRange }),
       meta,
       hit,
@@ -324,7 +360,7 @@ describe('rangeResponse: the normal response instead (null, hit untouched)', () 
     },
   ])('$why', async ({ request, stored }) => {
     const { meta, hit } = await storedHit(stored);
-    expect(rangeResponse(request, meta, hit, NOW, STATUS)).toBeNull();
+    expect(await rangeResponse(request, meta, hit, NOW, STATUS)).toBeNull();
     expect(hit.seeks).toEqual([]);
     expect(hit.reads).toEqual([]);
     expect(hit.finished).toBe(0);
@@ -336,7 +372,13 @@ describe('rangeResponse: the normal response instead (null, hit untouched)', () 
     await miss.write(BODY.subarray(0, 10));
     const found = (await storage.lookup(keyOf('/video')))!;
     expect(found.hit.size).toBeUndefined();
-    const response = rangeResponse(get({ range: 'bytes=0-4' }), found.meta, found.hit, NOW, STATUS);
+    const response = await rangeResponse(
+      get({ range: 'bytes=0-4' }),
+      found.meta,
+      found.hit,
+      NOW,
+      STATUS,
+    );
     expect(response).toBeNull();
     await miss.abort();
   });

@@ -1,14 +1,14 @@
 /**
  * Range requests answered from a stored response (RFC 9110 §14): a 206 for one range, a
  * `multipart/byteranges` 206 for several (§14.6), a 416 when no range fits the body (§15.5.17).
- * The body streams from the hit handler, which seeks to each range: only the requested bytes are
- * read from storage.
+ * The body comes from the hit handler, which seeks to each range: only the requested bytes are
+ * read from storage. One range of a body kept as Blobs is a slice of them (no bytes read).
  */
 import { ifRangeAllows, parseRange, type ByteRange } from '../core/http/index.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import { getHeader } from '../core/meta.ts';
 import { StorageError, type HitHandler } from '../core/storage.ts';
-import { hitToStream } from './body-stream.ts';
+import { hitToBody } from './body-stream.ts';
 import type { CacheStatus } from './cache-status.ts';
 import { hitHeaders } from './respond.ts';
 
@@ -32,13 +32,13 @@ const WHOLE_BODY_FIELDS = new Set(['content-length', 'content-range']);
  * Otherwise the response owns `hit`: its body stream finishes it, or it is finished at once when
  * there is no body (416).
  */
-export function rangeResponse(
+export async function rangeResponse(
   request: Request,
   meta: CacheMeta,
   hit: HitHandler,
   now: number,
   status: CacheStatus,
-): Response | null {
+): Promise<Response | null> {
   if (request.method !== 'GET') return null;
   const range = request.headers.get('range');
   if (range === null || meta.status !== 200 || hasContentCoding(meta)) return null;
@@ -66,19 +66,19 @@ function hasContentCoding(meta: CacheMeta): boolean {
 }
 
 /** §15.3.7.1: one range, with `Content-Range` and the stored representation's fields. */
-function singleRange(
+async function singleRange(
   meta: CacheMeta,
   hit: HitHandler,
   range: ByteRange,
   size: number,
   now: number,
   status: CacheStatus,
-): Response {
+): Promise<Response> {
   const headers = hitHeaders(meta, now, status, (name) => !WHOLE_BODY_FIELDS.has(name));
   headers.set('content-range', contentRange(range, size));
   headers.set('content-length', String(range.end - range.start + 1));
   hit.seek(range.start, range.end + 1);
-  return new Response(hitToStream(hit), {
+  return new Response(await hitToBody(hit), {
     status: 206,
     statusText: 'Partial Content',
     headers,

@@ -1,20 +1,21 @@
 /**
  * Answering from a stored entry: a 304 for the page's own matching conditional request
- * (RFC 9110 §13.1), a 206 or 416 for a range (RFC 9110 §14), or the whole stored response.
+ * (RFC 9110 §13.1), a 206 or 416 for a range (RFC 9110 §14), or the whole stored response (its
+ * body a Blob when the storage keeps it as one).
  */
 import type { HttpCache } from '../core/http-cache.ts';
 import { isNotModified } from '../core/http/index.ts';
 import type { CacheStatus } from './cache-status.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { rangeResponse } from './range-response.ts';
-import { hitResponse, notModifiedResponse } from './respond.ts';
+import { notModifiedResponse, storedResponse } from './respond.ts';
 
-export function serveStored(
+export async function serveStored(
   deps: FlowDeps,
   cache: HttpCache,
   request: Request,
   status: CacheStatus,
-): Response {
+): Promise<Response> {
   const meta = cache.cacheMeta();
   const hit = cache.hitHandler();
   const now = deps.now();
@@ -23,8 +24,8 @@ export function serveStored(
     return notModifiedResponse(meta, now, status);
   }
   return (
-    rangeResponse(request, meta, hit, now, status) ??
-    hitResponse(meta, hit, request.method, now, status)
+    (await rangeResponse(request, meta, hit, now, status)) ??
+    storedResponse(meta, hit, request.method, now, status)
   );
 }
 
