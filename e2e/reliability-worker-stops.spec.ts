@@ -19,6 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 import { ageWriterHeartbeats, readCacheDb, storedBytes } from './helpers/cache-db.ts';
+import type { CacheDbSnapshot } from './helpers/cache-db.ts';
 import { useWorkerOptions } from './helpers/configured-worker.ts';
 import { expectedSha256 } from './helpers/expected-body.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
@@ -244,6 +245,15 @@ test('worker stops during writes, revalidations and evictions never serve a cut 
     return { target, id };
   };
 
+  /** Fails on any store problem; writes pending collection are allowed (and counted). */
+  const expectConsistent = (snapshot: CacheDbSnapshot, what: string) => {
+    const check = checkStoreConsistency(snapshot);
+    figures.storeChecks++;
+    figures.pendingCollectionSeen = Math.max(figures.pendingCollectionSeen, check.pending.length);
+    figures.problems += check.problems.length;
+    expect(check.problems, `${what}:\n${describeStoreCheck(check)}`).toEqual([]);
+  };
+
   let storedBefore = new Set<string>();
   for (let i = 0; i < ITERATIONS; i++) {
     const kind = random.pick(KINDS);
@@ -252,6 +262,8 @@ test('worker stops during writes, revalidations and evictions never serve a cut 
     await expectNoWorkerFaults(swPage);
     await workers.stop();
     figures.stops++;
+    // What the stop left, before a fresh worker's orphan collection can tidy it up.
+    expectConsistent(await readCacheDb(swPage), `store right after stop ${i} (${kind})`);
     if (kind === 'write') origin.release(`w${i}`);
 
     // The interrupted request: a network error, or the whole correct body.
@@ -280,14 +292,7 @@ test('worker stops during writes, revalidations and evictions never serve a cut 
     // Nothing purges here but the budget: an entry that went away was evicted.
     figures.entriesEvicted += [...storedBefore].filter((primary) => !stored.has(primary)).length;
     storedBefore = stored;
-    const check = checkStoreConsistency(snapshot);
-    figures.storeChecks++;
-    figures.pendingCollectionSeen = Math.max(figures.pendingCollectionSeen, check.pending.length);
-    figures.problems += check.problems.length;
-    expect(
-      check.problems,
-      `store after stop ${i} (${kind}):\n${describeStoreCheck(check)}`,
-    ).toEqual([]);
+    expectConsistent(snapshot, `store after the requests that followed stop ${i}`);
     if ((i + 1) % 25 === 0) console.log(`worker stops: ${i + 1} of ${ITERATIONS} done`);
   }
 
