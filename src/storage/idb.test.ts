@@ -209,6 +209,16 @@ describe('IdbStorage meta, purge and listing', () => {
     expect(await contents(storage.name)).toEqual({ meta: [], chunks: [] });
     await expect(pending.finish()).rejects.toBeInstanceOf(StorageError);
   });
+
+  it('lists more entries than one listing transaction reads (500), each once', async () => {
+    const storage = newStorage();
+    const count = 1203;
+    for (let i = 0; i < count; i++) await store(storage, keyOf(`/many-${i}`), bytes(1 + (i % 3)));
+    const listed = await storage.listMeta();
+    expect(listed).toHaveLength(count);
+    expect(new Set(listed.map((e) => e.key.primary)).size).toBe(count);
+    expect(listed.reduce((sum, e) => sum + e.size, 0)).toBe(401 * (1 + 2 + 3));
+  });
 });
 
 describe('IdbStorage orphan collection', () => {

@@ -30,6 +30,9 @@ import { WriteNotifier } from './write-notifier.ts';
 import type { WriterLocksLike } from './writer-liveness.ts';
 import { isLockHeld, writerLockName } from './writer-liveness.ts';
 
+/** Meta records read per transaction by {@link IdbStorage.listMeta}. */
+const LIST_BATCH = 500;
+
 export interface IdbStorageOptions {
   /** Database name (default `sw-http-cache`). */
   readonly name?: string;
@@ -287,30 +290,46 @@ export class IdbStorage implements Storage {
     return this.#access.flush();
   }
 
-  /** Every complete entry with its size and last access, without reading a body. */
+  /**
+   * Every complete entry with its size and last access, without reading a body. Read in
+   * transactions of `LIST_BATCH` records, so lookups are never queued behind one long listing.
+   */
   async listMeta(): Promise<StoredEntryInfo[]> {
-    const records = await this.#connection.run('listing entries', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readonly');
-      return inTransaction(tx, async () => {
-        const found = await tx.objectStore('meta').index('byComplete').getAll(1);
-        const body = tx.objectStore('body');
-        // Only what lookup would serve: well-formed, with every chunk of its body there (a
-        // record claiming a huge size would otherwise make eviction empty the cache).
-        const whole: MetaRecord[] = [];
-        for (const record of found.map((r) => validMetaRecord(r))) {
-          if (record === undefined) continue;
-          const chunks = await body.count(chunkRange(record.bodyId));
-          if (chunks === expectedChunks(record)) whole.push(record);
-        }
-        return whole;
+    const listed: StoredEntryInfo[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+      const { last, whole } = await this.#connection.run('listing entries', async (db) => {
+        const tx = db.transaction(['meta', 'body'], 'readonly');
+        return inTransaction(tx, async () => {
+          const [keys, values] = await Promise.all([
+            tx.objectStore('meta').getAllKeys(range, LIST_BATCH),
+            tx.objectStore('meta').getAll(range, LIST_BATCH),
+          ]);
+          const body = tx.objectStore('body');
+          // Only what lookup would serve: well-formed, with every chunk of its body there (a
+          // record claiming a huge size would otherwise make eviction empty the cache).
+          const whole: MetaRecord[] = [];
+          for (const [i, hash] of keys.entries()) {
+            const record = validMetaRecord(values[i], hash);
+            if (record?.complete !== 1) continue;
+            const chunks = await body.count(chunkRange(record.bodyId));
+            if (chunks === expectedChunks(record)) whole.push(record);
+          }
+          return { last: keys.length < LIST_BATCH ? undefined : keys.at(-1), whole };
+        });
       });
-    });
-    return records.map((r) => ({
-      key: r.key,
-      meta: r.meta,
-      size: r.size,
-      lastAccess: Math.max(r.lastAccess, this.#access.pending(r.hash) ?? 0),
-    }));
+      for (const r of whole) {
+        listed.push({
+          key: r.key,
+          meta: r.meta,
+          size: r.size,
+          lastAccess: Math.max(r.lastAccess, this.#access.pending(r.hash) ?? 0),
+        });
+      }
+      if (last === undefined) return listed;
+      after = last;
+    }
   }
 
   /** Deletes every entry and body (writes in progress fail at `finish`). */

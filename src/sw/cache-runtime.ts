@@ -29,14 +29,18 @@ import {
 } from './announcing-storage.ts';
 import type { ResolvedOptions } from './config.ts';
 
+/** How long after a start the eviction state is rebuilt from storage, in ms. */
+export const REBUILD_DELAY_MS = 2000;
+
 export class CacheRuntime {
   readonly memory: MemoryStorage;
   readonly idb: IdbStorage;
   readonly storage: AnnouncingStorage;
   readonly eviction: LruEvictionManager;
   readonly lock: CacheLock;
-  /** Settles once the eviction manager knows every stored entry and the budget is applied. */
-  readonly ready: Promise<void>;
+  /** The rebuild of the eviction state, once started (see {@link ready}). */
+  #rebuild: Promise<void> | undefined;
+  #rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly channel: BroadcastChannel;
 
   constructor(
@@ -80,7 +84,19 @@ export class CacheRuntime {
         for (const key of event.keys) this.eviction.remove(key);
       }
     });
-    this.ready = this.rebuild();
+    // Not at once: listing every stored entry competes with the first requests after a start
+    // (seconds with 10,000 entries). Until then the budget counts only what this worker stores.
+    this.#rebuildTimer = setTimeout(() => void this.ready, REBUILD_DELAY_MS);
+  }
+
+  /**
+   * Settles once the eviction manager knows every stored entry and the budget is applied. The
+   * rebuild starts {@link REBUILD_DELAY_MS} after the worker starts, or at the first read of
+   * this property (the control API's `stats()` reads it), whichever comes first.
+   */
+  get ready(): Promise<void> {
+    clearTimeout(this.#rebuildTimer);
+    return (this.#rebuild ??= this.rebuild());
   }
 
   /** Purges evicted keys from storage (announced as `evicted`). */
