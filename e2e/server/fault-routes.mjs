@@ -31,8 +31,8 @@ export function faultyBody(key, n, size) {
  * `GET /api/faulty?plan=ok,reset,hang&size=N&…`: the n-th request of this exact path and query
  * follows step n of `plan` (the last step repeats): `ok` sends `faultyBody(key, n, N)` (default
  * N = 2048, cacheable `max-age=60` unless `cc` says otherwise); `reset` sends the headers and
- * half of that body, then destroys the connection; `hang` never answers (the origin's close()
- * destroys the socket).
+ * half of that body, then destroys the connection; `hang` never answers: with `hangMs` the
+ * connection is dropped after that many ms, else the origin's close() destroys it.
  *
  * @param {Req} req
  * @param {Res} res
@@ -42,7 +42,13 @@ export function faultyRoute(req, res, { url, count, now }) {
   const query = url.searchParams;
   const plan = (query.get('plan') ?? 'ok').split(',');
   const step = plan[Math.min(count, plan.length) - 1];
-  if (step === 'hang') return;
+  if (step === 'hang') {
+    // `hangMs`: drop the connection after that long, as a server-side timeout would; without
+    // it the request hangs until the origin closes.
+    const hangMs = query.get('hangMs');
+    if (hangMs !== null) setTimeout(() => req.socket.destroy(), Number(hangMs)).unref();
+    return;
+  }
   const { headers, sendDate } = configuredHeaders(query, now);
   res.sendDate = sendDate;
   const body = faultyBody(url.pathname + url.search, count, Number(query.get('size') ?? 2048));
