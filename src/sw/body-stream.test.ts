@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HitHandler } from '../core/storage.ts';
-import { fanOutToStore, hitToStream, type BodySink } from './body-stream.ts';
+import { fanOutToStore, hitToBody, hitToStream, type BodySink } from './body-stream.ts';
 
 const enc = new TextEncoder();
 
@@ -131,5 +131,53 @@ describe('hitToStream', () => {
     const hit = hitOf(['x', 'y'], 1);
     await expect(text(hitToStream(hit))).rejects.toThrow('writer failed');
     expect(hit.finished).toBe(1);
+  });
+});
+
+describe('hitToBody', () => {
+  /** A hit whose body is `text`, read in one chunk; `blob` as given (absent when undefined). */
+  function hitOf(text: string, blob?: () => Promise<Blob | null>) {
+    const counts = { reads: 0, finished: 0 };
+    let done = false;
+    const hit: HitHandler = {
+      canSeek: false,
+      size: undefined,
+      source: 'test',
+      seek() {},
+      readBody() {
+        counts.reads++;
+        const chunk = done ? null : enc.encode(text);
+        done = true;
+        return Promise.resolve(chunk);
+      },
+      finish() {
+        counts.finished++;
+        return Promise.resolve();
+      },
+      ...(blob !== undefined && { blob }),
+    };
+    return { hit, counts };
+  }
+
+  it("is the hit's Blob when it has one, and releases the hit without reading it", async () => {
+    const blob = new Blob(['from the blob']);
+    const { hit, counts } = hitOf('from the reader', () => Promise.resolve(blob));
+    expect(await hitToBody(hit)).toBe(blob);
+    expect(counts).toEqual({ reads: 0, finished: 1 });
+  });
+
+  it('streams the hit when it has no Blob method, or no Blob for this body', async () => {
+    for (const blob of [undefined, () => Promise.resolve(null)]) {
+      const { hit, counts } = hitOf('streamed', blob);
+      const body = await hitToBody(hit);
+      expect(body).toBeInstanceOf(ReadableStream);
+      expect(await text(body as ReadableStream<Uint8Array>)).toBe('streamed');
+      expect(counts.finished).toBe(1);
+    }
+  });
+
+  it('falls back to the stream when the Blob cannot be had (its errors reach the page there)', async () => {
+    const { hit } = hitOf('still whole', () => Promise.reject(new Error('chunk gone')));
+    expect(await text((await hitToBody(hit)) as ReadableStream<Uint8Array>)).toBe('still whole');
   });
 });

@@ -383,3 +383,27 @@ describe('rangeResponse: the normal response instead (null, hit untouched)', () 
     await miss.abort();
   });
 });
+
+describe('rangeResponse: a body kept as Blobs', () => {
+  it('answers one range with a slice of the stored Blobs, reading no byte through the worker', async () => {
+    const idb = new IdbStorage({ name: 'range-blob', chunkSize: 16, collectOrphansOnOpen: false });
+    try {
+      const { meta, hit } = await storedHit({ storage: idb });
+      const response = (await rangeResponse(
+        get({ range: 'bytes=30-69' }),
+        meta,
+        hit,
+        NOW,
+        STATUS,
+      ))!;
+      expect(response.status).toBe(206);
+      expect(response.headers.get('content-range')).toBe(`bytes 30-69/${SIZE}`);
+      expect(await bodyBytes(response)).toEqual(BODY.slice(30, 70));
+      expect(hit.blobs).toBe(1);
+      expect(hit.reads).toEqual([]);
+      expect(hit.finished).toBe(1);
+    } finally {
+      await idb.close();
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HitHandler } from '../core/storage.ts';
+import { IdbStorage } from '../storage/idb.ts';
+import { MemoryStorage } from '../storage/memory.ts';
+import { bytes, keyOf, metaOf, store } from '../storage/test-support.ts';
+import type { CacheStatus } from './cache-status.ts';
+import { storedResponse } from './respond.ts';
+
+const STATUS: CacheStatus = { hit: true, detail: 'idb' };
+const NOW = 11_000;
+const opened: IdbStorage[] = [];
+
+afterEach(async () => {
+  for (const idb of opened.splice(0)) await idb.close();
+});
+
+/** The hit of a 10-byte body stored in `storage`, with what the response asked of it. */
+async function spiedHit(storage: IdbStorage | MemoryStorage, status = 200) {
+  await store(storage, keyOf('/r'), bytes(10), 3, metaOf(status, [['content-type', 'text/x']]));
+  const found = await storage.lookup(keyOf('/r'));
+  const inner = found!.hit;
+  const asked = { reads: 0, blobs: 0, finished: 0 };
+  const hit: HitHandler = {
+    source: inner.source,
+    canSeek: inner.canSeek,
+    size: inner.size,
+    seek: (start, end) => inner.seek(start, end),
+    readBody: () => (asked.reads++, inner.readBody()),
+    blob: () => (asked.blobs++, inner.blob?.() ?? Promise.resolve(null)),
+    finish: () => (asked.finished++, inner.finish()),
+  };
+  return { meta: found!.meta, hit, asked };
+}
+
+function idb(): IdbStorage {
+  const storage = new IdbStorage({
+    name: `respond-${opened.length}-${Date.now()}`,
+    chunkSize: 4,
+    collectOrphansOnOpen: false,
+  });
+  opened.push(storage);
+  return storage;
+}
+
+describe('storedResponse', () => {
+  it('answers with the stored Blob: no byte read through the worker, hit released', async () => {
+    const { meta, hit, asked } = await spiedHit(idb());
+    const response = await storedResponse(meta, hit, 'GET', NOW, STATUS);
+    expect(asked).toEqual({ reads: 0, blobs: 1, finished: 1 });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/x');
+    expect(response.headers.get('age')).toBe('10');
+    expect(response.headers.get('cache-status')).toContain('hit');
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes(10));
+  });
+
+  it('streams a body that is not kept as a Blob (memory)', async () => {
+    const { meta, hit, asked } = await spiedHit(new MemoryStorage());
+    const response = await storedResponse(meta, hit, 'GET', NOW, STATUS);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes(10));
+    expect(asked.reads).toBeGreaterThan(0);
+    expect(asked.finished).toBe(1);
+  });
+
+  it('has no body for HEAD or a stored 204, and asks for no Blob', async () => {
+    for (const [method, status] of [
+      ['HEAD', 200],
+      ['GET', 204],
+    ] as const) {
+      const { meta, hit, asked } = await spiedHit(idb(), status);
+      const response = await storedResponse(meta, hit, method, NOW, STATUS);
+      expect(response.body).toBeNull();
+      expect(asked).toEqual({ reads: 0, blobs: 0, finished: 1 });
+    }
+  });
+});
