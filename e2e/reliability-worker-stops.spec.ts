@@ -173,6 +173,8 @@ test('worker stops during writes, revalidations and evictions never serve a cut 
   console.log(`worker stops: seed ${SEED}, ${ITERATIONS} iterations`);
   await useWorkerOptions(swPage, { maxBytes: MAX_BYTES });
   const workers = await openWorkerStopper(swPage);
+  /** When the worker now running was started (by the first request after a stop). */
+  let workerStartedAt = Date.now();
 
   const known: Target[] = [];
   const revalidated: (Target | undefined)[] = Array.from({ length: REVALIDATED_URLS });
@@ -241,6 +243,9 @@ test('worker stops during writes, revalidations and evictions never serve a cut 
       await sleep(random.int(0, 300));
       return { target, id };
     }
+    // A fresh worker learns what is stored (and so what to evict) REBUILD_DELAY_MS (2 s,
+    // src/sw/cache-runtime.ts) after it starts; before that an admission evicts nothing.
+    await sleep(Math.max(0, workerStartedAt + 2_500 - Date.now()));
     const size = random.int(150_000, 700_000);
     const path = `/api/resource?cc=max-age%3D600&size=${size}&n=e${i}`;
     const target: Target = { path, size, versioned: false };
@@ -290,6 +295,7 @@ test('worker stops during writes, revalidations and evictions never serve a cut 
     if (!known.includes(target)) known.push(target);
 
     // The fresh worker answers the same URL and another one.
+    workerStartedAt = Date.now();
     await fetchAndCheck(target, `${target.path} after stop ${i}`);
     await fetchAndCheck(random.pick(known), `another URL after stop ${i}`);
     await expectNoWorkerFaults(swPage);
@@ -303,15 +309,19 @@ test('worker stops during writes, revalidations and evictions never serve a cut 
     if ((i + 1) % 25 === 0) console.log(`worker stops: ${i + 1} of ${ITERATIONS} done`);
   }
 
-  // The cut writes' heartbeats go stale; a fresh worker's orphan collection must remove them.
+  // The cut writes' heartbeats go stale; a fresh worker's orphan collection (which starts 5 s
+  // after it opens the database: `collectOrphansDelayMs`) must remove them.
   await workers.stop();
   await ageWriterHeartbeats(swPage);
   await fetchAndCheck(random.pick(known), 'a URL after collection');
   await expect
-    .poll(async () => {
-      const check = checkStoreConsistency(await readCacheDb(swPage));
-      return { problems: check.problems, pending: check.pending.length };
-    }, 'after collection: no problem and nothing pending')
+    .poll(
+      async () => {
+        const check = checkStoreConsistency(await readCacheDb(swPage));
+        return { problems: check.problems, pending: check.pending.length };
+      },
+      { message: 'after collection: no problem and nothing pending', timeout: 30_000 },
+    )
     .toEqual({ problems: [], pending: 0 });
   await expect
     .poll(async () => storedBytes(await readCacheDb(swPage)), 'the byte budget holds')

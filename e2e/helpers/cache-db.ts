@@ -53,7 +53,8 @@ export function readCacheDb(page: Page, name = CACHE_DB_NAME): Promise<CacheDbSn
           request.onerror = () => reject(request.error ?? new Error(`could not read ${store}`));
         });
       type MetaRow = Omit<StoredMeta, 'primary'> & { key: { primary: string } };
-      type ChunkRow = { bodyId: string; seq: number; data: Uint8Array };
+      // Chunks are Blobs, or bytes inline for small bodies and older records (idb-schema.ts).
+      type ChunkRow = { bodyId: string; seq: number; data: Uint8Array | Blob };
       const [metas, chunks] = await Promise.all([all('meta'), all('body')]);
       return {
         metas: (metas as MetaRow[]).map(
@@ -70,7 +71,7 @@ export function readCacheDb(page: Page, name = CACHE_DB_NAME): Promise<CacheDbSn
         chunks: (chunks as ChunkRow[]).map(({ bodyId, seq, data }) => ({
           bodyId,
           seq,
-          byteLength: data.byteLength,
+          byteLength: data instanceof Blob ? data.size : data.byteLength,
         })),
       };
     } finally {
