@@ -24,6 +24,7 @@ test('a write cut by a worker stop is never served short and leaves no orphan ch
   browserName,
 }) => {
   test.skip(browserName !== 'chromium', 'stopping a service worker needs the DevTools protocol');
+  test.setTimeout(60_000); // orphan collection starts 5 s after the fresh worker's first open
   const sha256 = expectedSha256(path, SIZE);
 
   await startPageFetch(swPage, 'cut', path);
@@ -68,7 +69,8 @@ test('a write cut by a worker stop is never served short and leaves no orphan ch
   expect(unreferencedBodyIds(await readCacheDb(swPage))).toEqual(dead);
 
   // Let the writer go stale (staleWriterMs is 10 minutes and not a worker option: age the
-  // heartbeat instead), then start a fresh worker: its first open collects the orphans.
+  // heartbeat instead), then start a fresh worker: it collects the orphans 5 s after its first
+  // open (`collectOrphansDelayMs`), so the first hits never queue behind the collection.
   expect(await ageWriterHeartbeats(swPage)).toBe(1);
   await stopServiceWorkers(swPage);
   const afterCollection = await pageFetch(swPage, path, { as: 'sha256' });
@@ -77,6 +79,7 @@ test('a write cut by a worker stop is never served short and leaves no orphan ch
   await expect
     .poll(async () => unreferencedBodyIds(await readCacheDb(swPage)), {
       message: 'chunks whose body id no complete meta record points to',
+      timeout: 20_000,
     })
     .toEqual([]);
   const collected = await readCacheDb(swPage);
