@@ -23,6 +23,11 @@ export async function stopServiceWorkers(page: Page): Promise<void> {
       })
       .toBe(true);
   } finally {
-    await cdp.detach();
+    // Closing the session has been seen never to return on a heavily loaded machine; the
+    // workers are stopped by then, so do not wait for it longer than a moment.
+    await Promise.race([
+      cdp.detach().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 2_000)),
+    ]);
   }
 }
