@@ -25,15 +25,20 @@ export function chunksContaining(
         open.onerror = () => reject(open.error ?? new Error(`could not open ${name}`));
       });
       try {
-        const chunks = await new Promise<{ data: Uint8Array }[]>((resolve, reject) => {
+        const chunks = await new Promise<{ data: Uint8Array | Blob }[]>((resolve, reject) => {
           const request = db.transaction('body', 'readonly').objectStore('body').getAll();
-          request.onsuccess = () => resolve(request.result as { data: Uint8Array }[]);
+          request.onsuccess = () => resolve(request.result as { data: Uint8Array | Blob }[]);
           request.onerror = () => reject(request.error ?? new Error('could not read body'));
         });
         // Latin-1 maps every byte to one character, so a byte search is a string search.
         const latin1 = (bytes: ArrayLike<number>) =>
           Array.from(bytes, (byte) => String.fromCharCode(byte)).join('');
-        const texts = chunks.map((chunk) => latin1(new Uint8Array(chunk.data)));
+        // Chunks are Blobs, except a small one-chunk body stored inline as bytes.
+        const texts = await Promise.all(
+          chunks.map(async ({ data }) =>
+            latin1(data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data),
+          ),
+        );
         asBytes.forEach((needle, index) => {
           const text = latin1(needle);
           counts[index] = texts.filter((chunk) => chunk.includes(text)).length;
