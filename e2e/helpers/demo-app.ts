@@ -2,13 +2,18 @@ import { expect } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
 
 /**
- * Opens the demo app (`/`) in a new tab of `context` and resolves once the worker controls it,
- * the dashboard is live and the shell has been copied for offline use.
+ * Opens the demo app (`path`, default `/`; e.g. `/?maxBytes=250000` for a configured worker) in
+ * a new tab of `context` and resolves once the worker controls it, the dashboard is live and the
+ * shell has been copied for offline use.
  */
-export async function openDemo(context: BrowserContext, originUrl: string): Promise<Page> {
+export async function openDemo(
+  context: BrowserContext,
+  originUrl: string,
+  path = '/',
+): Promise<Page> {
   const blank = context.pages().find((page) => page.url() === 'about:blank');
   const page = blank ?? (await context.newPage());
-  await page.goto(`${originUrl}/`);
+  await page.goto(`${originUrl}${path}`);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await expect(page.locator('body')).toHaveAttribute('data-shell', 'cached');
   return page;
