@@ -6,6 +6,7 @@
 //
 //   maxBytes, maxEntries   the eviction budget (`budget`), positive integers
 //   lockTimeout            `lockTimeout` in milliseconds, a positive integer
+//   upstreamTimeout        `upstreamTimeout` in milliseconds, a positive integer
 //   maxBodySize            `maxBodySize` in bytes, a positive integer
 //   debug                  `1` or `true` turns `debug` on
 //
@@ -18,7 +19,14 @@ import { keepShellOffline } from './shell.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
-const KNOWN_PARAMS = new Set(['maxBytes', 'maxEntries', 'lockTimeout', 'maxBodySize', 'debug']);
+const KNOWN_PARAMS = new Set([
+  'maxBytes',
+  'maxEntries',
+  'lockTimeout',
+  'upstreamTimeout',
+  'maxBodySize',
+  'debug',
+]);
 
 /** A positive integer from the query, or undefined when the parameter is absent. */
 function positiveInteger(query: URLSearchParams, name: string): number | undefined {
@@ -44,6 +52,7 @@ function optionsFromScriptUrl(search: string): HttpCacheOptions {
   const maxBytes = positiveInteger(query, 'maxBytes');
   const maxEntries = positiveInteger(query, 'maxEntries');
   const lockTimeout = positiveInteger(query, 'lockTimeout');
+  const upstreamTimeout = positiveInteger(query, 'upstreamTimeout');
   const maxBodySize = positiveInteger(query, 'maxBodySize');
   return {
     ...(maxBodySize !== undefined ? { maxBodySize } : {}),
@@ -51,6 +60,7 @@ function optionsFromScriptUrl(search: string): HttpCacheOptions {
       ? { budget: { maxBytes, maxEntries } }
       : {}),
     ...(lockTimeout !== undefined ? { lockTimeout } : {}),
+    ...(upstreamTimeout !== undefined ? { upstreamTimeout } : {}),
     ...(debug === '1' || debug === 'true' ? { debug: true } : {}),
   };
 }

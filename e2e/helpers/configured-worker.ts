@@ -6,6 +6,7 @@ export interface WorkerUrlOptions {
   maxBytes?: number;
   maxEntries?: number;
   lockTimeout?: number;
+  upstreamTimeout?: number;
   maxBodySize?: number;
   debug?: boolean;
 }

@@ -37,6 +37,12 @@ export interface HttpCacheOptions {
    */
   readonly lockTimeout?: number;
   /**
+   * How long the origin may take to send its response headers, in milliseconds, before the
+   * request fails as a network error (or is answered from a `stale-if-error` entry). A slow body
+   * is not cut. `0` waits as long as the browser does. Default 30,000.
+   */
+  readonly upstreamTimeout?: number;
+  /**
    * Entries stored before this time are treated as absent (and replaced when fetched again): a
    * way to invalidate everything older than a deploy. A `Date` or ms since the epoch.
    */
@@ -71,6 +77,8 @@ export interface ResolvedOptions {
     readonly maxEntries?: number | undefined;
   };
   readonly lockTimeout: number;
+  /** `undefined`: no limit. */
+  readonly upstreamTimeout: number | undefined;
   readonly validAfter: number | undefined;
   readonly storage: {
     readonly chunkSize?: number | undefined;
@@ -85,6 +93,7 @@ export interface ResolvedOptions {
 
 export const DEFAULT_MAX_BODY_SIZE = 50 * 1024 * 1024;
 export const DEFAULT_LOCK_TIMEOUT = 10_000;
+export const DEFAULT_UPSTREAM_TIMEOUT = 30_000;
 
 export function resolveOptions(options: HttpCacheOptions, origin: string): ResolvedOptions {
   const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
@@ -95,6 +104,11 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
   if (!(lockTimeout > 0))
     throw new RangeError(
       `lockTimeout must be a positive number of milliseconds, got ${lockTimeout}`,
+    );
+  const upstreamTimeout = options.upstreamTimeout ?? DEFAULT_UPSTREAM_TIMEOUT;
+  if (!(Number.isFinite(upstreamTimeout) && upstreamTimeout >= 0))
+    throw new RangeError(
+      `upstreamTimeout must be a non-negative number of milliseconds, got ${upstreamTimeout}`,
     );
   for (const [group, values] of [
     ['budget', options.budget],
@@ -128,6 +142,7 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
     storage: { ...options.storage },
     memory: { ...options.memory },
     lockTimeout,
+    upstreamTimeout: upstreamTimeout === 0 ? undefined : upstreamTimeout,
   };
 }
 

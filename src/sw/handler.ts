@@ -3,6 +3,7 @@
  * The cache as a request handler: for a worker's own `fetch` listener, and as a Workbox route
  * handler (`registerRoute(match, handler)`), so a Workbox app can hand some routes to it.
  */
+import { withHeadersTimeout } from './upstream-timeout.ts';
 import type { RouteHandlerCallbackOptions, RouteHandlerObject } from 'workbox-core/types.js';
 import { isUnsafeMethod } from '../core/http/index.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
@@ -34,7 +35,7 @@ export class HttpCacheHandler implements RouteHandlerObject {
       eviction: this.runtime.eviction,
       lock: this.runtime.lock,
       predictor: new LruCacheablePredictor(),
-      fetch: (request) => fetch(request),
+      fetch: withHeadersTimeout((request) => fetch(request), this.options.upstreamTimeout),
       now: () => Date.now(),
       clear: () => this.runtime.clear(),
       record: (outcome) => this.stats.record(outcome),
