@@ -26,7 +26,10 @@ import {
   putMetaRecords,
   upgradeCacheDb,
 } from './helpers/storage-faults.ts';
-import { expectNoWorkerFaults, readWorkerFaults } from './helpers/worker-faults.ts';
+import {
+  expectNoWorkerFaults,
+  expectNoWorkerFaultsButFirefoxAutoCancel,
+} from './helpers/worker-faults.ts';
 import { faultyBody } from './server/fault-routes.mjs';
 import type { Origin } from './server/origin.mjs';
 
@@ -176,32 +179,6 @@ test('a reset while revalidating a stored entry: never a short body, and the sto
   report('reset while revalidating', tally);
 });
 
-/**
- * Open finding (docs/RELIABILITY.md, Faults): in Firefox ESR, when the origin drops the connection
- * of a request the page had already abandoned, the worker answers it with `Response.error()` and
- * Firefox then reports an unhandled rejection `NetworkError: AutoCancel` in the worker's global
- * scope. Not thrown by the library's code as far as we can tell; tolerated here only in Firefox,
- * only with exactly that message, and at most once per abandoned request.
- */
-async function expectNoFaultsButFirefoxAutoCancel(
-  page: Page,
-  browserName: string,
-  abandoned: number,
-): Promise<void> {
-  if (browserName !== 'firefox') return expectNoWorkerFaults(page);
-  const faults = await readWorkerFaults(page);
-  for (const fault of faults) {
-    expect(fault).toMatchObject({
-      kind: 'unhandledrejection',
-      message: 'NetworkError: AutoCancel',
-    });
-  }
-  expect(faults.length).toBeLessThanOrEqual(abandoned);
-  console.log(
-    `firefox: ${faults.length} AutoCancel rejections for ${abandoned} abandoned requests`,
-  );
-}
-
 test('the origin hangs: the page gives up, waiting readers are answered, the next request works', async ({
   swPage,
   origin,
@@ -243,7 +220,7 @@ test('the origin hangs: the page gives up, waiting readers are answered, the nex
   expect(expectWhole(back, path, tally)).toBeGreaterThan(2);
   expect(cacheStatusOf(back)).toMatchObject({ fwd: 'stale', stored: true });
 
-  await expectNoFaultsButFirefoxAutoCancel(swPage, browserName, tally.faults);
+  await expectNoWorkerFaultsButFirefoxAutoCancel(swPage, browserName, tally.faults);
   report('origin hangs', tally);
 });
 
