@@ -18,6 +18,7 @@ import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
 import type { CrossContextWrites } from './idb-miss.ts';
 import { IdbMissHandler } from './idb-miss.ts';
+import { mapMetaBatches } from './meta-batches.ts';
 import { collectOrphans } from './orphan-collection.ts';
 import type { RemoteFollowContext, RemoteWrite } from './idb-remote-follow-hit.ts';
 import { IdbRemoteFollowHitHandler } from './idb-remote-follow-hit.ts';
@@ -149,18 +150,21 @@ export class IdbStorage implements Storage {
         const stored = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
         if (stored === undefined || !keysEqual(stored.key, key)) return null;
         // A complete body whose chunks are not all there is never served (it would break off).
+        // A body of one chunk is read right here (one transaction per small hit), and reading
+        // it is the check; a longer body's chunks are counted.
         const body = tx.objectStore('body');
+        const single = stored.size > 0 && stored.size <= stored.chunkSize;
+        const first =
+          stored.complete === 1 && single ? await body.get([stored.bodyId, 0]) : undefined;
         const whole =
           stored.complete === 1 &&
-          (await body.count(chunkRange(stored.bodyId))) === expectedChunks(stored);
+          (single
+            ? first !== undefined
+            : (await body.count(chunkRange(stored.bodyId))) === expectedChunks(stored));
         const record: MetaRecord = whole ? stored : { ...stored, complete: 0 };
         const writing = this.#remoteWriteOf(record);
         if (record.complete !== 1 && writing === undefined) return null;
-        // A body of one chunk is read in the same transaction: one transaction per small hit.
-        const single = record.size > 0 && record.size <= record.chunkSize;
-        const read = single && record.complete === 1 && writing === undefined;
-        const first = read ? await body.get([record.bodyId, 0]) : undefined;
-        return { record, first: first?.data, writing };
+        return { record, first: writing === undefined ? first?.data : undefined, writing };
       });
     });
     if (found === null) return null;
@@ -295,41 +299,23 @@ export class IdbStorage implements Storage {
    * transactions of `LIST_BATCH` records, so lookups are never queued behind one long listing.
    */
   async listMeta(): Promise<StoredEntryInfo[]> {
-    const listed: StoredEntryInfo[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-      const { last, whole } = await this.#connection.run('listing entries', async (db) => {
-        const tx = db.transaction(['meta', 'body'], 'readonly');
-        return inTransaction(tx, async () => {
-          const [keys, values] = await Promise.all([
-            tx.objectStore('meta').getAllKeys(range, LIST_BATCH),
-            tx.objectStore('meta').getAll(range, LIST_BATCH),
-          ]);
-          const body = tx.objectStore('body');
-          // Only what lookup would serve: well-formed, with every chunk of its body there (a
-          // record claiming a huge size would otherwise make eviction empty the cache).
-          const whole: MetaRecord[] = [];
-          for (const [i, hash] of keys.entries()) {
-            const record = validMetaRecord(values[i], hash);
-            if (record?.complete !== 1) continue;
-            const chunks = await body.count(chunkRange(record.bodyId));
-            if (chunks === expectedChunks(record)) whole.push(record);
-          }
-          return { last: keys.length < LIST_BATCH ? undefined : keys.at(-1), whole };
-        });
-      });
-      for (const r of whole) {
-        listed.push({
-          key: r.key,
-          meta: r.meta,
-          size: r.size,
-          lastAccess: Math.max(r.lastAccess, this.#access.pending(r.hash) ?? 0),
+    return mapMetaBatches(this.#connection, 'listing entries', LIST_BATCH, async (batch, body) => {
+      // Only what lookup would serve: well-formed, with every chunk of its body there (a record
+      // claiming a huge size would otherwise make eviction empty the cache).
+      const whole: StoredEntryInfo[] = [];
+      for (const { record } of batch) {
+        if (record?.complete !== 1) continue;
+        if ((await body.count(chunkRange(record.bodyId))) !== expectedChunks(record)) continue;
+        const { key, meta, size, lastAccess, hash } = record;
+        whole.push({
+          key,
+          meta,
+          size,
+          lastAccess: Math.max(lastAccess, this.#access.pending(hash) ?? 0),
         });
       }
-      if (last === undefined) return listed;
-      after = last;
-    }
+      return whole;
+    });
   }
 
   /** Deletes every entry and body (writes in progress fail at `finish`). */

@@ -22,6 +22,7 @@ import type { IDBPObjectStore } from 'idb';
 import type { IdbConnection } from './idb-connection.ts';
 import { inTransaction } from './idb-connection.ts';
 import { validMetaRecord } from './idb-record-check.ts';
+import { mapMetaBatches } from './meta-batches.ts';
 import type { CacheDbSchema, MetaRecord, WriterRecord } from './idb-schema.ts';
 import { chunkRange } from './idb-schema.ts';
 
@@ -69,36 +70,39 @@ async function listBodyIds(
   }
 }
 
+/** What step 2 learns from one record. */
+type Finding = { readonly referenced: string } | { readonly fix: string };
+
 /** Step 2: referenced body ids, and the records that need fixing. */
 async function readMetas(
   context: OrphanCollectionContext,
   batchSize: number,
 ): Promise<{ referenced: Set<string>; toFix: string[] }> {
+  const findings = await mapMetaBatches(context.connection, 'reading entries', batchSize, (batch) =>
+    Promise.resolve(batch.flatMap(({ hash, record }) => judgeRecord(context, hash, record))),
+  );
   const referenced = new Set<string>();
   const toFix: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-    const [keys, values] = await context.connection.run('reading entries', async (db) => {
-      const tx = db.transaction('meta', 'readonly');
-      return inTransaction(tx, () =>
-        Promise.all([tx.store.getAllKeys(range, batchSize), tx.store.getAll(range, batchSize)]),
-      );
-    });
-    for (const [i, hash] of keys.entries()) {
-      const record = validMetaRecord(values[i], hash);
-      if (record === undefined) {
-        toFix.push(hash);
-        continue;
-      }
-      if (record.complete === 1) referenced.add(record.bodyId);
-      const alive = liveWritersOf(context, record);
-      for (const w of alive) referenced.add(w.bodyId);
-      if (alive.length !== record.writers.length) toFix.push(hash);
-    }
-    if (keys.length < batchSize) return { referenced, toFix };
-    after = keys.at(-1);
+  for (const finding of findings) {
+    if ('fix' in finding) toFix.push(finding.fix);
+    else referenced.add(finding.referenced);
   }
+  return { referenced, toFix };
+}
+
+/** A record's referenced bodies, and whether it must be fixed (malformed, or dead writers). */
+function judgeRecord(
+  context: OrphanCollectionContext,
+  hash: string,
+  record: MetaRecord | undefined,
+): Finding[] {
+  if (record === undefined) return [{ fix: hash }];
+  const alive = liveWritersOf(context, record);
+  return [
+    ...(record.complete === 1 ? [{ referenced: record.bodyId }] : []),
+    ...alive.map((w) => ({ referenced: w.bodyId })),
+    ...(alive.length !== record.writers.length ? [{ fix: hash }] : []),
+  ];
 }
 
 function liveWritersOf(context: OrphanCollectionContext, record: MetaRecord): WriterRecord[] {
