@@ -5,7 +5,7 @@
 import { currentAge, ttl } from '../core/http/index.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import type { HitHandler } from '../core/storage.ts';
-import { hitToBody, hitToStream } from './body-stream.ts';
+import { hitToBody } from './body-stream.ts';
 import { appendCacheStatus, formatCacheStatus, type CacheStatus } from './cache-status.ts';
 
 /** Statuses whose responses have no body (Fetch "null body status"). */
@@ -36,23 +36,6 @@ export async function storedResponse(
   const withBody = method !== 'HEAD' && !NULL_BODY_STATUS.has(meta.status);
   if (!withBody) void hit.finish();
   return new Response(withBody ? await hitToBody(hit) : null, {
-    status: meta.status,
-    statusText: meta.statusText,
-    headers: hitHeaders(meta, now, status, () => true),
-  });
-}
-
-/** Like {@link storedResponse}, at once: the body always streams from the hit. */
-export function hitResponse(
-  meta: CacheMeta,
-  hit: HitHandler,
-  method: string,
-  now: number,
-  status: CacheStatus,
-): Response {
-  const withBody = method !== 'HEAD' && !NULL_BODY_STATUS.has(meta.status);
-  if (!withBody) void hit.finish();
-  return new Response(withBody ? hitToStream(hit) : null, {
     status: meta.status,
     statusText: meta.statusText,
     headers: hitHeaders(meta, now, status, () => true),

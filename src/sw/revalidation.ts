@@ -9,7 +9,7 @@ import { LockStatus } from '../core/lock.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import { admit } from './admission.ts';
 import type { FlowDeps } from './flow-deps.ts';
-import { hitResponse } from './respond.ts';
+import { storedResponse } from './respond.ts';
 import { debugKey, serveStored } from './serve-stored.ts';
 import { askOrigin, requestSnapshot, upstreamRequest, type Upstream } from './upstream.ts';
 
@@ -91,11 +91,11 @@ function serveStaleOnError(
   cache: HttpCache,
   request: Request,
   fwdStatus?: number,
-): Response {
+): Promise<Response> {
   // This request locked the key to revalidate it; the entry is unchanged, so the requests
   // waiting on it compete again now instead of waiting for the lock to time out.
   if (cache.isCacheLockWriter()) cache.takeWriteLock().release(LockStatus.TransientError);
-  return hitResponse(cache.cacheMeta(), cache.hitHandler(), request.method, deps.now(), {
+  return storedResponse(cache.cacheMeta(), cache.hitHandler(), request.method, deps.now(), {
     fwd: 'stale',
     fwdStatus,
     detail: 'stale-if-error',
