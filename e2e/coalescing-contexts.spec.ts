@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
+import { stopServiceWorker } from './helpers/stop-service-workers.ts';
 import {
   settledStreamedFetches,
   startStreamedFetches,
@@ -18,6 +19,7 @@ import {
   waitForReceived,
 } from './helpers/streamed-fetch.ts';
 import { deterministicSlice } from './server/origin.mjs';
+import type { Origin } from './server/origin.mjs';
 
 /** IndexedDB stores bodies in chunks of this size (the default `storage.chunkSize`). */
 const IDB_CHUNK = 256 * 1024;
@@ -27,7 +29,12 @@ const SECOND_SCOPE = '/e2e/blank.html?second';
 function slowResource(id: string, chunks: number) {
   const path = `/api/slow?id=${id}&chunks=${chunks}&chunkSize=${IDB_CHUNK}`;
   const body = deterministicSlice(path, 0, chunks * IDB_CHUNK);
-  return { path, size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+  return {
+    id,
+    path,
+    size: body.length,
+    sha256: createHash('sha256').update(body).digest('hex'),
+  };
 }
 
 /**
@@ -63,21 +70,33 @@ async function openSecondWorkerTab(page: Page, originUrl: string): Promise<Page>
   return tab;
 }
 
+/**
+ * The first worker (the tab `page`) starts downloading `resource`; once its first IndexedDB chunk
+ * is stored, a tab of the second worker requests it too and has read that chunk: the origin still
+ * holds back the rest. Returns that tab and both fetches' ids.
+ */
+async function followFromSecondWorker(
+  page: Page,
+  origin: Origin,
+  resource: { id: string; path: string },
+) {
+  const otherTab = await openSecondWorkerTab(page, origin.url);
+  const writer = await startStreamedFetches(page, resource.path);
+  await origin.waitFor(resource.path);
+  origin.release(resource.id, 1);
+  await waitForReceived(page, writer, IDB_CHUNK);
+  const reader = await startStreamedFetches(otherTab, resource.path);
+  // Ordering, not timing: the other worker reads the stored chunk before the rest exists.
+  await waitForReceived(otherTab, reader, IDB_CHUNK);
+  return { otherTab, writer, reader };
+}
+
 test('a worker follows another worker’s IndexedDB write as it lands: one download', async ({
   swPage,
   origin,
 }) => {
   const resource = slowResource('contexts', 3);
-  const otherTab = await openSecondWorkerTab(swPage, origin.url);
-
-  const writer = await startStreamedFetches(swPage, resource.path);
-  await origin.waitFor(resource.path);
-  // The first IndexedDB chunk lands; the origin holds back the other two.
-  origin.release('contexts', 1);
-  await waitForReceived(swPage, writer, IDB_CHUNK);
-  const reader = await startStreamedFetches(otherTab, resource.path);
-  // Ordering, not timing: the other worker reads the stored chunk before the rest exists.
-  await waitForReceived(otherTab, reader, IDB_CHUNK);
+  const { otherTab, writer, reader } = await followFromSecondWorker(swPage, origin, resource);
   const [midway] = await streamedFetchStates(otherTab, reader);
   expect(midway?.done).toBe(false);
   expect(parseCacheStatus(midway?.headers?.['cache-status']).hit).toBe(true);
@@ -105,16 +124,9 @@ test('the writing worker stops mid-body: the other worker’s reader fails, neve
 }) => {
   test.skip(browserName === 'firefox', 'stopping one service worker needs the DevTools protocol');
   const resource = slowResource('writer-dies', 3);
-  const otherTab = await openSecondWorkerTab(swPage, origin.url);
+  const { otherTab, reader } = await followFromSecondWorker(swPage, origin, resource);
 
-  const writer = await startStreamedFetches(swPage, resource.path);
-  await origin.waitFor(resource.path);
-  origin.release('writer-dies', 1);
-  await waitForReceived(swPage, writer, IDB_CHUNK);
-  const reader = await startStreamedFetches(otherTab, resource.path);
-  await waitForReceived(otherTab, reader, IDB_CHUNK);
-
-  await stopRootWorker(swPage, origin.url);
+  await stopServiceWorker(swPage, `${origin.url}/`);
   const [followed] = await settledStreamedFetches(otherTab, reader);
   expect(followed?.done, 'the follower never ends as if the body were whole').toBe(false);
   expect(followed?.error).toBeDefined();
@@ -125,36 +137,3 @@ test('the writing worker stops mid-body: the other worker’s reader fails, neve
   expect(again.status).toBe(200);
   expect(again.sha256).toBe(resource.sha256);
 });
-
-/** Stops the worker of scope `/` only, through the DevTools protocol (Chromium). */
-async function stopRootWorker(page: Page, originUrl: string): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const registrations = new Map<string, string>();
-    const versions = new Map<string, { registrationId: string; runningStatus: string }>();
-    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: updated }) => {
-      for (const r of updated) registrations.set(r.registrationId, r.scopeURL);
-    });
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: updated }) => {
-      for (const v of updated) versions.set(v.versionId, v);
-    });
-    await cdp.send('ServiceWorker.enable');
-    const rootVersion = async () => {
-      await expect.poll(() => versions.size).toBeGreaterThan(0);
-      for (const [versionId, v] of versions) {
-        if (
-          registrations.get(v.registrationId) === `${originUrl}/` &&
-          v.runningStatus === 'running'
-        )
-          return versionId;
-      }
-      return undefined;
-    };
-    const versionId = await rootVersion();
-    expect(versionId, 'the root worker is running').toBeDefined();
-    await cdp.send('ServiceWorker.stopWorker', { versionId: versionId! });
-    await expect.poll(() => versions.get(versionId!)?.runningStatus).toBe('stopped');
-  } finally {
-    await cdp.detach();
-  }
-}

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import type { Page } from '@playwright/test';
+import type { CDPSession, Page } from '@playwright/test';
 
 /**
  * Stops every service worker of the page's browser through the DevTools protocol, the way the
@@ -23,11 +23,46 @@ export async function stopServiceWorkers(page: Page): Promise<void> {
       })
       .toBe(true);
   } finally {
-    // Closing the session has been seen never to return on a heavily loaded machine; the
-    // workers are stopped by then, so do not wait for it longer than a moment.
-    await Promise.race([
-      cdp.detach().catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, 2_000)),
-    ]);
+    await detachSoon(cdp);
   }
+}
+
+/**
+ * Stops the running worker of the registration whose scope is `scopeUrl` (absolute) and no other,
+ * through the DevTools protocol (Chromium only); resolves once it reports `stopped`.
+ */
+export async function stopServiceWorker(page: Page, scopeUrl: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const scopes = new Map<string, string>();
+    const versions = new Map<string, { registrationId: string; runningStatus: string }>();
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      for (const r of registrations) scopes.set(r.registrationId, r.scopeURL);
+    });
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: updated }) => {
+      for (const v of updated) versions.set(v.versionId, v);
+    });
+    await cdp.send('ServiceWorker.enable');
+    const running = () =>
+      [...versions].find(
+        ([, v]) => scopes.get(v.registrationId) === scopeUrl && v.runningStatus === 'running',
+      )?.[0];
+    await expect.poll(running, { message: `a running worker of scope ${scopeUrl}` }).toBeDefined();
+    const versionId = running()!;
+    await cdp.send('ServiceWorker.stopWorker', { versionId });
+    await expect.poll(() => versions.get(versionId)?.runningStatus).toBe('stopped');
+  } finally {
+    await detachSoon(cdp);
+  }
+}
+
+/**
+ * Closes a DevTools session, waiting at most a moment: closing has been seen never to return on a
+ * heavily loaded machine, and the workers are stopped by then.
+ */
+async function detachSoon(cdp: CDPSession): Promise<void> {
+  await Promise.race([
+    cdp.detach().catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, 2_000)),
+  ]);
 }

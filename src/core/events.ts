@@ -1,5 +1,5 @@
 /**
- * The cache's change events, as posted on a `BroadcastChannel` named
+ * The cache's change events, as posted on the broadcast channel named
  * {@link eventChannelName}`(name)` to every context of the origin: other contexts drop their
  * in-memory copies of the keys, pages can follow what the cache does. Runtime-agnostic: the
  * channel itself is opened by the worker or page code.

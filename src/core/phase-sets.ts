@@ -1,5 +1,5 @@
 /**
- * Which phases allow which `HttpCache` operations (the `match self.phase` arms of pingora).
+ * Which phases allow which `HttpCache` operations (the arms of pingora's `match` on the cache phase).
  */
 import type { CachePhase, CachePhaseName } from './phase.ts';
 
