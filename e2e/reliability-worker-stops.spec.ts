@@ -32,7 +32,7 @@ import {
 } from './helpers/streamed-fetch.ts';
 import { expectNoWorkerFaults } from './helpers/worker-faults.ts';
 import type { Origin } from './server/origin.mjs';
-import { DEFAULT_CHUNK_SIZE } from '../src/storage/chunker.ts';
+import { DEFAULT_CHUNK_SIZE } from '../src/storage/idb/chunker.ts';
 
 const ITERATIONS = scaled(15, 100);
 const SEED = Number(process.env.SW_HTTP_CACHE_STOPS_SEED ?? 20240811);

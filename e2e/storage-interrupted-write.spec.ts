@@ -10,7 +10,7 @@ import { parseCacheStatus } from './helpers/cache-status.ts';
 import { expectedSha256 } from './helpers/expected-body.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
 import { stopServiceWorkers } from './helpers/stop-service-workers.ts';
-import { DEFAULT_CHUNK_SIZE } from '../src/storage/chunker.ts';
+import { DEFAULT_CHUNK_SIZE } from '../src/storage/idb/chunker.ts';
 
 // The IndexedDB chunk size: each released chunk fills one stored chunk.
 const CHUNK = DEFAULT_CHUNK_SIZE;

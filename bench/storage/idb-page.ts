@@ -5,7 +5,7 @@
  */
 import type { CacheKey } from '../../src/core/key.ts';
 import type { CacheMeta } from '../../src/core/meta.ts';
-import { IdbStorage } from '../../src/storage/idb.ts';
+import { IdbStorage } from '../../src/storage/idb/idb.ts';
 
 /** Pieces the body is handed to the miss handler in, like a network read loop. */
 const WRITE_PIECE = 64 * 1024;

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 
 /**
- * Read-only views of the worker's IndexedDB (`sw-http-cache`, see src/storage/idb-schema.ts),
+ * Read-only views of the worker's IndexedDB (`sw-http-cache`, see src/storage/idb/idb-schema.ts),
  * taken from a page of the same origin, so tests can check what storage holds, not only what
  * the page was served.
  */

@@ -1,6 +1,6 @@
 /**
  * A consistency checker for a snapshot of the worker's IndexedDB (`readCacheDb`, schema in
- * src/storage/idb-schema.ts). Pure: it walks `meta` and `body` and says what is wrong, so the
+ * src/storage/idb/idb-schema.ts). Pure: it walks `meta` and `body` and says what is wrong, so the
  * same function runs on a browser snapshot and on hand-made ones in a Node test.
  *
  * What must always hold, whatever moment the worker was stopped at (every write, flip, purge

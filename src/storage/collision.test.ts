@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import type * as KeyModule from '../core/key.ts';
-import { IdbStorage } from './idb.ts';
-import { MemoryStorage } from './memory.ts';
-import { bodyOf, bytes, keyOf, store } from './test-support.ts';
+import { IdbStorage } from './idb/idb.ts';
+import { MemoryStorage } from './memory/memory.ts';
+import { bodyOf, bytes, keyOf, store } from './testing/support.ts';
 
 // Every key gets the same hashes: only the full-key comparison keeps entries apart.
 vi.mock('../core/key.ts', async (importOriginal) => {

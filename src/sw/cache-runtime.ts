@@ -20,13 +20,13 @@ import {
   MemoryStorage,
   type StoredEntryInfo,
 } from '../storage/index.ts';
-import { QuotaRetryStorage } from '../storage/quota-retry.ts';
+import { QuotaRetryStorage } from '../storage/wrappers/quota-retry.ts';
 import {
   AnnouncingStorage,
   dropLocalCopies,
   listenForEvictions,
   newSourceId,
-} from './announcing-storage.ts';
+} from '../storage/wrappers/announcing.ts';
 import type { ResolvedOptions } from './config.ts';
 
 /** How long after a start the eviction state is rebuilt from storage, in ms. */

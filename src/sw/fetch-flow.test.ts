@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import type { Storage } from '../core/storage.ts';
-import { MemoryStorage } from '../storage/memory.ts';
+import { MemoryStorage } from '../storage/memory/memory.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
 import { resolveOptions, type HttpCacheOptions } from './config.ts';
 import { FetchFlow } from './fetch-flow.ts';

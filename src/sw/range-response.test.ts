@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheMeta, HeaderList } from '../core/meta.ts';
 import { getHeader } from '../core/meta.ts';
 import type { HitHandler, Storage } from '../core/storage.ts';
-import { IdbStorage } from '../storage/idb.ts';
-import { MemoryStorage } from '../storage/memory.ts';
-import { bytes, keyOf, metaOf, store } from '../storage/test-support.ts';
+import { IdbStorage } from '../storage/idb/idb.ts';
+import { MemoryStorage } from '../storage/memory/memory.ts';
+import { bytes, keyOf, metaOf, store } from '../storage/testing/support.ts';
 import type { CacheStatus } from './cache-status.ts';
 import { rangeResponse } from './range-response.ts';
 

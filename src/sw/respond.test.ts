@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HitHandler } from '../core/storage.ts';
-import { IdbStorage } from '../storage/idb.ts';
-import { MemoryStorage } from '../storage/memory.ts';
-import { bytes, keyOf, metaOf, store } from '../storage/test-support.ts';
+import { IdbStorage } from '../storage/idb/idb.ts';
+import { MemoryStorage } from '../storage/memory/memory.ts';
+import { bytes, keyOf, metaOf, store } from '../storage/testing/support.ts';
 import type { CacheStatus } from './cache-status.ts';
 import { storedResponse } from './respond.ts';
 

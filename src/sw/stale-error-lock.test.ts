@@ -3,7 +3,7 @@ import { formatHttpDate } from '../core/http/index.ts';
 import { LockStatus } from '../core/lock.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import { LockTable } from '../lock/lock-table.ts';
-import { MemoryStorage } from '../storage/memory.ts';
+import { MemoryStorage } from '../storage/memory/memory.ts';
 import { resolveOptions } from './config.ts';
 import { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';

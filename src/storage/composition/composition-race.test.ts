@@ -1,0 +1,64 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CacheKey } from '../../core/key.ts';
+import type { LookupResult, Storage } from '../../core/storage.ts';
+import { readAll } from '../../core/storage.ts';
+import type { ReadPolicy } from './composition.ts';
+import { CompositionStorage } from './composition.ts';
+import { IdbStorage } from '../idb/idb.ts';
+import { MemoryStorage } from '../memory/memory.ts';
+import { bytes, keyOf, metaOf } from '../testing/support.ts';
+
+const opened: IdbStorage[] = [];
+let dbCount = 0;
+
+afterEach(async () => {
+  for (const idb of opened.splice(0)) await idb.close();
+});
+
+/** `storage`, whose lookups run `during` before they answer. */
+function withHook(storage: Storage, during: () => Promise<void>): Storage {
+  return {
+    label: storage.label,
+    supportsStreamingPartialWrite: storage.supportsStreamingPartialWrite,
+    lookup: async (key: CacheKey): Promise<LookupResult | null> => {
+      await during();
+      return storage.lookup(key);
+    },
+    lookupStreamingWrite: (key, tag) => storage.lookupStreamingWrite(key, tag),
+    getMissHandler: (key, meta) => storage.getMissHandler(key, meta),
+    purge: (key, type) => storage.purge(key, type),
+    updateMeta: (key, meta) => storage.updateMeta(key, meta),
+  };
+}
+
+describe.each<ReadPolicy>(['sequential', 'race'])('CompositionStorage %s lookup', (read) => {
+  it('finds a write that started in memory while IndexedDB was being read', async () => {
+    const idb = new IdbStorage({ name: `race-${++dbCount}`, collectOrphansOnOpen: false });
+    opened.push(idb);
+    const memory = new MemoryStorage();
+    const key = keyOf('/started-meanwhile');
+    let writing: Promise<unknown> | undefined;
+    // The writer of this worker starts its write (and releases the lock) during the L2 read.
+    const l2 = withHook(idb, async () => {
+      writing ??= memory.getMissHandler(key, metaOf()).then(async (miss) => {
+        await miss.write(bytes(5));
+        await miss.finish();
+      });
+      await writing;
+    });
+    const storage = new CompositionStorage(memory, l2, { read });
+
+    const found = await storage.lookup(key);
+    expect(found).not.toBeNull();
+    expect(found?.hit.source).toBe('composition.memory');
+    expect(await readAll(found!.hit)).toEqual(bytes(5));
+  });
+
+  it('still misses when no layer has the key', async () => {
+    const idb = new IdbStorage({ name: `race-${++dbCount}`, collectOrphansOnOpen: false });
+    opened.push(idb);
+    const storage = new CompositionStorage(new MemoryStorage(), idb, { read });
+    expect(await storage.lookup(keyOf('/nothing'))).toBeNull();
+  });
+});

@@ -1,0 +1,256 @@
+/**
+ * Two storages as one (hitbox's `CompositionBackend`): L1 is fast and lost when the worker stops
+ * (memory), L2 is durable and shared (IndexedDB).
+ *
+ * - read `sequential` (default): L1, then L2 on an L1 miss. `race`: both at once, the first hit
+ *   wins and the other hit is released.
+ * - refill `always` (default): an L2 hit is copied into L1 while its reader reads it (the body is
+ *   read once; the copy is published only if the reader reads it whole). `never`: no copy.
+ * - write `both` (default): a miss is written to both layers at once, and readers in this worker
+ *   follow the L1 write (streaming partial write). `l2-only`: L1 is filled by refills only.
+ *
+ * Failures: an L1 failure never fails an operation; it is reported to `onError` and L1 is
+ * skipped. An L2 failure fails lookups, purges and meta updates (a purge that left the durable
+ * copy must not look successful), but not a write that L1 still holds (see `FanOutMissHandler`).
+ */
+import type { CacheKey } from '../../core/key.ts';
+import type { CacheMeta } from '../../core/meta.ts';
+import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import { toStorageError } from '../errors.ts';
+import type { LayerName } from './fanout-miss.ts';
+import { FanOutMissHandler, decodeWriteTag } from './fanout-miss.ts';
+import { LabeledHitHandler } from './labeled-hit.ts';
+import { LayerFallbackHitHandler } from './layer-fallback-hit.ts';
+import { RefillHitHandler } from './refill-hit.ts';
+
+export type ReadPolicy = 'sequential' | 'race';
+export type WritePolicy = 'both' | 'l2-only';
+export type RefillPolicy = 'always' | 'never';
+
+export interface CompositionOptions {
+  readonly read?: ReadPolicy;
+  readonly write?: WritePolicy;
+  readonly refill?: RefillPolicy;
+  /** Label and prefix of hit sources (default `composition`: sources `composition.memory`, ...). */
+  readonly label?: string;
+  /** Told about every layer failure the composition absorbs (for logs and stats). */
+  readonly onError?: (error: unknown, layer: LayerName, operation: string) => void;
+}
+
+/** A layer that can take a write lookups do not follow until it finishes (`MemoryStorage`). */
+interface RefillTarget {
+  getRefillHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler>;
+}
+
+/** A layer whose readers in this context can follow its writes in progress (`IdbStorage`). */
+interface FollowableWrites {
+  lookupWriteInProgress(key: CacheKey, start?: number): LookupResult | null;
+}
+
+/** A layer that records accesses (`IdbStorage`). */
+interface AccessTracker {
+  touch(key: CacheKey): void;
+}
+
+export class CompositionStorage implements Storage {
+  readonly label: string;
+  readonly supportsStreamingPartialWrite: boolean;
+  readonly l1: Storage;
+  readonly l2: Storage;
+  readonly read: ReadPolicy;
+  readonly write: WritePolicy;
+  readonly refill: RefillPolicy;
+  readonly #onError: (error: unknown, layer: LayerName, operation: string) => void;
+
+  constructor(l1: Storage, l2: Storage, options: CompositionOptions = {}) {
+    this.l1 = l1;
+    this.l2 = l2;
+    this.label = options.label ?? 'composition';
+    this.read = options.read ?? 'sequential';
+    this.write = options.write ?? 'both';
+    this.refill = options.refill ?? 'always';
+    this.#onError = options.onError ?? (() => undefined);
+    this.supportsStreamingPartialWrite =
+      (this.write === 'both' && l1.supportsStreamingPartialWrite) ||
+      l2.supportsStreamingPartialWrite;
+  }
+
+  lookup(key: CacheKey): Promise<LookupResult | null> {
+    return this.read === 'race' ? this.#raceLookup(key) : this.#sequentialLookup(key);
+  }
+
+  async lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
+    if (tag === undefined) return this.lookup(key);
+    const tags = decodeWriteTag(tag);
+    if (tags === null) return null;
+    const [l1Tag, l2Tag] = tags;
+    if (l1Tag !== undefined) {
+      const r1 = await this.#l1Lookup(() => this.l1.lookupStreamingWrite(key, l1Tag));
+      if (r1 !== null) return this.#fromL1(key, r1);
+    }
+    if (l2Tag === undefined) return null;
+    const r2 = await this.l2.lookupStreamingWrite(key, l2Tag);
+    return r2 === null ? null : this.#fromL2(key, r2);
+  }
+
+  async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+    // L1 first: once L2's write exists it can be followed in this context
+    // (`lookupWriteInProgress`), and L2 may take several tasks to start it (registering it for
+    // other contexts). A reader arriving meanwhile must find the memory write, which shows every
+    // chunk at once, not the L2 one, which shows a chunk only when it is full.
+    const l1 =
+      this.write === 'both'
+        ? await this.l1.getMissHandler(key, meta).catch((e: unknown) => {
+            this.#onError(e, 'l1', 'getMissHandler');
+            return null;
+          })
+        : null;
+    let l2Error: unknown;
+    const l2 = await this.l2.getMissHandler(key, meta).catch((e: unknown) => {
+      l2Error = e;
+      this.#onError(e, 'l2', 'getMissHandler');
+      return null;
+    });
+    if (l1 === null && l2 === null) throw toStorageError(l2Error, 'starting a write');
+    return new FanOutMissHandler(l1, l2, (e, layer) => this.#onError(e, layer, 'write'));
+  }
+
+  purge(key: CacheKey, type: PurgeType): Promise<boolean> {
+    return this.#both('purge', (layer) => layer.purge(key, type));
+  }
+
+  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+    return this.#both('updateMeta', (layer) => layer.updateMeta(key, meta));
+  }
+
+  /** Records an access in every layer that tracks accesses. */
+  touch(key: CacheKey): void {
+    for (const layer of [this.l1, this.l2]) if (tracksAccess(layer)) layer.touch(key);
+  }
+
+  async #sequentialLookup(key: CacheKey): Promise<LookupResult | null> {
+    const r1 = await this.#l1Lookup(() => this.l1.lookup(key));
+    if (r1 !== null) return this.#fromL1(key, r1);
+    // A write L1 refused (too large) is followed in L2; it is newer than L2's complete entry.
+    const writing = this.#l2WriteInProgress(key);
+    if (writing !== null) return writing;
+    const r2 = await this.l2.lookup(key);
+    return r2 === null ? this.#lookL1Again(key) : this.#fromL2(key, r2);
+  }
+
+  /**
+   * After both layers missed: L1 once more. A write may have started in this worker while L2 was
+   * being read, and its writer may already have released the cache lock (as `Done`, when the
+   * write started): a caller that took this miss for the truth would lock the key free of any
+   * writer and download it a second time. From this check to the caller's `lock()` there is no
+   * task boundary, and a writer registers its L1 write and releases the lock within one task,
+   * so the caller sees either the write or the held lock.
+   */
+  async #lookL1Again(key: CacheKey): Promise<LookupResult | null> {
+    const again = await this.#l1Lookup(() => this.l1.lookup(key));
+    return again === null ? this.#l2WriteInProgress(key) : this.#fromL1(key, again);
+  }
+
+  /** L2's write of `key` in progress in this context, followed; `null` when there is none. */
+  #l2WriteInProgress(key: CacheKey, start = 0): LookupResult | null {
+    if (!followsWrites(this.l2)) return null;
+    const found = this.l2.lookupWriteInProgress(key, start);
+    if (found === null) return null;
+    return { meta: found.meta, hit: new LabeledHitHandler(found.hit, this.#source(found)) };
+  }
+
+  async #raceLookup(key: CacheKey): Promise<LookupResult | null> {
+    let l1Missed = false;
+    const l1 = this.#l1Lookup(() => this.l1.lookup(key)).then((result) => {
+      l1Missed = result === null;
+      return { layer: 'l1' as const, result, error: undefined };
+    });
+    const l2 = this.l2.lookup(key).then(
+      (result) => ({ layer: 'l2' as const, result, error: undefined }),
+      (error: unknown) => ({ layer: 'l2' as const, result: null, error }),
+    );
+    const first = await Promise.race([l1, l2]);
+    const other = first.layer === 'l1' ? l2 : l1;
+    let winner = first;
+    if (first.result === null) {
+      winner = await other;
+    } else {
+      // The slower layer's hit, if any, is not needed.
+      other.then((o) => o.result?.hit.finish()).catch(() => undefined);
+    }
+    if (winner.result === null) {
+      const l2Error = first.error ?? winner.error;
+      if (l2Error !== undefined) throw toStorageError(l2Error, 'looking up');
+      return this.#lookL1Again(key);
+    }
+    // Memory is refilled only when it is known to have missed.
+    return winner.layer === 'l1'
+      ? this.#fromL1(key, winner.result)
+      : this.#fromL2(key, winner.result, l1Missed);
+  }
+
+  /** L1 failures are reported and read as a miss. */
+  async #l1Lookup(lookup: () => Promise<LookupResult | null>): Promise<LookupResult | null> {
+    try {
+      return await lookup();
+    } catch (error) {
+      this.#onError(error, 'l1', 'lookup');
+      return null;
+    }
+  }
+
+  #fromL1(key: CacheKey, result: LookupResult): LookupResult {
+    // The durable layer keeps recency for eviction even when memory serves the hit.
+    if (tracksAccess(this.l2)) this.l2.touch(key);
+    const hit = new LabeledHitHandler(result.hit, this.#source(result));
+    if (result.hit.size !== undefined) return { meta: result.meta, hit };
+    // A write in progress: if memory drops it part way (it grew too large), go on in L2.
+    const inL2 = (offset: number) => this.#l2WriteInProgress(key, offset)?.hit ?? null;
+    return { meta: result.meta, hit: new LayerFallbackHitHandler(hit, inL2) };
+  }
+
+  async #fromL2(key: CacheKey, result: LookupResult, l1Missed = true): Promise<LookupResult> {
+    const source = this.#source(result);
+    const complete = result.hit.size !== undefined;
+    if (this.refill === 'never' || !l1Missed || !complete) {
+      return { meta: result.meta, hit: new LabeledHitHandler(result.hit, source) };
+    }
+    const target = this.l1;
+    const refill = await (
+      isRefillTarget(target)
+        ? target.getRefillHandler(key, result.meta)
+        : target.getMissHandler(key, result.meta)
+    ).catch((e: unknown) => {
+      this.#onError(e, 'l1', 'refill');
+      return null;
+    });
+    if (refill === null)
+      return { meta: result.meta, hit: new LabeledHitHandler(result.hit, source) };
+    const onError = (e: unknown) => this.#onError(e, 'l1', 'refill');
+    return { meta: result.meta, hit: new RefillHitHandler(result.hit, source, refill, onError) };
+  }
+
+  #source(result: LookupResult): string {
+    return `${this.label}.${result.hit.source}`;
+  }
+
+  /** Runs `op` on both layers at once: L1 failures are reported, L2 failures thrown. */
+  async #both(operation: string, op: (layer: Storage) => Promise<boolean>): Promise<boolean> {
+    const [r1, r2] = await Promise.allSettled([op(this.l1), op(this.l2)]);
+    if (r1.status === 'rejected') this.#onError(r1.reason, 'l1', operation);
+    if (r2.status === 'rejected') throw r2.reason;
+    return (r1.status === 'fulfilled' && r1.value) || r2.value;
+  }
+}
+
+function isRefillTarget(storage: Storage): storage is Storage & RefillTarget {
+  return typeof (storage as Partial<RefillTarget>).getRefillHandler === 'function';
+}
+
+function followsWrites(storage: Storage): storage is Storage & FollowableWrites {
+  return typeof (storage as Partial<FollowableWrites>).lookupWriteInProgress === 'function';
+}
+
+function tracksAccess(storage: Storage): storage is Storage & AccessTracker {
+  return typeof (storage as Partial<AccessTracker>).touch === 'function';
+}

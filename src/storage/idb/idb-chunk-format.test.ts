@@ -1,0 +1,183 @@
+import 'fake-indexeddb/auto';
+import { openDB } from 'idb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { variantHash, primaryHash } from '../../core/key.ts';
+import type { HitHandler } from '../../core/storage.ts';
+import { StorageError, readAll } from '../../core/storage.ts';
+import { INLINE_BODY_MAX_BYTES } from './chunk-data.ts';
+import { IdbStorage } from './idb.ts';
+import type { CacheDbSchema, ChunkRecord, MetaRecord } from './idb-schema.ts';
+import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
+
+let dbCount = 0;
+const opened: IdbStorage[] = [];
+
+function newStorage(chunkSize: number): IdbStorage {
+  const storage = new IdbStorage({
+    name: `chunk-format-${++dbCount}`,
+    chunkSize,
+    collectOrphansOnOpen: false,
+  });
+  opened.push(storage);
+  return storage;
+}
+
+afterEach(async () => {
+  for (const storage of opened.splice(0)) await storage.close();
+});
+
+async function storedChunks(name: string): Promise<ChunkRecord[]> {
+  const db = await openDB<CacheDbSchema>(name);
+  const chunks = await db.getAll('body');
+  db.close();
+  return chunks;
+}
+
+/** Overwrites every stored chunk with `change(record)` (a separate connection). */
+async function rewriteChunks(
+  name: string,
+  change: (record: ChunkRecord) => ChunkRecord | null,
+): Promise<void> {
+  const db = await openDB<CacheDbSchema>(name);
+  const tx = db.transaction('body', 'readwrite');
+  for (const record of await tx.store.getAll()) {
+    const changed = change(record);
+    if (changed === null) await tx.store.delete([record.bodyId, record.seq]);
+    else await tx.store.put(changed);
+  }
+  await tx.done;
+  db.close();
+}
+
+async function blobBytes(hit: HitHandler): Promise<Uint8Array | null> {
+  const blob = await hit.blob?.();
+  return blob === null || blob === undefined ? null : new Uint8Array(await blob.arrayBuffer());
+}
+
+describe('IdbStorage chunk format', () => {
+  it('stores the chunks of a body of several chunks as Blobs, and reads them back', async () => {
+    const storage = newStorage(4);
+    await store(storage, keyOf('/blobs'), bytes(10), 3);
+    const chunks = await storedChunks(storage.name);
+    expect(chunks.map((c) => c.data instanceof Blob)).toEqual([true, true, true]);
+    expect(chunks.map((c) => (c.data as Blob).size)).toEqual([4, 4, 2]);
+    expect(await bodyOf(storage, keyOf('/blobs'))).toEqual(bytes(10));
+  });
+
+  it('keeps a small one-chunk body inline, and stores a larger one-chunk body as a Blob', async () => {
+    const storage = newStorage(INLINE_BODY_MAX_BYTES * 2);
+    await store(storage, keyOf('/small'), bytes(INLINE_BODY_MAX_BYTES), 10_000);
+    await store(storage, keyOf('/larger'), bytes(INLINE_BODY_MAX_BYTES + 1), 10_000);
+    const chunks = await storedChunks(storage.name);
+    const forms = chunks.map((c) => [c.data instanceof Blob ? 'blob' : 'bytes', byteSize(c)]);
+    expect(forms.sort()).toEqual([
+      ['blob', INLINE_BODY_MAX_BYTES + 1],
+      ['bytes', INLINE_BODY_MAX_BYTES],
+    ]);
+    expect(await bodyOf(storage, keyOf('/small'))).toEqual(bytes(INLINE_BODY_MAX_BYTES));
+    expect(await bodyOf(storage, keyOf('/larger'))).toEqual(bytes(INLINE_BODY_MAX_BYTES + 1));
+  });
+
+  it('reads bodies written as bytes before Blobs (an existing database)', async () => {
+    const storage = newStorage(4);
+    await store(storage, keyOf('/old'), bytes(10), 3);
+    await rewriteChunks(storage.name, (record) => ({
+      ...record,
+      data: bytes(byteSize(record), record.seq * 4),
+    }));
+    expect((await storedChunks(storage.name)).every((c) => c.data instanceof Uint8Array)).toBe(
+      true,
+    );
+    const found = await storage.lookup(keyOf('/old'));
+    expect(await found!.hit.blob?.()).toBeNull(); // not kept as Blobs: read it instead
+    expect(await readAll(found!.hit)).toEqual(bytes(10));
+  });
+
+  it('reads a database written before Blobs from scratch (meta and chunks as an old version wrote them)', async () => {
+    const storage = newStorage(4);
+    await storage.lookup(keyOf('/warm')); // creates the schema
+    const key = keyOf('/legacy');
+    const record: MetaRecord = {
+      hash: variantHash(key),
+      primaryHash: primaryHash(key),
+      key,
+      meta: metaOf(),
+      bodyId: 'legacy-body',
+      size: 6,
+      chunkSize: 4,
+      complete: 1,
+      writers: [],
+      lastAccess: 0,
+    };
+    const db = await openDB<CacheDbSchema>(storage.name);
+    await db.put('meta', record);
+    await db.put('body', { bodyId: 'legacy-body', seq: 0, data: bytes(4) });
+    await db.put('body', { bodyId: 'legacy-body', seq: 1, data: bytes(2, 4) });
+    db.close();
+    expect(await bodyOf(storage, key)).toEqual(bytes(6));
+  });
+});
+
+describe('IdbHitHandler.blob', () => {
+  it('hands over the whole body, or exactly the sought range, without reading the bytes', async () => {
+    const storage = newStorage(4);
+    await store(storage, keyOf('/whole'), bytes(10), 3);
+    const whole = await storage.lookup(keyOf('/whole'));
+    expect(await blobBytes(whole!.hit)).toEqual(bytes(10));
+    for (const [start, end] of [
+      [0, 10],
+      [3, 9],
+      [4, 8],
+      [9, 10],
+      [5, 6],
+    ] as const) {
+      const found = await storage.lookup(keyOf('/whole'));
+      found!.hit.seek(start, end);
+      expect(await blobBytes(found!.hit), `${start}-${end}`).toEqual(bytes(end - start, start));
+    }
+  });
+
+  it('leaves the position alone: readBody still reads the sought range afterwards', async () => {
+    const storage = newStorage(4);
+    await store(storage, keyOf('/twice'), bytes(10), 3);
+    const found = await storage.lookup(keyOf('/twice'));
+    found!.hit.seek(2, 7);
+    expect(await blobBytes(found!.hit)).toEqual(bytes(5, 2));
+    expect(await readAll(found!.hit)).toEqual(bytes(5, 2));
+  });
+
+  it('hands over a one-chunk Blob body read by the lookup itself', async () => {
+    const storage = newStorage(INLINE_BODY_MAX_BYTES * 2);
+    const body = bytes(INLINE_BODY_MAX_BYTES + 10);
+    await store(storage, keyOf('/one'), body, 50_000);
+    const found = await storage.lookup(keyOf('/one'));
+    expect(await blobBytes(found!.hit)).toEqual(body);
+  });
+
+  it('is null for a small inline body (it is read instead)', async () => {
+    const storage = newStorage(64);
+    await store(storage, keyOf('/inline'), bytes(20), 5);
+    const found = await storage.lookup(keyOf('/inline'));
+    expect(await found!.hit.blob?.()).toBeNull();
+    expect(await readAll(found!.hit)).toEqual(bytes(20));
+  });
+
+  it('rejects when a chunk is gone or has the wrong length, never a short Blob', async () => {
+    const storage = newStorage(4);
+    await store(storage, keyOf('/gone'), bytes(10), 3);
+    const found = await storage.lookup(keyOf('/gone'));
+    await rewriteChunks(storage.name, (record) => (record.seq === 1 ? null : record));
+    await expect(found!.hit.blob?.()).rejects.toThrow(StorageError);
+
+    await store(storage, keyOf('/short'), bytes(10), 3);
+    const short = await storage.lookup(keyOf('/short'));
+    await rewriteChunks(storage.name, (record) =>
+      record.seq === 2 ? { ...record, data: new Blob([bytes(1).slice()]) } : record,
+    );
+    await expect(short!.hit.blob?.()).rejects.toThrow(/wrong length/);
+  });
+});
+
+function byteSize(record: ChunkRecord): number {
+  return record.data instanceof Blob ? record.data.size : record.data.byteLength;
+}

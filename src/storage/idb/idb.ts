@@ -1,0 +1,411 @@
+/**
+ * The IndexedDB storage (L2): survives the worker, shared by every context of the origin.
+ * See `idb-schema.ts` for the stores and `idb-miss.ts` for how a write becomes visible atomically.
+ *
+ * Streaming partial writes are not supported here (`lookup` does not follow this context's own
+ * writes; the composition provides them in this worker through the memory layer and
+ * {@link IdbStorage.lookupWriteInProgress}). With `locks` (and ideally `writesChannel`) given,
+ * `lookup` follows another context's write in progress (`idb-remote-follow-hit.ts`).
+ */
+import type { CacheKey } from '../../core/key.ts';
+import { keysEqual, primaryHash, variantHash } from '../../core/key.ts';
+import type { CacheMeta } from '../../core/meta.ts';
+import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import { AccessWriteBack } from './access-writeback.ts';
+import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
+import { IdbConnection, inTransaction } from './idb-connection.ts';
+import { IdbFollowHitHandler } from './idb-follow-hit.ts';
+import { IdbHitHandler } from './idb-hit.ts';
+import type { CrossContextWrites } from './idb-miss.ts';
+import { IdbMissHandler } from './idb-miss.ts';
+import { mapMetaBatches } from './meta-batches.ts';
+import { collectOrphans } from './orphan-collection.ts';
+import type { RemoteFollowContext, RemoteWrite } from './idb-remote-follow-hit.ts';
+import { IdbRemoteFollowHitHandler } from './idb-remote-follow-hit.ts';
+import type { MetaRecord } from './idb-schema.ts';
+import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
+import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
+import type { WriteProgress } from './idb-write-progress.ts';
+import type { WritesChannelLike } from './write-notifier.ts';
+import { WriteNotifier } from './write-notifier.ts';
+import type { WriterLocksLike } from './writer-liveness.ts';
+import { isLockHeld, writerLockName } from './writer-liveness.ts';
+
+/** Meta records read per transaction by {@link IdbStorage.listMeta}. */
+const LIST_BATCH = 500;
+
+export interface IdbStorageOptions {
+  /** Database name (default `sw-http-cache`). */
+  readonly name?: string;
+  /** Size of stored body chunks in bytes (default {@link DEFAULT_CHUNK_SIZE}). */
+  readonly chunkSize?: number;
+  /** Label for `Cache-Status` and stats (default `idb`). */
+  readonly label?: string;
+  /** Delay before a batch of access times is written (default 2000 ms). */
+  readonly accessFlushDelayMs?: number;
+  /**
+   * A write of another context whose last chunk is older than this is considered dead and its
+   * chunks are collected (default 10 minutes).
+   */
+  readonly staleWriterMs?: number;
+  /** Run {@link IdbStorage.collectOrphans} in the background after each open (default true). */
+  readonly collectOrphansOnOpen?: boolean;
+  /** How long after an open that collection starts, in ms (default 5000). */
+  readonly collectOrphansDelayMs?: number;
+  /** Clock in ms (default `Date.now`). */
+  readonly now?: () => number;
+  /**
+   * Web Locks (`navigator.locks`): with them, this context's writes can be followed by other
+   * contexts and `lookup` follows theirs (a writer holds a lock per write, so a reader never
+   * waits on a dead context). Without them, other contexts' writes are seen once complete.
+   */
+  readonly locks?: WriterLocksLike;
+  /**
+   * `new BroadcastChannel(writesChannelName(name))`: writers post each stored chunk, so readers
+   * in other contexts read it at once instead of at their next poll.
+   */
+  readonly writesChannel?: WritesChannelLike;
+  /** Polling of a followed write in another context, in ms (default 50, doubling up to 1000). */
+  readonly followPollMs?: { readonly min: number; readonly max: number };
+}
+
+/** A stored entry as listed for the eviction manager, without its body. */
+export interface StoredEntryInfo {
+  readonly key: CacheKey;
+  readonly meta: CacheMeta;
+  readonly size: number;
+  readonly lastAccess: number;
+}
+
+export class IdbStorage implements Storage {
+  readonly label: string;
+  readonly supportsStreamingPartialWrite = false;
+  readonly chunkSize: number;
+  readonly #connection: IdbConnection;
+  readonly #access: AccessWriteBack;
+  readonly #liveWriters = new Set<string>();
+  /** Writes in progress in this context, by body id: {@link lookupWriteInProgress} follows them. */
+  readonly #writes = new Map<string, WriteProgress>();
+  readonly #staleWriterMs: number;
+  /** The orphan collection scheduled after the last open, until it starts. */
+  #collectTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #now: () => number;
+  /** Set when writes are followed across contexts (`locks` given). */
+  readonly #crossContext: (CrossContextWrites & RemoteFollowContext) | undefined;
+
+  constructor(options: IdbStorageOptions = {}) {
+    this.label = options.label ?? 'idb';
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize <= 0) {
+      throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
+    }
+    this.#staleWriterMs = options.staleWriterMs ?? 10 * 60 * 1000;
+    this.#now = options.now ?? Date.now;
+    const collect = options.collectOrphansOnOpen ?? true;
+    const delayMs = options.collectOrphansDelayMs ?? 5000;
+    this.#connection = new IdbConnection(options.name ?? DEFAULT_DB_NAME, () => {
+      // Later, in the background: the first requests after a start must not queue behind it.
+      if (!collect) return;
+      clearTimeout(this.#collectTimer);
+      this.#collectTimer = setTimeout(() => {
+        this.#collectTimer = undefined;
+        this.collectOrphans().catch(() => undefined);
+      }, delayMs);
+    });
+    this.#access = new AccessWriteBack(
+      (batch) => this.#writeAccessTimes(batch),
+      options.accessFlushDelayMs ?? 2000,
+    );
+    const { locks } = options;
+    const dbName = this.#connection.name;
+    this.#crossContext =
+      locks === undefined
+        ? undefined
+        : {
+            connection: this.#connection,
+            notifier: new WriteNotifier(options.writesChannel),
+            locks,
+            lockName: (bodyId) => writerLockName(dbName, bodyId),
+            staleWriterMs: this.#staleWriterMs,
+            now: this.#now,
+            pollMs: options.followPollMs ?? { min: 50, max: 1000 },
+          };
+  }
+
+  get name(): string {
+    return this.#connection.name;
+  }
+
+  /**
+   * The complete entry of `key`, or `null`. When other contexts' writes can be followed (`locks`
+   * given), the newest live write of `key` in progress in another context wins over the complete
+   * entry (as in pingora): its reader follows it chunk by chunk.
+   */
+  async lookup(key: CacheKey): Promise<LookupResult | null> {
+    const hash = variantHash(key);
+    const found = await this.#connection.run('looking up an entry', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readonly');
+      return inTransaction(tx, async () => {
+        // A malformed record (written by anyone: see idb-record-check.ts) is a miss.
+        const stored = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
+        if (stored === undefined || !keysEqual(stored.key, key)) return null;
+        // A complete body whose chunks are not all there is never served (it would break off).
+        // A body of one chunk is read right here (one transaction per small hit), and reading
+        // it is the check; a longer body's chunks are counted.
+        const body = tx.objectStore('body');
+        const single = stored.size > 0 && stored.size <= stored.chunkSize;
+        const first =
+          stored.complete === 1 && single ? await body.get([stored.bodyId, 0]) : undefined;
+        const whole =
+          stored.complete === 1 &&
+          (single
+            ? first !== undefined
+            : (await body.count(chunkRange(stored.bodyId))) === expectedChunks(stored));
+        const record: MetaRecord = whole ? stored : { ...stored, complete: 0 };
+        const writing = this.#remoteWriteOf(record);
+        if (record.complete !== 1 && writing === undefined) return null;
+        return { record, first: writing === undefined ? first?.data : undefined, writing };
+      });
+    });
+    if (found === null) return null;
+    if (found.writing !== undefined) {
+      const followed = await this.#followRemote(found.writing);
+      if (followed !== null) return followed;
+      if (found.record.complete !== 1) return null;
+    }
+    this.touch(key);
+    const { record, first } = found;
+    return {
+      meta: record.meta,
+      hit: new IdbHitHandler(this.#connection, record, this.label, first),
+    };
+  }
+
+  /**
+   * The newest write of `key` in progress *in this context*, as a reader that follows it chunk by
+   * chunk (from IndexedDB, so memory stays at one chunk) and ends exactly when it finishes; or
+   * `null`. Other contexts cannot follow it: they see the entry once it is complete. This is what
+   * lets readers in this worker follow a body the memory layer refused (too large).
+   */
+  lookupWriteInProgress(key: CacheKey, start = 0): LookupResult | null {
+    const writes = [...this.#writes.values()].filter((w) => keysEqual(w.key, key));
+    const newest = writes.at(-1);
+    return newest === undefined ? null : this.#follow(newest, start);
+  }
+
+  /**
+   * The write whose tag (body id) is given: followed while it is in progress in this context,
+   * then its complete entry while it is still the current one; else `null`. `start` skips the
+   * first bytes of a write in progress (a reader that switches to it part way).
+   */
+  async lookupStreamingWrite(
+    key: CacheKey,
+    tag: string | undefined,
+    start = 0,
+  ): Promise<LookupResult | null> {
+    const writing = tag === undefined ? undefined : this.#writes.get(tag);
+    if (writing !== undefined && keysEqual(writing.key, key)) return this.#follow(writing, start);
+    const result = await this.lookup(key);
+    if (tag === undefined || result === null) return result;
+    if (result.hit instanceof IdbHitHandler && result.hit.bodyId === tag) {
+      if (start > 0) result.hit.seek(Math.min(start, result.hit.size));
+      return result;
+    }
+    await result.hit.finish();
+    return null;
+  }
+
+  /**
+   * Starts a write. When other contexts can follow it (`locks` given), it is registered first
+   * (writer lock, then its entry in the key's meta record), so a reader woken by the cache lock
+   * finds it at once.
+   */
+  async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+    const context = {
+      connection: this.#connection,
+      chunkSize: this.chunkSize,
+      now: this.#now,
+      liveWriters: this.#liveWriters,
+      writes: this.#writes,
+      crossContext: this.#crossContext,
+    };
+    const miss = new IdbMissHandler(context, key, meta);
+    if (this.#crossContext !== undefined) await miss.register();
+    return miss;
+  }
+
+  /** Deletes the meta and every body of `key` (complete or being written) in one transaction. */
+  purge(key: CacheKey, _type: PurgeType): Promise<boolean> {
+    const hash = variantHash(key);
+    this.#access.forget(hash);
+    return this.#connection.run('purging an entry', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      return inTransaction(tx, async () => {
+        const record = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
+        if (record === undefined || !keysEqual(record.key, key)) return false;
+        await deleteRecordAndBodies(tx.objectStore('meta'), tx.objectStore('body'), record);
+        return true;
+      });
+    });
+  }
+
+  /** Purges every variant of `key`'s URL (via the primary-hash index); returns how many. */
+  purgeVariants(key: CacheKey): Promise<number> {
+    return this.#connection.run('purging variants', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      return inTransaction(tx, async () => {
+        const meta = tx.objectStore('meta');
+        const found = await meta.index('byPrimary').getAll(primaryHash(key));
+        let purged = 0;
+        for (const record of found.map((r) => validMetaRecord(r))) {
+          if (record === undefined) continue;
+          if (record.key.namespace !== key.namespace || record.key.primary !== key.primary)
+            continue;
+          this.#access.forget(record.hash);
+          await deleteRecordAndBodies(meta, tx.objectStore('body'), record);
+          purged++;
+        }
+        return purged;
+      });
+    });
+  }
+
+  /** Rewrites the meta of a complete entry; the body is not touched. */
+  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+    const hash = variantHash(key);
+    return this.#connection.run('updating meta', async (db) => {
+      const tx = db.transaction('meta', 'readwrite');
+      return inTransaction(tx, async () => {
+        const record = validMetaRecord(await tx.store.get(hash), hash);
+        if (record?.complete !== 1 || !keysEqual(record.key, key)) return false;
+        await tx.store.put({ ...record, meta });
+        return true;
+      });
+    });
+  }
+
+  /** Records an access to `key`; written to IndexedDB with the next batch (see {@link flush}). */
+  touch(key: CacheKey): void {
+    this.#access.record(variantHash(key), this.#now());
+  }
+
+  /** Writes the pending access times now, in one transaction. */
+  flush(): Promise<void> {
+    return this.#access.flush();
+  }
+
+  /**
+   * Every complete entry with its size and last access, without reading a body. Read in
+   * transactions of `LIST_BATCH` records, so lookups are never queued behind one long listing.
+   */
+  async listMeta(): Promise<StoredEntryInfo[]> {
+    return mapMetaBatches(this.#connection, 'listing entries', LIST_BATCH, async (batch, body) => {
+      // Only what lookup would serve: well-formed, with every chunk of its body there (a record
+      // claiming a huge size would otherwise make eviction empty the cache).
+      const whole: StoredEntryInfo[] = [];
+      for (const { record } of batch) {
+        if (record?.complete !== 1) continue;
+        if ((await body.count(chunkRange(record.bodyId))) !== expectedChunks(record)) continue;
+        const { key, meta, size, lastAccess, hash } = record;
+        whole.push({
+          key,
+          meta,
+          size,
+          lastAccess: Math.max(lastAccess, this.#access.pending(hash) ?? 0),
+        });
+      }
+      return whole;
+    });
+  }
+
+  /** Deletes every entry and body (writes in progress fail at `finish`). */
+  clear(): Promise<void> {
+    this.#access.forgetAll();
+    return this.#connection.run('clearing the cache', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      await inTransaction(tx, async () => {
+        await tx.objectStore('meta').clear();
+        await tx.objectStore('body').clear();
+      });
+    });
+  }
+
+  /**
+   * Deletes the chunks no complete entry points to and no live writer owns: what a worker stopped
+   * mid-write left behind. A writer is live when it belongs to this context or stored a chunk
+   * within `staleWriterMs`. Returns the number of chunks deleted.
+   */
+  collectOrphans(): Promise<number> {
+    return collectOrphans({
+      connection: this.#connection,
+      liveWriters: this.#liveWriters,
+      staleWriterMs: this.#staleWriterMs,
+      now: this.#now,
+    });
+  }
+
+  /** Flushes pending access times and closes the connection (the next call reopens it). */
+  async close(): Promise<void> {
+    clearTimeout(this.#collectTimer);
+    this.#collectTimer = undefined;
+    await this.flush().catch(() => undefined);
+    await this.#connection.close();
+  }
+
+  /** The newest followable write of another context in `record`, if any (not yet checked alive). */
+  #remoteWriteOf(record: MetaRecord): (RemoteWrite & { meta: CacheMeta }) | undefined {
+    if (this.#crossContext === undefined) return undefined;
+    const now = this.#now();
+    let newest: (RemoteWrite & { meta: CacheMeta; startedAt: number }) | undefined;
+    for (const writer of record.writers) {
+      const { follow, bodyId } = writer;
+      if (follow === undefined || this.#liveWriters.has(bodyId)) continue;
+      if (now - writer.heartbeatAt >= this.#staleWriterMs) continue;
+      if (newest !== undefined && newest.startedAt > follow.startedAt) continue;
+      newest = { hash: record.hash, bodyId, ...follow };
+    }
+    return newest;
+  }
+
+  /** A reader of another context's write, or `null` when its writer is gone. */
+  async #followRemote(write: RemoteWrite & { meta: CacheMeta }): Promise<LookupResult | null> {
+    const cross = this.#crossContext;
+    if (cross === undefined) return null;
+    if (!(await isLockHeld(cross.locks, cross.lockName(write.bodyId)))) return null;
+    return { meta: write.meta, hit: new IdbRemoteFollowHitHandler(cross, write, this.label) };
+  }
+
+  #follow(write: WriteProgress, start: number): LookupResult {
+    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start);
+    return { meta: write.meta, hit };
+  }
+
+  /** The write-back's writer: one transaction; entries that no longer exist are skipped. */
+  #writeAccessTimes(batch: ReadonlyMap<string, number>): Promise<void> {
+    return this.#connection.run('writing access times', async (db) => {
+      const tx = db.transaction('meta', 'readwrite');
+      await inTransaction(tx, async () => {
+        for (const [hash, at] of batch) {
+          const record = validMetaRecord(await tx.store.get(hash), hash);
+          if (record?.complete === 1 && record.lastAccess < at) {
+            await tx.store.put({ ...record, lastAccess: at });
+          }
+        }
+      });
+    });
+  }
+}
+
+interface DeletableStore<K> {
+  delete(key: K | IDBKeyRange): Promise<void>;
+}
+
+async function deleteRecordAndBodies(
+  meta: DeletableStore<string>,
+  body: DeletableStore<[string, number]>,
+  record: MetaRecord,
+): Promise<void> {
+  if (record.complete === 1) await body.delete(chunkRange(record.bodyId));
+  for (const writer of record.writers) await body.delete(chunkRange(writer.bodyId));
+  await meta.delete(record.hash);
+}
