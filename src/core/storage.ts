@@ -38,7 +38,29 @@ export interface Storage {
   updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean>;
   /** Whether readers can follow a body while it is being written. */
   readonly supportsStreamingPartialWrite: boolean;
+
+  // Optional capabilities: a storage has them or not, and a wrapper (`ForwardingStorage` in
+  // `src/storage/wrappers/`) forwards each one, so a layer keeps them behind any wrapper.
+
+  /**
+   * A write that lookups do not follow until it finishes (`MemoryStorage`): the composition
+   * refills L1 with it, so readers never see an L1 copy of an L2 entry half written. Without it
+   * the composition refills through `getMissHandler`.
+   */
+  getRefillHandler?(key: CacheKey, meta: CacheMeta): Promise<MissHandler>;
+  /**
+   * This context's write of `key` in progress, followed from byte `start`, or `null` when there
+   * is none (`IdbStorage`): a reader in the same worker follows it instead of downloading again.
+   */
+  lookupWriteInProgress?(key: CacheKey, start?: number): LookupResult | null;
+  /** Records an access to `key` for eviction recency (`IdbStorage`). */
+  touch?(key: CacheKey): void;
 }
+
+/** The optional members of {@link Storage}: what a wrapper must forward. */
+export type StorageCapabilities = Required<
+  Pick<Storage, 'getRefillHandler' | 'lookupWriteInProgress' | 'touch'>
+>;
 
 export interface HitHandler {
   /** The next chunk of the body, or `null` at its end. Rejects if the body cannot be completed. */

@@ -1,9 +1,8 @@
-import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import type * as KeyModule from '../core/key.ts';
-import { IdbStorage } from './idb/idb.ts';
 import { MemoryStorage } from './memory/memory.ts';
 import { bodyOf, bytes, keyOf, store } from './testing/support.ts';
+import { newIdb } from './testing/idb.ts';
 
 // Every key gets the same hashes: only the full-key comparison keeps entries apart.
 vi.mock('../core/key.ts', async (importOriginal) => {
@@ -13,7 +12,7 @@ vi.mock('../core/key.ts', async (importOriginal) => {
 
 describe.each([
   ['memory', () => new MemoryStorage()],
-  ['idb', () => new IdbStorage({ name: 'collision', chunkSize: 4, collectOrphansOnOpen: false })],
+  ['idb', () => newIdb()],
 ])('%s storage with colliding hashes', (_name, create) => {
   it('never serves one key for another', async () => {
     const storage = create();

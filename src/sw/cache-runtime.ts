@@ -14,15 +14,14 @@ import {
 import { createCacheLock } from '../lock/index.ts';
 import type { CacheLock } from '../core/lock.ts';
 import {
-  CompositionStorage,
   crossContextWrites,
   IdbStorage,
   MemoryStorage,
   type StoredEntryInfo,
 } from '../storage/index.ts';
-import { QuotaRetryStorage } from '../storage/wrappers/quota-retry.ts';
+import { layeredStorage } from '../storage/layered-storage.ts';
 import {
-  AnnouncingStorage,
+  type AnnouncingStorage,
   dropLocalCopies,
   listenForEvictions,
   newSourceId,
@@ -61,16 +60,14 @@ export class CacheRuntime {
     const source = newSourceId();
     // IndexedDB is full: drop the least recently used bodies from disk only. Memory copies free
     // no disk space, so they stay (and stay valid).
-    const l2 = new QuotaRetryStorage(this.idb, {
+    this.storage = layeredStorage({
+      memory: this.memory,
+      durable: this.idb,
       makeRoom: (bytes) => this.evictFromDisk(this.eviction.evictBytes(bytes)),
+      channel: this.channel,
+      source,
+      log,
     });
-    this.storage = new AnnouncingStorage(
-      new CompositionStorage(this.memory, l2, {
-        onError: (error, layer, operation) => log(`${layer} ${operation} failed`, error),
-      }),
-      this.channel,
-      { source, onError: (error) => log('could not post a cache event', error) },
-    );
     this.lock = createCacheLock({ name: options.name, timeoutMs: options.lockTimeout, log });
 
     // Another context evicted or purged: drop our memory copies and forget the keys.

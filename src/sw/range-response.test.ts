@@ -1,13 +1,12 @@
-import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CacheMeta, HeaderList } from '../core/meta.ts';
 import { getHeader } from '../core/meta.ts';
 import type { HitHandler, Storage } from '../core/storage.ts';
-import { IdbStorage } from '../storage/idb/idb.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
 import { bytes, keyOf, metaOf, store } from '../storage/testing/support.ts';
 import type { CacheStatus } from './cache-status.ts';
 import { rangeResponse } from './range-response.ts';
+import { newIdb } from '../storage/testing/idb.ts';
 
 const SIZE = 100;
 const BODY = bytes(SIZE);
@@ -271,8 +270,7 @@ describe('rangeResponse: several ranges', () => {
   });
 
   it('re-seeks an IndexedDB hit for each part', async () => {
-    const storage = new IdbStorage({ name: 'range-response', chunkSize: 8 });
-    opened.push(storage);
+    const storage = newIdb({ chunkSize: 8 });
     const { meta, hit } = await storedHit({ storage });
     const response = (await rangeResponse(
       get({ range: 'bytes=3-5,70-72' }),
@@ -305,11 +303,6 @@ describe('rangeResponse: several ranges', () => {
     await expect(response.arrayBuffer()).rejects.toThrow();
     expect(hit.finished).toBe(1);
   });
-});
-
-const opened: IdbStorage[] = [];
-afterEach(async () => {
-  for (const storage of opened.splice(0)) await storage.close();
 });
 
 describe('rangeResponse: If-Range', () => {
@@ -386,24 +379,20 @@ describe('rangeResponse: the normal response instead (null, hit untouched)', () 
 
 describe('rangeResponse: a body kept as Blobs', () => {
   it('answers one range with a slice of the stored Blobs, reading no byte through the worker', async () => {
-    const idb = new IdbStorage({ name: 'range-blob', chunkSize: 16, collectOrphansOnOpen: false });
-    try {
-      const { meta, hit } = await storedHit({ storage: idb });
-      const response = (await rangeResponse(
-        get({ range: 'bytes=30-69' }),
-        meta,
-        hit,
-        NOW,
-        STATUS,
-      ))!;
-      expect(response.status).toBe(206);
-      expect(response.headers.get('content-range')).toBe(`bytes 30-69/${SIZE}`);
-      expect(await bodyBytes(response)).toEqual(BODY.slice(30, 70));
-      expect(hit.blobs).toBe(1);
-      expect(hit.reads).toEqual([]);
-      expect(hit.finished).toBe(1);
-    } finally {
-      await idb.close();
-    }
+    const idb = newIdb({ chunkSize: 16 });
+    const { meta, hit } = await storedHit({ storage: idb });
+    const response = (await rangeResponse(
+      get({ range: 'bytes=30-69' }),
+      meta,
+      hit,
+      NOW,
+      STATUS,
+    ))!;
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe(`bytes 30-69/${SIZE}`);
+    expect(await bodyBytes(response)).toEqual(BODY.slice(30, 70));
+    expect(hit.blobs).toBe(1);
+    expect(hit.reads).toEqual([]);
+    expect(hit.finished).toBe(1);
   });
 });

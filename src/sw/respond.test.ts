@@ -1,19 +1,14 @@
-import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HitHandler } from '../core/storage.ts';
-import { IdbStorage } from '../storage/idb/idb.ts';
+import type { IdbStorage } from '../storage/idb/idb.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
 import { bytes, keyOf, metaOf, store } from '../storage/testing/support.ts';
 import type { CacheStatus } from './cache-status.ts';
 import { storedResponse } from './respond.ts';
+import { newIdb as idb } from '../storage/testing/idb.ts';
 
 const STATUS: CacheStatus = { hit: true, detail: 'idb' };
 const NOW = 11_000;
-const opened: IdbStorage[] = [];
-
-afterEach(async () => {
-  for (const idb of opened.splice(0)) await idb.close();
-});
 
 /** The hit of a 10-byte body stored in `storage`, with what the response asked of it. */
 async function spiedHit(storage: IdbStorage | MemoryStorage, status = 200) {
@@ -31,16 +26,6 @@ async function spiedHit(storage: IdbStorage | MemoryStorage, status = 200) {
     finish: () => (asked.finished++, inner.finish()),
   };
   return { meta: found!.meta, hit, asked };
-}
-
-function idb(): IdbStorage {
-  const storage = new IdbStorage({
-    name: `respond-${opened.length}-${Date.now()}`,
-    chunkSize: 4,
-    collectOrphansOnOpen: false,
-  });
-  opened.push(storage);
-  return storage;
 }
 
 describe('storedResponse', () => {

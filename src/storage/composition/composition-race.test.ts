@@ -1,41 +1,27 @@
-import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CacheKey } from '../../core/key.ts';
 import type { LookupResult, Storage } from '../../core/storage.ts';
 import { readAll } from '../../core/storage.ts';
 import type { ReadPolicy } from './composition.ts';
 import { CompositionStorage } from './composition.ts';
-import { IdbStorage } from '../idb/idb.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { bytes, keyOf, metaOf } from '../testing/support.ts';
-
-const opened: IdbStorage[] = [];
-let dbCount = 0;
-
-afterEach(async () => {
-  for (const idb of opened.splice(0)) await idb.close();
-});
+import { newIdb } from '../testing/idb.ts';
+import { ForwardingStorage } from '../wrappers/forwarding.ts';
 
 /** `storage`, whose lookups run `during` before they answer. */
 function withHook(storage: Storage, during: () => Promise<void>): Storage {
-  return {
-    label: storage.label,
-    supportsStreamingPartialWrite: storage.supportsStreamingPartialWrite,
-    lookup: async (key: CacheKey): Promise<LookupResult | null> => {
+  return new (class extends ForwardingStorage {
+    override async lookup(key: CacheKey): Promise<LookupResult | null> {
       await during();
-      return storage.lookup(key);
-    },
-    lookupStreamingWrite: (key, tag) => storage.lookupStreamingWrite(key, tag),
-    getMissHandler: (key, meta) => storage.getMissHandler(key, meta),
-    purge: (key, type) => storage.purge(key, type),
-    updateMeta: (key, meta) => storage.updateMeta(key, meta),
-  };
+      return super.lookup(key);
+    }
+  })(storage);
 }
 
 describe.each<ReadPolicy>(['sequential', 'race'])('CompositionStorage %s lookup', (read) => {
   it('finds a write that started in memory while IndexedDB was being read', async () => {
-    const idb = new IdbStorage({ name: `race-${++dbCount}`, collectOrphansOnOpen: false });
-    opened.push(idb);
+    const idb = newIdb();
     const memory = new MemoryStorage();
     const key = keyOf('/started-meanwhile');
     let writing: Promise<unknown> | undefined;
@@ -56,8 +42,7 @@ describe.each<ReadPolicy>(['sequential', 'race'])('CompositionStorage %s lookup'
   });
 
   it('still misses when no layer has the key', async () => {
-    const idb = new IdbStorage({ name: `race-${++dbCount}`, collectOrphansOnOpen: false });
-    opened.push(idb);
+    const idb = newIdb();
     const storage = new CompositionStorage(new MemoryStorage(), idb, { read });
     expect(await storage.lookup(keyOf('/nothing'))).toBeNull();
   });

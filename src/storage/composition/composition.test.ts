@@ -1,25 +1,16 @@
-import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CacheKey } from '../../core/key.ts';
 import type { LookupResult, Storage } from '../../core/storage.ts';
 import { StorageError, readAll } from '../../core/storage.ts';
 import type { CompositionOptions } from './composition.ts';
 import { CompositionStorage } from './composition.ts';
-import { IdbStorage } from '../idb/idb.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { bodyOf, bytes, isPending, keyOf, metaOf, store } from '../testing/support.ts';
-
-let dbCount = 0;
-const opened: IdbStorage[] = [];
+import type { IdbStorage } from '../idb/idb.ts';
+import { newIdb } from '../testing/idb.ts';
 
 function layers(memory = new MemoryStorage()) {
-  const idb = new IdbStorage({
-    name: `composition-${++dbCount}`,
-    chunkSize: 4,
-    collectOrphansOnOpen: false,
-  });
-  opened.push(idb);
-  return { memory, idb };
+  return { memory, idb: newIdb() };
 }
 
 function compose(options: CompositionOptions = {}, memory = new MemoryStorage()) {
@@ -38,9 +29,8 @@ function delayed(storage: Storage, ms: number): Storage {
   });
 }
 
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  for (const idb of opened.splice(0)) await idb.close();
 });
 
 describe('CompositionStorage writes and labels', () => {

@@ -37,21 +37,6 @@ export interface CompositionOptions {
   readonly onError?: (error: unknown, layer: LayerName, operation: string) => void;
 }
 
-/** A layer that can take a write lookups do not follow until it finishes (`MemoryStorage`). */
-interface RefillTarget {
-  getRefillHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler>;
-}
-
-/** A layer whose readers in this context can follow its writes in progress (`IdbStorage`). */
-interface FollowableWrites {
-  lookupWriteInProgress(key: CacheKey, start?: number): LookupResult | null;
-}
-
-/** A layer that records accesses (`IdbStorage`). */
-interface AccessTracker {
-  touch(key: CacheKey): void;
-}
-
 export class CompositionStorage implements Storage {
   readonly label: string;
   readonly supportsStreamingPartialWrite: boolean;
@@ -125,7 +110,7 @@ export class CompositionStorage implements Storage {
 
   /** Records an access in every layer that tracks accesses. */
   touch(key: CacheKey): void {
-    for (const layer of [this.l1, this.l2]) if (tracksAccess(layer)) layer.touch(key);
+    for (const layer of [this.l1, this.l2]) layer.touch?.(key);
   }
 
   async #sequentialLookup(key: CacheKey): Promise<LookupResult | null> {
@@ -153,8 +138,7 @@ export class CompositionStorage implements Storage {
 
   /** L2's write of `key` in progress in this context, followed; `null` when there is none. */
   #l2WriteInProgress(key: CacheKey, start = 0): LookupResult | null {
-    if (!followsWrites(this.l2)) return null;
-    const found = this.l2.lookupWriteInProgress(key, start);
+    const found = this.l2.lookupWriteInProgress?.(key, start) ?? null;
     if (found === null) return null;
     return { meta: found.meta, hit: new LabeledHitHandler(found.hit, this.#source(found)) };
   }
@@ -201,7 +185,7 @@ export class CompositionStorage implements Storage {
 
   #fromL1(key: CacheKey, result: LookupResult): LookupResult {
     // The durable layer keeps recency for eviction even when memory serves the hit.
-    if (tracksAccess(this.l2)) this.l2.touch(key);
+    this.l2.touch?.(key);
     const hit = new LabeledHitHandler(result.hit, this.#source(result));
     if (result.hit.size !== undefined) return { meta: result.meta, hit };
     // A write in progress: if memory drops it part way (it grew too large), go on in L2.
@@ -215,11 +199,9 @@ export class CompositionStorage implements Storage {
     if (this.refill === 'never' || !l1Missed || !complete) {
       return { meta: result.meta, hit: new LabeledHitHandler(result.hit, source) };
     }
-    const target = this.l1;
+    // A layer without a refill write takes the copy as a miss write.
     const refill = await (
-      isRefillTarget(target)
-        ? target.getRefillHandler(key, result.meta)
-        : target.getMissHandler(key, result.meta)
+      this.l1.getRefillHandler?.(key, result.meta) ?? this.l1.getMissHandler(key, result.meta)
     ).catch((e: unknown) => {
       this.#onError(e, 'l1', 'refill');
       return null;
@@ -241,16 +223,4 @@ export class CompositionStorage implements Storage {
     if (r2.status === 'rejected') throw r2.reason;
     return (r1.status === 'fulfilled' && r1.value) || r2.value;
   }
-}
-
-function isRefillTarget(storage: Storage): storage is Storage & RefillTarget {
-  return typeof (storage as Partial<RefillTarget>).getRefillHandler === 'function';
-}
-
-function followsWrites(storage: Storage): storage is Storage & FollowableWrites {
-  return typeof (storage as Partial<FollowableWrites>).lookupWriteInProgress === 'function';
-}
-
-function tracksAccess(storage: Storage): storage is Storage & AccessTracker {
-  return typeof (storage as Partial<AccessTracker>).touch === 'function';
 }

@@ -1,30 +1,12 @@
-import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HitHandler, MissHandler } from '../../core/storage.ts';
 import { StorageError } from '../../core/storage.ts';
 import { CompositionStorage } from './composition.ts';
-import { IdbStorage } from '../idb/idb.ts';
 import { LabeledHitHandler } from './labeled-hit.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { REFILL_FROM_BLOB_MAX_BYTES, RefillHitHandler } from './refill-hit.ts';
 import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
-
-let dbCount = 0;
-const opened: IdbStorage[] = [];
-
-function newIdb(): IdbStorage {
-  const idb = new IdbStorage({
-    name: `hit-blob-${++dbCount}`,
-    chunkSize: 4,
-    collectOrphansOnOpen: false,
-  });
-  opened.push(idb);
-  return idb;
-}
-
-afterEach(async () => {
-  for (const idb of opened.splice(0)) await idb.close();
-});
+import { newIdb } from '../testing/idb.ts';
 
 /** A complete hit of `size` bytes whose `blob()` answers `blob` (no `blob` method if omitted). */
 function fakeHit(size: number, blob?: () => Promise<Blob | null>): HitHandler {

@@ -1,30 +1,17 @@
-import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { variantHash, primaryHash } from '../../core/key.ts';
 import type { HitHandler } from '../../core/storage.ts';
 import { StorageError, readAll } from '../../core/storage.ts';
 import { INLINE_BODY_MAX_BYTES } from './chunk-data.ts';
-import { IdbStorage } from './idb.ts';
+import type { IdbStorage } from './idb.ts';
 import type { CacheDbSchema, ChunkRecord, MetaRecord } from './idb-schema.ts';
 import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
-
-let dbCount = 0;
-const opened: IdbStorage[] = [];
+import { newIdb } from '../testing/idb.ts';
 
 function newStorage(chunkSize: number): IdbStorage {
-  const storage = new IdbStorage({
-    name: `chunk-format-${++dbCount}`,
-    chunkSize,
-    collectOrphansOnOpen: false,
-  });
-  opened.push(storage);
-  return storage;
+  return newIdb({ chunkSize });
 }
-
-afterEach(async () => {
-  for (const storage of opened.splice(0)) await storage.close();
-});
 
 async function storedChunks(name: string): Promise<ChunkRecord[]> {
   const db = await openDB<CacheDbSchema>(name);

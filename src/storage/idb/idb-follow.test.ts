@@ -1,27 +1,9 @@
-import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StorageError, readAll } from '../../core/storage.ts';
 import { CompositionStorage } from '../composition/composition.ts';
-import { IdbStorage } from './idb.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { bytes, isPending, keyOf, metaOf } from '../testing/support.ts';
-
-let dbCount = 0;
-const opened: IdbStorage[] = [];
-
-function newIdb(): IdbStorage {
-  const idb = new IdbStorage({
-    name: `follow-${++dbCount}`,
-    chunkSize: 4,
-    collectOrphansOnOpen: false,
-  });
-  opened.push(idb);
-  return idb;
-}
-
-afterEach(async () => {
-  for (const idb of opened.splice(0)) await idb.close();
-});
+import { newIdb } from '../testing/idb.ts';
 
 describe('IdbStorage writes in progress in this context', () => {
   it('are followed chunk by chunk and end exactly with the write', async () => {

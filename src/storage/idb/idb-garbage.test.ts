@@ -1,28 +1,10 @@
-import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { variantHash } from '../../core/key.ts';
-import { IdbStorage } from './idb.ts';
 import { validMetaRecord } from './idb-record-check.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
-
-let dbCount = 0;
-const opened: IdbStorage[] = [];
-
-function newStorage(): IdbStorage {
-  const storage = new IdbStorage({
-    name: `garbage-${++dbCount}`,
-    chunkSize: 4,
-    collectOrphansOnOpen: false,
-  });
-  opened.push(storage);
-  return storage;
-}
-
-afterEach(async () => {
-  for (const storage of opened.splice(0)) await storage.close();
-});
+import { newIdb as newStorage } from '../testing/idb.ts';
 
 /** Raw access to the `meta` store, as another context of the origin has it. */
 async function withMeta<T>(name: string, work: (db: RawDb) => Promise<T>): Promise<T> {

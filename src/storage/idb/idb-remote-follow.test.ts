@@ -1,12 +1,12 @@
-import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageError, readAll } from '../../core/storage.ts';
 import type { FakeChannel } from '../../lock/testing/fake-channel.ts';
 import { FakeChannelHub } from '../../lock/testing/fake-channel.ts';
 import { CompositionStorage } from '../composition/composition.ts';
 import type { IdbStorageOptions } from './idb.ts';
-import { IdbStorage } from './idb.ts';
+import type { IdbStorage } from './idb.ts';
 import { MemoryStorage } from '../memory/memory.ts';
+import { newDbName, newIdb } from '../testing/idb.ts';
 import { bytes, isPending, keyOf, metaOf } from '../testing/support.ts';
 import { parseWriteMessage, writesChannelName } from './write-notifier.ts';
 import type { WriterLocksLike } from './writer-liveness.ts';
@@ -40,8 +40,6 @@ class FakeLocks {
   }
 }
 
-let dbCount = 0;
-const opened: IdbStorage[] = [];
 const channels: FakeChannel[] = [];
 /** Polling slow enough that only a message can wake a reader within a test. */
 const NO_POLL = { min: 60_000, max: 60_000 };
@@ -58,30 +56,26 @@ interface Contexts {
 function twoContexts(
   options: { channel?: boolean; a?: IdbStorageOptions; b?: IdbStorageOptions } = {},
 ): Contexts {
-  const name = `remote-follow-${++dbCount}`;
+  const name = newDbName();
   const locks = new FakeLocks();
   const hub = new FakeChannelHub();
   const open = (context: string, extra: IdbStorageOptions = {}) => {
     const channel = options.channel === false ? undefined : hub.channel();
     if (channel !== undefined) channels.push(channel);
-    const idb = new IdbStorage({
+    return newIdb({
       name,
-      chunkSize: 4,
-      collectOrphansOnOpen: false,
       locks: locks.context(context),
       followPollMs: NO_POLL,
       ...(channel !== undefined && { writesChannel: channel }),
       ...extra,
     });
-    opened.push(idb);
-    return idb;
   };
   return { a: open('a', options.a), b: open('b', options.b), locks, hub };
 }
 
 afterEach(async () => {
+  // Before the databases close (the helper's afterEach, registered first, runs last).
   for (const channel of channels.splice(0)) channel.close();
-  for (const idb of opened.splice(0)) await idb.close();
 });
 
 describe('IdbStorage following a write of another context', () => {
@@ -279,10 +273,8 @@ describe('IdbStorage following a write of another context', () => {
   });
 
   it('leaves other contexts seeing only complete entries without locks', async () => {
-    const name = `remote-follow-${++dbCount}`;
-    const a = new IdbStorage({ name, chunkSize: 4, collectOrphansOnOpen: false });
-    const b = new IdbStorage({ name, chunkSize: 4, collectOrphansOnOpen: false });
-    opened.push(a, b);
+    const name = newDbName();
+    const [a, b] = [newIdb({ name }), newIdb({ name })];
     const key = keyOf('/no-locks');
     const miss = await a.getMissHandler(key, metaOf());
     await miss.write(bytes(8));
@@ -292,22 +284,18 @@ describe('IdbStorage following a write of another context', () => {
   });
 
   it('works over real BroadcastChannels', async () => {
-    const name = `remote-follow-${++dbCount}`;
+    const name = newDbName();
     const locks = new FakeLocks();
     const real: BroadcastChannel[] = [];
     const open = (context: string) => {
       const channel = new BroadcastChannel(writesChannelName(name));
       real.push(channel);
-      const idb = new IdbStorage({
+      return newIdb({
         name,
-        chunkSize: 4,
-        collectOrphansOnOpen: false,
         locks: locks.context(context),
         writesChannel: channel,
         followPollMs: NO_POLL,
       });
-      opened.push(idb);
-      return idb;
     };
     const [a, b] = [open('a'), open('b')];
     try {

@@ -1,4 +1,3 @@
-import 'fake-indexeddb/auto';
 import { forceCloseDatabase } from 'fake-indexeddb';
 import { deleteDB, openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -10,20 +9,7 @@ import type { IdbStorageOptions } from './idb.ts';
 import { IdbStorage } from './idb.ts';
 import type { CacheDbSchema } from './idb-schema.ts';
 import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
-
-let dbCount = 0;
-const opened: IdbStorage[] = [];
-
-function newStorage(options: IdbStorageOptions = {}): IdbStorage {
-  const storage = new IdbStorage({
-    name: `test-${++dbCount}`,
-    chunkSize: 4,
-    collectOrphansOnOpen: false,
-    ...options,
-  });
-  opened.push(storage);
-  return storage;
-}
+import { newDbName, newIdb as newStorage } from '../testing/idb.ts';
 
 /** Everything stored in the database, read with a separate connection. */
 async function contents(name: string) {
@@ -39,9 +25,8 @@ function spyTransactions() {
   return vi.spyOn(IDBDatabase.prototype, 'transaction');
 }
 
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  for (const storage of opened.splice(0)) await storage.close();
 });
 
 describe('IdbStorage lookup and write', () => {
@@ -225,7 +210,7 @@ describe('IdbStorage orphan collection', () => {
   it('deletes the chunks of a write whose worker stopped, and spares complete entries and live writers', async () => {
     let now = 1_000_000;
     const clock = () => now;
-    const name = `test-orphans-${++dbCount}`;
+    const name = newDbName();
     const stopped = newStorage({ name, now: clock });
     await store(stopped, keyOf('/kept'), bytes(10));
     const dropped = await stopped.getMissHandler(keyOf('/half'), metaOf());
@@ -248,7 +233,7 @@ describe('IdbStorage orphan collection', () => {
 
   it('spares a recent writer of another context, and runs by itself at open', async () => {
     let now = 5_000;
-    const name = `test-orphans-${++dbCount}`;
+    const name = newDbName();
     const other = newStorage({ name, now: () => now });
     const writing = await other.getMissHandler(keyOf('/slow'), metaOf());
     await writing.write(bytes(8));

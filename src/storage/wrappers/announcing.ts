@@ -11,7 +11,8 @@ import type { CacheEvent, CacheEventType } from '../../core/events.ts';
 import { cacheEvent, parseCacheEvent } from '../../core/events.ts';
 import type { CacheKey } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import type { MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import { ForwardingStorage } from './forwarding.ts';
 
 /** Where events are posted: a `BroadcastChannel`, or a fake in tests. */
 export interface EventPoster {
@@ -38,47 +39,34 @@ export function newSourceId(): string {
   return crypto.randomUUID();
 }
 
-export class AnnouncingStorage implements Storage {
-  readonly label: string;
-  readonly supportsStreamingPartialWrite: boolean;
-  readonly #inner: Storage;
+export class AnnouncingStorage extends ForwardingStorage {
   readonly #channel: EventPoster;
   readonly #source: string;
   readonly #now: () => number;
   readonly #onError: ((error: unknown, event: CacheEvent) => void) | undefined;
 
   constructor(inner: Storage, channel: EventPoster, options: AnnouncingStorageOptions) {
-    this.#inner = inner;
+    super(inner);
     this.#channel = channel;
     this.#source = options.source;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError;
-    this.label = inner.label;
-    this.supportsStreamingPartialWrite = inner.supportsStreamingPartialWrite;
   }
 
-  lookup(key: CacheKey): Promise<LookupResult | null> {
-    return this.#inner.lookup(key);
-  }
-
-  lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
-    return this.#inner.lookupStreamingWrite(key, tag);
-  }
-
-  async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
-    const handler = await this.#inner.getMissHandler(key, meta);
+  override async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+    const handler = await this.inner.getMissHandler(key, meta);
     return new AnnouncingMissHandler(handler, () => this.announce('stored', [key]));
   }
 
-  async purge(key: CacheKey, type: PurgeType): Promise<boolean> {
-    const removed = await this.#inner.purge(key, type);
+  override async purge(key: CacheKey, type: PurgeType): Promise<boolean> {
+    const removed = await this.inner.purge(key, type);
     // Nothing removed here means nothing for other contexts to drop: whoever removed it announced.
     if (removed) this.announce(type === 'eviction' ? 'evicted' : 'purged', [key]);
     return removed;
   }
 
-  async updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
-    const updated = await this.#inner.updateMeta(key, meta);
+  override async updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+    const updated = await this.inner.updateMeta(key, meta);
     if (updated) this.announce('updated', [key]);
     return updated;
   }

@@ -17,8 +17,9 @@
 import type { CacheKey } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
 import { getHeader } from '../../core/meta.ts';
-import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import type { MissHandler, Storage } from '../../core/storage.ts';
 import { isQuotaExceeded, toStorageError } from '../errors.ts';
+import { ForwardingStorage } from './forwarding.ts';
 
 export interface QuotaRetryOptions {
   /**
@@ -33,62 +34,27 @@ export interface QuotaRetryOptions {
 
 export const DEFAULT_MAX_REPLAY_BYTES = 8 * 1024 * 1024;
 
-export class QuotaRetryStorage implements Storage {
-  readonly label: string;
-  readonly supportsStreamingPartialWrite: boolean;
-  readonly #inner: Storage;
+export class QuotaRetryStorage extends ForwardingStorage {
   readonly #makeRoom: (bytes: number) => Promise<void>;
   readonly #maxReplayBytes: number;
 
   constructor(inner: Storage, options: QuotaRetryOptions) {
-    this.#inner = inner;
+    super(inner);
     this.#makeRoom = options.makeRoom;
     this.#maxReplayBytes = options.maxReplayBytes ?? DEFAULT_MAX_REPLAY_BYTES;
-    this.label = inner.label;
-    this.supportsStreamingPartialWrite = inner.supportsStreamingPartialWrite;
   }
 
-  lookup(key: CacheKey): Promise<LookupResult | null> {
-    return this.#inner.lookup(key);
-  }
+  // A follower of a write (`lookupWriteInProgress`, forwarded by the base) that hits a quota
+  // error fails with it: the replay is a new write.
 
-  lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
-    return this.#inner.lookupStreamingWrite(key, tag);
-  }
-
-  /**
-   * Forwards `IdbStorage.lookupWriteInProgress` (readers following this context's write) when
-   * the inner storage has it; `null` otherwise. A follower of a write that hits a quota error
-   * fails with it: the replay is a new write.
-   */
-  lookupWriteInProgress(key: CacheKey, start?: number): LookupResult | null {
-    const inner = this.#inner as Partial<{
-      lookupWriteInProgress(key: CacheKey, start?: number): LookupResult | null;
-    }>;
-    return inner.lookupWriteInProgress?.(key, start) ?? null;
-  }
-
-  async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
-    const first = await this.#inner.getMissHandler(key, meta);
+  override async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+    const first = await this.inner.getMissHandler(key, meta);
     return new QuotaRetryMissHandler(first, {
-      restart: () => this.#inner.getMissHandler(key, meta),
+      restart: () => this.inner.getMissHandler(key, meta),
       makeRoom: this.#makeRoom,
       maxReplayBytes: this.#maxReplayBytes,
       contentLength: contentLength(meta),
     });
-  }
-
-  purge(key: CacheKey, type: PurgeType): Promise<boolean> {
-    return this.#inner.purge(key, type);
-  }
-
-  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
-    return this.#inner.updateMeta(key, meta);
-  }
-
-  /** Forwards access recency to the inner storage when it keeps it (`IdbStorage.touch`). */
-  touch(key: CacheKey): void {
-    (this.#inner as Partial<{ touch(key: CacheKey): void }>).touch?.(key);
   }
 }
 

@@ -1,0 +1,66 @@
+/**
+ * The one base of storage wrappers (decorators such as `QuotaRetryStorage` and
+ * `AnnouncingStorage`): every member of `Storage`, the optional capabilities included, is
+ * forwarded to the wrapped storage, so a wrapper overrides only what it changes. A wrapper that
+ * dropped a capability would silently cost readers: without `lookupWriteInProgress`, a reader in
+ * this worker downloads a body the worker is already storing.
+ */
+import type { CacheKey } from '../../core/key.ts';
+import type { CacheMeta } from '../../core/meta.ts';
+import type {
+  LookupResult,
+  MissHandler,
+  PurgeType,
+  Storage,
+  StorageCapabilities,
+} from '../../core/storage.ts';
+
+export abstract class ForwardingStorage implements Storage, StorageCapabilities {
+  readonly label: string;
+  readonly supportsStreamingPartialWrite: boolean;
+  protected readonly inner: Storage;
+
+  constructor(inner: Storage) {
+    this.inner = inner;
+    this.label = inner.label;
+    this.supportsStreamingPartialWrite = inner.supportsStreamingPartialWrite;
+  }
+
+  lookup(key: CacheKey): Promise<LookupResult | null> {
+    return this.inner.lookup(key);
+  }
+
+  lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
+    return this.inner.lookupStreamingWrite(key, tag);
+  }
+
+  getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+    return this.inner.getMissHandler(key, meta);
+  }
+
+  purge(key: CacheKey, type: PurgeType): Promise<boolean> {
+    return this.inner.purge(key, type);
+  }
+
+  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+    return this.inner.updateMeta(key, meta);
+  }
+
+  /**
+   * The inner storage's refill write; without one, a miss write through this wrapper (what the
+   * composition would start on a layer that has no refill write).
+   */
+  getRefillHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+    return this.inner.getRefillHandler?.(key, meta) ?? this.getMissHandler(key, meta);
+  }
+
+  /** The inner storage's write in progress in this context; `null` when it has no such writes. */
+  lookupWriteInProgress(key: CacheKey, start?: number): LookupResult | null {
+    return this.inner.lookupWriteInProgress?.(key, start) ?? null;
+  }
+
+  /** Records the access in the inner storage when it keeps recency. */
+  touch(key: CacheKey): void {
+    this.inner.touch?.(key);
+  }
+}
