@@ -381,13 +381,7 @@ describe('rangeResponse: a body kept as Blobs', () => {
   it('answers one range with a slice of the stored Blobs, reading no byte through the worker', async () => {
     const idb = newIdb({ chunkSize: 16 });
     const { meta, hit } = await storedHit({ storage: idb });
-    const response = (await rangeResponse(
-      get({ range: 'bytes=30-69' }),
-      meta,
-      hit,
-      NOW,
-      STATUS,
-    ))!;
+    const response = (await rangeResponse(get({ range: 'bytes=30-69' }), meta, hit, NOW, STATUS))!;
     expect(response.status).toBe(206);
     expect(response.headers.get('content-range')).toBe(`bytes 30-69/${SIZE}`);
     expect(await bodyBytes(response)).toEqual(BODY.slice(30, 70));

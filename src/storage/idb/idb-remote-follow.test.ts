@@ -73,7 +73,7 @@ function twoContexts(
   return { a: open('a', options.a), b: open('b', options.b), locks, hub };
 }
 
-afterEach(async () => {
+afterEach(() => {
   // Before the databases close (the helper's afterEach, registered first, runs last).
   for (const channel of channels.splice(0)) channel.close();
 });

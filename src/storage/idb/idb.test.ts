@@ -5,8 +5,6 @@ import { variantHash } from '../../core/key.ts';
 import { StorageError, readAll } from '../../core/storage.ts';
 import { chunkLength } from './chunk-data.ts';
 import { isQuotaExceeded } from '../errors.ts';
-import type { IdbStorageOptions } from './idb.ts';
-import { IdbStorage } from './idb.ts';
 import type { CacheDbSchema } from './idb-schema.ts';
 import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
 import { newDbName, newIdb as newStorage } from '../testing/idb.ts';

@@ -1,0 +1,98 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { CacheKey } from '../../core/key.ts';
+import type { CacheMeta } from '../../core/meta.ts';
+import type { LookupResult, Storage, StorageCapabilities } from '../../core/storage.ts';
+import { MemoryStorage } from '../memory/memory.ts';
+import { keyOf, metaOf } from '../testing/support.ts';
+import { AnnouncingStorage } from './announcing.ts';
+import { ForwardingStorage } from './forwarding.ts';
+import { QuotaRetryStorage } from './quota-retry.ts';
+
+/** Every storage wrapper of the package, around `inner`. */
+const WRAPPERS: [string, (inner: Storage) => Storage & StorageCapabilities][] = [
+  ['QuotaRetryStorage', (inner) => new QuotaRetryStorage(inner, { makeRoom: async () => {} })],
+  [
+    'AnnouncingStorage',
+    (inner) => new AnnouncingStorage(inner, { postMessage: () => undefined }, { source: 'test' }),
+  ],
+];
+
+const KEY = keyOf('/capability');
+const META = metaOf();
+
+/** A storage with every optional capability, each a spy answering a value of its own. */
+function capable() {
+  const memory = new MemoryStorage();
+  const followed = { meta: META, hit: {} } as LookupResult;
+  const spies = {
+    getRefillHandler: vi.spyOn(memory, 'getRefillHandler'),
+    lookupWriteInProgress: vi.fn((): LookupResult | null => followed),
+    touch: vi.fn(),
+  };
+  const inner: Storage = Object.assign(memory, {
+    lookupWriteInProgress: spies.lookupWriteInProgress,
+    touch: spies.touch,
+  });
+  return { inner, spies, followed };
+}
+
+/**
+ * One call per capability and what must reach the inner storage. Typed by the capabilities: a
+ * new one does not compile until it is listed here.
+ */
+const CAPABILITIES: {
+  [K in keyof StorageCapabilities]: (
+    wrapper: StorageCapabilities,
+    inner: ReturnType<typeof capable>,
+  ) => void | Promise<void>;
+} = {
+  getRefillHandler: async (wrapper, { spies }) => {
+    const refill = await wrapper.getRefillHandler(KEY, META);
+    expect(spies.getRefillHandler).toHaveBeenCalledWith(KEY, META);
+    expect(refill).toBe(await spies.getRefillHandler.mock.results[0]!.value);
+  },
+  lookupWriteInProgress: (wrapper, { spies, followed }) => {
+    expect(wrapper.lookupWriteInProgress(KEY, 3)).toBe(followed);
+    expect(spies.lookupWriteInProgress).toHaveBeenCalledWith(KEY, 3);
+  },
+  touch: (wrapper, { spies }) => {
+    wrapper.touch(KEY);
+    expect(spies.touch).toHaveBeenCalledWith(KEY);
+  },
+};
+
+describe.each(WRAPPERS)('%s', (_name, wrap) => {
+  it('is a ForwardingStorage', () => {
+    expect(wrap(new MemoryStorage())).toBeInstanceOf(ForwardingStorage);
+  });
+
+  it.each(Object.entries(CAPABILITIES))(
+    'forwards %s to the storage it wraps',
+    async (_c, check) => {
+      const inner = capable();
+      await check(wrap(inner.inner), inner);
+    },
+  );
+
+  it('answers as a storage without the capabilities when the inner storage has none', async () => {
+    const inner = new MemoryStorage();
+    const getMissHandler = vi.fn((key: CacheKey, meta: CacheMeta) =>
+      inner.getMissHandler(key, meta),
+    );
+    const bare: Storage = {
+      label: 'bare',
+      supportsStreamingPartialWrite: false,
+      lookup: (key) => inner.lookup(key),
+      lookupStreamingWrite: (key, tag) => inner.lookupStreamingWrite(key, tag),
+      getMissHandler,
+      purge: (key, type) => inner.purge(key, type),
+      updateMeta: (key, meta) => inner.updateMeta(key, meta),
+    };
+    const wrapper = wrap(bare);
+    expect(wrapper.lookupWriteInProgress(KEY)).toBeNull();
+    expect(() => wrapper.touch(KEY)).not.toThrow();
+    // No refill write: the copy is a miss write, as the composition starts on such a layer.
+    await wrapper.getRefillHandler(KEY, META);
+    expect(getMissHandler).toHaveBeenCalledWith(KEY, META);
+  });
+});
