@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCacheLock } from './create-cache-lock.ts';
 import { LockTable } from './lock-table.ts';
-import type { ChannelLike, LockManagerLike } from './platform.ts';
+import type { ChannelLike, LockManagerLike } from '../core/platform.ts';
 import { FakeLockManager } from './testing/fake-lock-manager.ts';
 import { FakeChannelHub } from './testing/fake-channel.ts';
 import { CrossContextLock } from './web-locks.ts';

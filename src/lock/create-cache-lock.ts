@@ -3,7 +3,7 @@
  * BroadcastChannel where the browser has both, the in-worker table alone otherwise.
  */
 import { LockTable } from './lock-table.ts';
-import type { ChannelLike, LockManagerLike } from './platform.ts';
+import type { ChannelLike, LockManagerLike } from '../core/platform.ts';
 import { CrossContextLock, DEFAULT_LOCK_NAME } from './web-locks.ts';
 
 export interface CreateCacheLockOptions {

@@ -15,7 +15,7 @@ export type {
   LockManagerLike,
   WebLockLike,
   WebLockRequestOptions,
-} from './platform.ts';
+} from '../core/platform.ts';
 export type { ReleaseStatus } from './release-status.ts';
 export {
   CrossContextLock,

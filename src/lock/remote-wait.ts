@@ -12,7 +12,7 @@
  */
 import { LockStatus } from '../core/lock.ts';
 import type { TablePermit } from './lock-table.ts';
-import type { LockManagerLike } from './platform.ts';
+import type { LockManagerLike } from '../core/platform.ts';
 import type { ReleaseStatus } from './release-status.ts';
 
 export interface RemoteWaitDeps {

@@ -2,7 +2,7 @@
  * Tries to take a Web Lock without queueing, and keeps it until told to let go: the callback's
  * promise stays pending for as long as the lock should be held.
  */
-import type { LockManagerLike } from './platform.ts';
+import type { LockManagerLike } from '../core/platform.ts';
 
 export type HoldAttempt =
   /** Granted: the lock is held until `release()`. */

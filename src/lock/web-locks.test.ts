@@ -266,6 +266,7 @@ describe('CrossContextLock when the platform fails', () => {
     const lock = new CrossContextLock({
       locks: {
         request: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')),
+        query: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')),
       },
       channel: hub.channel(),
       log,

@@ -11,7 +11,7 @@ import { CrossContextWritePermit } from './cross-context-permit.ts';
 import type { LockTableOptions, TablePermit } from './lock-table.ts';
 import { LockTable } from './lock-table.ts';
 import { lockReleasedMessage, parseLockMessage } from './lock-message.ts';
-import type { ChannelLike, ChannelMessageEvent, LockManagerLike } from './platform.ts';
+import type { ChannelLike, ChannelMessageEvent, LockManagerLike } from '../core/platform.ts';
 import type { ReleaseStatus } from './release-status.ts';
 import { RemoteWait } from './remote-wait.ts';
 import { tryHoldWebLock } from './web-lock-hold.ts';

@@ -16,5 +16,4 @@ export { DEFAULT_DB_NAME, SCHEMA_VERSION } from './idb/idb-schema.ts';
 export { isQuotaExceeded } from './errors.ts';
 export { crossContextWrites } from './idb/cross-context-writes.ts';
 export { parseWriteMessage, writesChannelName } from './idb/write-notifier.ts';
-export type { WriteMessage, WritesChannelLike } from './idb/write-notifier.ts';
-export type { WriterLocksLike } from './idb/writer-liveness.ts';
+export type { WriteMessage } from './idb/write-notifier.ts';

@@ -2,7 +2,7 @@
  * An in-memory BroadcastChannel for tests: a message posted on one channel of a hub reaches
  * every other open channel of the hub (never the sender), as a structured clone, asynchronously.
  */
-import type { ChannelLike, ChannelMessageEvent } from '../platform.ts';
+import type { ChannelLike, ChannelMessageEvent } from '../../core/platform.ts';
 
 type Listener = (event: ChannelMessageEvent) => void;
 

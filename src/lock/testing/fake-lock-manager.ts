@@ -8,7 +8,12 @@
  * `context.kill()` simulates a context's death: the browser frees its locks and forgets its
  * queued requests.
  */
-import type { LockManagerLike, WebLockLike, WebLockRequestOptions } from '../platform.ts';
+import type {
+  LockManagerLike,
+  LockManagerSnapshotLike,
+  WebLockLike,
+  WebLockRequestOptions,
+} from '../../core/platform.ts';
 
 type Callback = (lock: WebLockLike | null) => unknown;
 
@@ -47,6 +52,11 @@ export class FakeLockManager {
   /** The id of the context holding `name`, if any. */
   holder(name: string): string | undefined {
     return this.#held.get(name)?.context.id;
+  }
+
+  /** The names of the locks held now. */
+  heldNames(): string[] {
+    return [...this.#held.keys()];
   }
 
   /** Number of requests queued for `name`. */
@@ -181,6 +191,10 @@ export class FakeLockContext implements LockManagerLike {
     }
     this.requests.push({ name, ifAvailable: options.ifAvailable === true });
     return this.manager.request(this, name, options, callback) as Promise<Awaited<T>>;
+  }
+
+  query(): Promise<LockManagerSnapshotLike> {
+    return Promise.resolve({ held: this.manager.heldNames().map((name) => ({ name })) });
   }
 
   /** The context dies: its locks are freed, its queued requests forgotten, its callbacks never run. */

@@ -6,13 +6,13 @@
  */
 import type { IdbStorageOptions } from './idb.ts';
 import { writesChannelName } from './write-notifier.ts';
-import type { WriterLocksLike } from './writer-liveness.ts';
+import type { LockManagerLike } from '../../core/platform.ts';
 
 /** `IdbStorage` options for database `name` from this runtime's globals. */
 export function crossContextWrites(
   name: string,
 ): Pick<IdbStorageOptions, 'locks' | 'writesChannel'> {
-  const locks = (globalThis as { navigator?: { locks?: WriterLocksLike } }).navigator?.locks;
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   if (locks === undefined) return {};
   if (typeof BroadcastChannel !== 'function') return { locks };
   return { locks, writesChannel: new BroadcastChannel(writesChannelName(name)) };

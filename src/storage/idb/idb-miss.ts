@@ -20,13 +20,13 @@ import { chunkRange } from './idb-schema.ts';
 import { validMetaRecord } from './idb-record-check.ts';
 import { WriteProgress } from './idb-write-progress.ts';
 import type { WriteNotifier } from './write-notifier.ts';
-import type { WriterLocksLike } from './writer-liveness.ts';
+import type { LockManagerLike } from '../../core/platform.ts';
 import { WriterLock } from './writer-liveness.ts';
 
 /** What a write needs so readers in other contexts can follow it. */
 export interface CrossContextWrites {
   readonly notifier: WriteNotifier;
-  readonly locks: WriterLocksLike;
+  readonly locks: LockManagerLike;
   /** The writer lock name of a body id. */
   readonly lockName: (bodyId: string) => string;
 }

@@ -14,14 +14,14 @@ import { chunkBytes, chunkLength, isChunkData } from './chunk-data.ts';
 import type { IdbConnection } from './idb-connection.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import type { WriteNotifier } from './write-notifier.ts';
-import type { WriterLocksLike } from './writer-liveness.ts';
+import type { LockManagerLike } from '../../core/platform.ts';
 import { isLockHeld } from './writer-liveness.ts';
 
 /** Where the reader finds the write and how it waits for it. */
 export interface RemoteFollowContext {
   readonly connection: IdbConnection;
   readonly notifier: WriteNotifier;
-  readonly locks: WriterLocksLike;
+  readonly locks: LockManagerLike;
   readonly lockName: (bodyId: string) => string;
   readonly staleWriterMs: number;
   readonly now: () => number;

@@ -9,19 +9,23 @@ import { MemoryStorage } from '../memory/memory.ts';
 import { newDbName, newIdb } from '../testing/idb.ts';
 import { bytes, isPending, keyOf, metaOf } from '../testing/support.ts';
 import { parseWriteMessage, writesChannelName } from './write-notifier.ts';
-import type { WriterLocksLike } from './writer-liveness.ts';
+import type { LockManagerLike, WebLockLike } from '../../core/platform.ts';
 
 /** Web Locks of one origin: every context sees every held lock; `kill` ends a context. */
 class FakeLocks {
   readonly #held = new Map<string, string>();
 
-  context(name: string): WriterLocksLike {
+  context(name: string): LockManagerLike {
     return {
-      request: async (lock, callback) => {
+      request: async <T>(
+        lock: string,
+        _options: unknown,
+        callback: (held: WebLockLike | null) => T,
+      ): Promise<Awaited<T>> => {
         if (this.#held.has(lock)) throw new Error(`test: ${lock} is already held`);
         this.#held.set(lock, name);
         try {
-          await callback();
+          return await callback({ name: lock });
         } finally {
           if (this.#held.get(lock) === name) this.#held.delete(lock);
         }

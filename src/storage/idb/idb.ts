@@ -26,9 +26,8 @@ import type { MetaRecord } from './idb-schema.ts';
 import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
 import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
-import type { WritesChannelLike } from './write-notifier.ts';
 import { WriteNotifier } from './write-notifier.ts';
-import type { WriterLocksLike } from './writer-liveness.ts';
+import type { ChannelLike, LockManagerLike } from '../../core/platform.ts';
 import { isLockHeld, writerLockName } from './writer-liveness.ts';
 
 /** Meta records read per transaction by {@link IdbStorage.listMeta}. */
@@ -59,12 +58,12 @@ export interface IdbStorageOptions {
    * contexts and `lookup` follows theirs (a writer holds a lock per write, so a reader never
    * waits on a dead context). Without them, other contexts' writes are seen once complete.
    */
-  readonly locks?: WriterLocksLike;
+  readonly locks?: LockManagerLike;
   /**
    * `new BroadcastChannel(writesChannelName(name))`: writers post each stored chunk, so readers
    * in other contexts read it at once instead of at their next poll.
    */
-  readonly writesChannel?: WritesChannelLike;
+  readonly writesChannel?: ChannelLike;
   /** Polling of a followed write in another context, in ms (default 50, doubling up to 1000). */
   readonly followPollMs?: { readonly min: number; readonly max: number };
 }

@@ -5,13 +5,7 @@
  * is dropped. A message is only a hint to look at IndexedDB again: readers also poll, so a lost
  * message (or no channel at all) only slows them down.
  */
-
-/** The part of `BroadcastChannel` used here (injectable, so tests run under Node). */
-export interface WritesChannelLike {
-  postMessage(message: unknown): void;
-  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
-  removeEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
-}
+import type { ChannelLike } from '../../core/platform.ts';
 
 /** One step of a write, as posted on the channel. */
 export interface WriteMessage {
@@ -44,7 +38,7 @@ type Watcher = (message: WriteMessage) => void;
 
 /** Posts this context's write steps and dispatches other contexts' steps to their readers. */
 export class WriteNotifier {
-  readonly #channel: WritesChannelLike | undefined;
+  readonly #channel: ChannelLike | undefined;
   readonly #watchers = new Map<string, Set<Watcher>>();
   readonly #onMessage = (event: { readonly data: unknown }): void => {
     const message = parseWriteMessage(event.data);
@@ -53,7 +47,7 @@ export class WriteNotifier {
   };
 
   /** Without a channel, posting does nothing and watchers are never called (readers poll). */
-  constructor(channel?: WritesChannelLike) {
+  constructor(channel?: ChannelLike) {
     this.#channel = channel;
   }
 

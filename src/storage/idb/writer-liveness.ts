@@ -6,12 +6,7 @@
  * lookup never offers one. Heartbeats alone could not tell: a writer stopped a second ago looks
  * as alive as one that is waiting for the network.
  */
-
-/** The part of `navigator.locks` used here (injectable, so tests run under Node). */
-export interface WriterLocksLike {
-  request(name: string, callback: () => Promise<void>): Promise<unknown>;
-  query(): Promise<{ readonly held?: readonly { readonly name?: string }[] }>;
-}
+import type { LockManagerLike } from '../../core/platform.ts';
 
 /** The lock a writer of `bodyId` in database `dbName` holds while it writes. */
 export function writerLockName(dbName: string, bodyId: string): string {
@@ -27,12 +22,12 @@ export class WriterLock {
   }
 
   /** Resolves once the lock `name` is held (at once for a fresh body id). */
-  static acquire(locks: WriterLocksLike, name: string): Promise<WriterLock> {
+  static acquire(locks: LockManagerLike, name: string): Promise<WriterLock> {
     return new Promise<WriterLock>((resolve, reject) => {
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
       locks
-        .request(name, () => {
+        .request(name, {}, () => {
           resolve(new WriterLock(release));
           return held;
         })
@@ -46,7 +41,7 @@ export class WriterLock {
 }
 
 /** Whether some context holds the lock `name`; a failing query counts as alive (staleness bounds it). */
-export async function isLockHeld(locks: WriterLocksLike, name: string): Promise<boolean> {
+export async function isLockHeld(locks: LockManagerLike, name: string): Promise<boolean> {
   try {
     const { held = [] } = await locks.query();
     return held.some((lock) => lock.name === name);

@@ -10,20 +10,16 @@
 import type { CacheEvent, CacheEventType } from '../../core/events.ts';
 import { cacheEvent, parseCacheEvent } from '../../core/events.ts';
 import type { CacheKey } from '../../core/key.ts';
+import type { ChannelLike } from '../../core/platform.ts';
 import type { CacheMeta } from '../../core/meta.ts';
 import type { MissHandler, PurgeType, Storage } from '../../core/storage.ts';
 import { ForwardingStorage } from './forwarding.ts';
 
 /** Where events are posted: a `BroadcastChannel`, or a fake in tests. */
-export interface EventPoster {
-  postMessage(message: unknown): void;
-}
+export type EventPoster = Pick<ChannelLike, 'postMessage'>;
 
 /** Where events arrive: a `BroadcastChannel`, or a fake in tests. */
-export interface EventReceiver {
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-}
+export type EventReceiver = Pick<ChannelLike, 'addEventListener' | 'removeEventListener'>;
 
 export interface AnnouncingStorageOptions {
   /** This context's id ({@link newSourceId}); listeners of the same context ignore it. */

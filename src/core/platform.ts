@@ -1,7 +1,9 @@
 /**
- * The two browser pieces the cross-context lock needs, as small interfaces: `navigator.locks`
- * and a `BroadcastChannel` fit them, and so do the in-memory fakes in `testing/`, which lets
- * the protocol run under Node.
+ * The two browser pieces that coordinate contexts (the cross-context cache lock in `src/lock/`,
+ * the IndexedDB writes other contexts follow and the cache events in `src/storage/`), as small
+ * interfaces declared once: `navigator.locks` and a `BroadcastChannel` fit them, and so do the
+ * in-memory fakes of the tests, which lets all of it run under Node. Here in `core` because both
+ * folders use them and `core` is the one they share.
  */
 
 /** What a granted Web Lock carries (the DOM `Lock`). */
@@ -27,6 +29,13 @@ export interface LockManagerLike {
     options: WebLockRequestOptions,
     callback: (lock: WebLockLike | null) => T,
   ): Promise<Awaited<T>>;
+  /** The locks held in the origin (`LockManager.query`): a writer's liveness is its lock. */
+  query(): Promise<LockManagerSnapshotLike>;
+}
+
+/** The part of the DOM `LockManagerSnapshot` used here. */
+export interface LockManagerSnapshotLike {
+  readonly held?: readonly { readonly name?: string }[];
 }
 
 /** What a message listener receives (the DOM `MessageEvent`). */
