@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerBoundaries } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['dist', 'dist-*', 'node_modules', 'test-results', 'playwright-report', '.tmp'] },
@@ -53,10 +54,8 @@ export default tseslint.config(
         'clients',
         'BroadcastChannel',
       ],
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['../storage/*', '../lock/*', '../eviction/*', '../sw/*', '../client/*'] },
-      ],
     },
   },
+  // Which folder of src/ may import which: the direction of the dependencies, by rule.
+  ...layerBoundaries,
 );
