@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Storage } from '../../core/storage.ts';
 import { StorageError, readAll } from '../../core/storage.ts';
 import { CompositionStorage } from '../composition/composition.ts';
+import { layeredStorage } from '../layered-storage.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { bytes, isPending, keyOf, metaOf } from '../testing/support.ts';
 import { newIdb } from '../testing/idb.ts';
@@ -58,10 +60,27 @@ describe('IdbStorage writes in progress in this context', () => {
   });
 });
 
-describe('CompositionStorage with a body memory refuses', () => {
+/** The bare composition, and the stack the worker runs (whose wrappers must forward the follow). */
+const STACKS: [string, (memory: MemoryStorage) => Storage][] = [
+  ['CompositionStorage', (memory) => new CompositionStorage(memory, newIdb())],
+  [
+    'the worker storage stack',
+    (memory) =>
+      layeredStorage({
+        memory,
+        durable: newIdb(),
+        makeRoom: () => Promise.resolve(),
+        channel: { postMessage: () => undefined },
+        source: 'test',
+        log: () => undefined,
+      }),
+  ],
+];
+
+describe.each(STACKS)('%s with a body memory refuses', (_name, stack) => {
   it('lets readers follow the IndexedDB write when memory refused it up front', async () => {
     const memory = new MemoryStorage({ maxBodyBytes: 8 });
-    const storage = new CompositionStorage(memory, newIdb());
+    const storage = stack(memory);
     const key = keyOf('/declared-large');
     const meta = metaOf(200, [['content-length', '20']]);
     const miss = await storage.getMissHandler(key, meta);
@@ -77,8 +96,7 @@ describe('CompositionStorage with a body memory refuses', () => {
   });
 
   it('switches a memory follower to IndexedDB when memory drops a body that grew too large', async () => {
-    const memory = new MemoryStorage({ maxBodyBytes: 8 });
-    const storage = new CompositionStorage(memory, newIdb());
+    const storage = stack(new MemoryStorage({ maxBodyBytes: 8 }));
     const key = keyOf('/grew-large');
     const miss = await storage.getMissHandler(key, metaOf()); // no Content-Length
     const reader = await storage.lookup(key);
