@@ -55,3 +55,9 @@ export function reliabilitySeed(fallback: number, variable = 'SW_HTTP_CACHE_SEED
   if (!Number.isSafeInteger(seed)) throw new RangeError(`${variable}=${raw} is not an integer`);
   return seed;
 }
+
+/** A reliability run's seed (see {@link reliabilitySeed}) and the generator it seeds. */
+export function seededRun(fallback: number, variable?: string): { seed: number; random: Random } {
+  const seed = reliabilitySeed(fallback, variable);
+  return { seed, random: seededRandom(seed) };
+}
