@@ -31,7 +31,10 @@ const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 const RESULTS = join(ROOT, 'bench', 'results', 'bench.json');
 const MiB = 1024 * 1024;
 
-/** Iteration counts: modest, so a full run takes a few minutes on 2 shared cores. */
+/**
+ * Iteration counts: modest, so a full run takes a few minutes on 2 shared cores. Both plans are
+ * written out whole on purpose (duplicates pairs them), so each reads as the run it describes.
+ */
 const PLAN = quick
   ? {
       hitSizes: [

@@ -5,6 +5,7 @@
  */
 import { expect, test } from './fixtures.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
+import { expectNeverCached } from './helpers/never-cached.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
 
 test('the worker controls the page on its first load', async ({ swPage, origin }) => {
@@ -48,19 +49,7 @@ test('a fresh response is a miss, then a hit without going to the origin', async
 
 test('a no-store response is never served from the cache', async ({ swPage, origin }) => {
   const path = '/api/resource?cc=no-store';
-
-  const first = await pageFetch(swPage, path);
-  const second = await pageFetch(swPage, path);
-
-  expect(first.bodyText).toBe(`origin response #1 for ${path}`);
-  expect(second.bodyText).toBe(`origin response #2 for ${path}`);
-  for (const response of [first, second]) {
-    expect(parseCacheStatus(response.headers['cache-status'])).toMatchObject({
-      hit: false,
-      stored: false,
-    });
-  }
-  expect(origin.count(path)).toBe(2);
+  await expectNeverCached(swPage, origin, path);
 });
 
 test('a stale entry is revalidated with the origin', async ({ swPage, origin }) => {

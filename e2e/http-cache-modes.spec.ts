@@ -8,14 +8,38 @@
  * that header; both browsers do. A page header that is present (`Cache-Control: max-age=0`) is
  * kept as the page sent it.
  */
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { apiUrl } from './helpers/api-url.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
-import { pageFetch } from './helpers/page-fetch.ts';
+import { pageFetch, type PageFetchResult } from './helpers/page-fetch.ts';
 import { pageRequest } from './helpers/page-request.ts';
+import type { LoggedRequest, Origin } from './server/origin.mjs';
 
 const FRESH = apiUrl('/api/resource', { cc: 'max-age=60', etag: 'v1' });
 const STALE = apiUrl('/api/resource', { cc: 'max-age=0', etag: 'v1' });
+
+/**
+ * Fetches `path` again with the page's request `headers`: a 304 revalidation of `stored` with its
+ * ETag. Returns the headers the revalidation reached the origin with.
+ */
+async function expectRevalidated(
+  swPage: Page,
+  origin: Origin,
+  path: string,
+  stored: PageFetchResult,
+  headers: Record<string, string>,
+): Promise<LoggedRequest['headers'] | undefined> {
+  const revalidated = await pageFetch(swPage, path, { init: { headers } });
+  expect(revalidated.bodyText).toBe(stored.bodyText);
+  expect(parseCacheStatus(revalidated.headers['cache-status'])).toMatchObject({
+    fwd: 'stale',
+    fwdStatus: 304,
+  });
+  const upstream = origin.requests(path)[1];
+  expect(upstream?.headers['if-none-match']).toBe('"v1"');
+  return upstream?.headers;
+}
 
 test('the browser marks every upstream request no-cache, as the Fetch standard says for no-store', async ({
   swPage,
@@ -148,19 +172,12 @@ test('a request Cache-Control: max-age=N revalidates an entry older than N secon
   expect(parseCacheStatus(young.headers['cache-status'])).toMatchObject({ hit: true });
   expect(origin.count(path)).toBe(1);
 
-  const revalidated = await pageFetch(swPage, path, {
-    init: { headers: { 'cache-control': 'max-age=2' } },
+  const upstream = await expectRevalidated(swPage, origin, path, stored, {
+    'cache-control': 'max-age=2',
   });
-  expect(revalidated.bodyText).toBe(stored.bodyText);
-  expect(parseCacheStatus(revalidated.headers['cache-status'])).toMatchObject({
-    fwd: 'stale',
-    fwdStatus: 304,
-  });
-  const upstream = origin.requests(path)[1];
-  expect(upstream?.headers['if-none-match']).toBe('"v1"');
   // The page's own directive travels on; the browser only adds the Pragma it lacked.
-  expect(upstream?.headers['cache-control']).toBe('max-age=2');
-  expect(upstream?.headers['pragma']).toBe('no-cache');
+  expect(upstream?.['cache-control']).toBe('max-age=2');
+  expect(upstream?.['pragma']).toBe('no-cache');
 });
 
 // RFC 9111 §5.2.1.1 against the unrounded §4.2.3 age: a reload (`max-age=0`) right after a
@@ -168,19 +185,12 @@ test('a request Cache-Control: max-age=N revalidates an entry older than N secon
 test('a request Cache-Control: max-age=0 revalidates a fresh entry', async ({ swPage, origin }) => {
   const stored = await pageFetch(swPage, FRESH);
 
-  const revalidated = await pageFetch(swPage, FRESH, {
-    init: { headers: { 'cache-control': 'max-age=0' } },
+  const upstream = await expectRevalidated(swPage, origin, FRESH, stored, {
+    'cache-control': 'max-age=0',
   });
-  expect(revalidated.bodyText).toBe(stored.bodyText);
-  expect(parseCacheStatus(revalidated.headers['cache-status'])).toMatchObject({
-    fwd: 'stale',
-    fwdStatus: 304,
-  });
-  const upstream = origin.requests(FRESH)[1];
-  expect(upstream?.headers['if-none-match']).toBe('"v1"');
   // The page's own directive travels on; the browser only adds the Pragma it lacked.
-  expect(upstream?.headers['cache-control']).toBe('max-age=0');
-  expect(upstream?.headers['pragma']).toBe('no-cache');
+  expect(upstream?.['cache-control']).toBe('max-age=0');
+  expect(upstream?.['pragma']).toBe('no-cache');
 });
 
 test('a request Pragma: no-cache (and no Cache-Control) revalidates a fresh entry', async ({
@@ -189,16 +199,7 @@ test('a request Pragma: no-cache (and no Cache-Control) revalidates a fresh entr
 }) => {
   const stored = await pageFetch(swPage, FRESH);
 
-  const revalidated = await pageFetch(swPage, FRESH, {
-    init: { headers: { pragma: 'no-cache' } },
-  });
-  expect(revalidated.bodyText).toBe(stored.bodyText);
-  expect(parseCacheStatus(revalidated.headers['cache-status'])).toMatchObject({
-    fwd: 'stale',
-    fwdStatus: 304,
-  });
-  const upstream = origin.requests(FRESH)[1];
-  expect(upstream?.headers['if-none-match']).toBe('"v1"');
-  expect(upstream?.headers['pragma']).toBe('no-cache');
-  expect(upstream?.headers['cache-control']).toBe('no-cache');
+  const upstream = await expectRevalidated(swPage, origin, FRESH, stored, { pragma: 'no-cache' });
+  expect(upstream?.['pragma']).toBe('no-cache');
+  expect(upstream?.['cache-control']).toBe('no-cache');
 });

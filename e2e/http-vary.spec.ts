@@ -5,6 +5,7 @@
 import { expect, test } from './fixtures.ts';
 import { apiUrl } from './helpers/api-url.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
+import { expectNeverCached } from './helpers/never-cached.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
 
 test('two Accept-Language variants are stored and served apart; a third is a vary-miss', async ({
@@ -52,17 +53,5 @@ test('two Accept-Language variants are stored and served apart; a third is a var
 
 test('a Vary: * response is never served from the cache', async ({ swPage, origin }) => {
   const path = apiUrl('/api/resource', { cc: 'max-age=60', vary: '*' });
-
-  const first = await pageFetch(swPage, path);
-  const second = await pageFetch(swPage, path);
-
-  expect(first.bodyText).toBe(`origin response #1 for ${path}`);
-  expect(second.bodyText).toBe(`origin response #2 for ${path}`);
-  for (const response of [first, second]) {
-    expect(parseCacheStatus(response.headers['cache-status'])).toMatchObject({
-      hit: false,
-      stored: false,
-    });
-  }
-  expect(origin.count(path)).toBe(2);
+  await expectNeverCached(swPage, origin, path);
 });

@@ -19,7 +19,7 @@ import type { HeaderSet } from './helpers/header-sets.ts';
 import { RELIABILITY_SCALE, scaled } from './helpers/reliability-scale.ts';
 import { mayServeStoredOnError, reuseVerdict } from './helpers/rfc-reuse-oracle.ts';
 import type { ReuseVerdict } from './helpers/rfc-reuse-oracle.ts';
-import { reliabilitySeed, seededRandom } from './helpers/seeded-random.ts';
+import { seededRun } from './helpers/seeded-random.ts';
 import { expectNoWorkerFaults } from './helpers/worker-faults.ts';
 import { deterministicBody } from './server/origin.mjs';
 
@@ -109,8 +109,7 @@ test('generated response headers: every request answered, reuse only where RFC 9
   origin,
 }) => {
   test.setTimeout(scaled(90_000, 40 * 60_000));
-  const seed = reliabilitySeed(20_240_611);
-  const random = seededRandom(seed);
+  const { seed, random } = seededRun(20_240_611);
   const started = Date.now();
 
   const sets: HeaderSet[] = Array.from({ length: SETS }, () => generateHeaderSet(random));

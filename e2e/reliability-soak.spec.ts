@@ -18,7 +18,7 @@ import { useWorkerOptions } from './helpers/configured-worker.ts';
 import { openControlClient } from './helpers/control-client.ts';
 import { openControlledPage } from './helpers/controlled-page.ts';
 import { RELIABILITY_SCALE, scaled } from './helpers/reliability-scale.ts';
-import { reliabilitySeed, seededRandom } from './helpers/seeded-random.ts';
+import { seededRun } from './helpers/seeded-random.ts';
 import type { Random } from './helpers/seeded-random.ts';
 import { expectNoWorkerFaults } from './helpers/worker-faults.ts';
 import { deterministicBody, deterministicSlice } from './server/origin.mjs';
@@ -245,8 +245,7 @@ test('soak: 4 tabs of mixed requests under a small byte budget, every body check
   origin,
 }) => {
   test.setTimeout(scaled(90_000, 40 * 60_000));
-  const seed = reliabilitySeed(20_240_611);
-  const random = seededRandom(seed);
+  const { seed, random } = seededRun(20_240_611);
   const started = Date.now();
 
   // Open every tab before configuring the worker: the fixture page registers plain `/sw.js`.

@@ -14,7 +14,6 @@
  * `SW_HTTP_CACHE_STOPS_SEED=<seed>` replays a run (the timing of the browser still varies).
  * Chromium only: stopping a worker on demand needs the DevTools protocol.
  */
-import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
@@ -30,12 +29,13 @@ import {
   startStreamedFetches,
   waitForReceived,
 } from './helpers/streamed-fetch.ts';
+import { reliabilitySeed, seededRandom } from './helpers/seeded-random.ts';
 import { expectNoWorkerFaults } from './helpers/worker-faults.ts';
 import type { Origin } from './server/origin.mjs';
 import { DEFAULT_CHUNK_SIZE } from '../src/storage/idb/chunker.ts';
 
 const ITERATIONS = scaled(15, 100);
-const SEED = Number(process.env.SW_HTTP_CACHE_STOPS_SEED ?? 20240811);
+const SEED = reliabilitySeed(20240811, 'SW_HTTP_CACHE_STOPS_SEED');
 /** Small enough that admissions evict: about three of the bodies below. */
 const MAX_BYTES = 2_000_000;
 /** A released piece of a slow body: half an IndexedDB chunk, so stops fall inside and between. */
@@ -45,24 +45,6 @@ const REVALIDATED_URLS = 4;
 
 type Kind = 'write' | 'revalidation' | 'eviction';
 const KINDS: readonly Kind[] = ['write', 'revalidation', 'eviction'];
-
-/** mulberry32: a small seeded PRNG, so a run's choices can be replayed. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    /** An integer in [min, max]. */
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
-  };
-}
 
 /**
  * Stops the page's service workers over one DevTools session kept for the whole loop, like

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { build } from 'vite';
 
 const quiet = { logLevel: 'warn' };
-const external = ['idb', 'comlink', /^workbox-/];
+const external = ['idb', 'comlink', 'structured-headers', /^workbox-/];
 
 rmSync('dist', { recursive: true, force: true });
 

@@ -55,19 +55,6 @@ export function fetchAll(page, paths, concurrency) {
 }
 
 /**
- * Who answered, from `Cache-Status`: sw-http-cache's `detail` on a hit (`composition.memory`,
- * `composition.idb`…), `miss` when it forwarded, else `-`.
- *
- * @param {string | null} cacheStatus
- */
-export function servedBy(cacheStatus) {
-  if (cacheStatus === null) return '-';
-  const detail = /detail=([^;,\s]+)/.exec(cacheStatus)?.[1];
-  if (/;\s*hit/.test(cacheStatus)) return detail ?? 'hit';
-  return /fwd=/.test(cacheStatus) ? 'miss' : '-';
-}
-
-/**
  * Records sw-http-cache's `stored` and `evicted` events in the page (`window.cacheEvents`), with
  * their arrival time on the page's clock.
  *

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BUNDLES, OUT, ROOT } from '../lib/build.mjs';
-import { servedBy, timedFetch } from '../lib/page-fetch.mjs';
+import { servedBy } from '../lib/cache-status.mjs';
+import { timedFetch } from '../lib/page-fetch.mjs';
 import { bytesBySource, shortSource } from '../lib/sourcemap-weights.mjs';
 
 const PATH = '/api/big?size=1000&cc=max-age%3D3600&b=cold';

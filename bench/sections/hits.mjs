@@ -1,7 +1,8 @@
 // 1. Hit latency by body size: sw-http-cache from memory (L1) and from IndexedDB (the first hit
 // after a worker restart), Workbox CacheFirst, the browser's HTTP cache, the floor; and the
 // network for scale. One sample of each per size and run, in a rotating order.
-import { servedBy, sleep, timedFetch } from '../lib/page-fetch.mjs';
+import { servedBy } from '../lib/cache-status.mjs';
+import { sleep, timedFetch } from '../lib/page-fetch.mjs';
 
 /**
  * @param {import('./context.mjs').BenchContext} ctx

@@ -3,7 +3,8 @@
 // IndexedDB: the worker is restarted first, and a partial read never refills memory); latency,
 // and the worker's heap right after each read.
 import { attachWorker } from '../lib/workers-cdp.mjs';
-import { servedBy, sleep, timedFetch } from '../lib/page-fetch.mjs';
+import { servedBy } from '../lib/cache-status.mjs';
+import { sleep, timedFetch } from '../lib/page-fetch.mjs';
 
 const BODIES = [
   { label: '1 MB', bytes: 1_000_000 },

@@ -2,7 +2,8 @@
 // 5. Scale: hits with 10 entries stored vs with many (10,000; 2,000 with --quick), admission
 // throughput, and the cost of a miss that must evict (a 1 MB budget full of 100 KB entries) vs
 // one that need not.
-import { fetchAll, recordCacheEvents, servedBy, sleep, timedFetch } from '../lib/page-fetch.mjs';
+import { servedBy } from '../lib/cache-status.mjs';
+import { fetchAll, recordCacheEvents, sleep, timedFetch } from '../lib/page-fetch.mjs';
 
 const entry = (/** @type {number} */ i) => `/api/resource?cc=max-age%3D3600&size=1000&e=${i}`;
 

@@ -1,40 +1,14 @@
-/* global window, performance, fetch, BroadcastChannel -- page-side code passed to page.evaluate */
+/* global window, performance, BroadcastChannel -- page-side code passed to page.evaluate */
 // Part 1 of the storage benchmark: the demo worker in front of the test origin. For each body
 // size, interleaved: a miss (page latency and time until the `stored` event), a hit while the
 // worker is warm (memory L1), then a hit right after a worker restart (IndexedDB L2).
+import { servedBy } from '../lib/cache-status.mjs';
+import { timedFetch } from '../lib/page-fetch.mjs';
 import { stopServiceWorkers } from './stop-workers.mjs';
 
 /**
  * @typedef {{ measure: string, size: string, variant: string, ms: number, bytes: number }} Sample
- * @typedef {{ ms: number, bytes: number, cacheStatus: string | null }} TimedFetch
  */
-
-/**
- * Times a page fetch from its start to the last byte of its body.
- *
- * @param {import('playwright-core').Page} page
- * @param {string} path
- * @returns {Promise<TimedFetch>}
- */
-function timedFetch(page, path) {
-  return page.evaluate(async (path) => {
-    const start = performance.now();
-    const response = await fetch(path);
-    const bytes = (await response.arrayBuffer()).byteLength;
-    return {
-      ms: performance.now() - start,
-      bytes,
-      cacheStatus: response.headers.get('cache-status'),
-    };
-  }, path);
-}
-
-/** @param {string | null} cacheStatus */
-function servedBy(cacheStatus) {
-  const detail = /detail=([^;,\s]+)/.exec(cacheStatus ?? '')?.[1];
-  if (/;\s*hit/.test(cacheStatus ?? '')) return detail ?? 'hit';
-  return /fwd=/.test(cacheStatus ?? '') ? 'miss' : 'unknown';
-}
 
 /**
  * @param {import('playwright-core').Page} page
@@ -124,7 +98,7 @@ export async function runWorkerBench(page, originUrl, { sizes, log }) {
 }
 
 /**
- * @param {TimedFetch} result
+ * @param {import('../lib/page-fetch.mjs').TimedFetch} result
  * @param {number} bytes
  * @param {string} what
  * @param {string} path

@@ -43,6 +43,7 @@ export interface HeaderSet {
   size: number;
 }
 
+// A table, one row per directive spelling: its rows look alike by design (duplicates lists them).
 const WELL_FORMED: Directive[] = [
   { text: 'max-age=0', name: 'max-age', seconds: 0 },
   { text: 'max-age=600', name: 'max-age', seconds: 600 },

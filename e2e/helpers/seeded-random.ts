@@ -45,14 +45,19 @@ export function seededRandom(seed: number): Random {
 }
 
 /**
- * The seed of a reliability run: `SW_HTTP_CACHE_SEED=n` replays or explores another run, else
- * `fallback`. Print it with the results so a failure can be replayed.
+ * The seed of a reliability run: `SW_HTTP_CACHE_SEED=n` (or the spec's own `variable`) replays or
+ * explores another run, else `fallback`. Print it with the results so a failure can be replayed.
  */
-export function reliabilitySeed(fallback: number): number {
-  const raw = process.env.SW_HTTP_CACHE_SEED;
+export function reliabilitySeed(fallback: number, variable = 'SW_HTTP_CACHE_SEED'): number {
+  const raw = process.env[variable];
   if (raw === undefined || raw === '') return fallback;
   const seed = Number(raw);
-  if (!Number.isSafeInteger(seed))
-    throw new RangeError(`SW_HTTP_CACHE_SEED=${raw} is not an integer`);
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`${variable}=${raw} is not an integer`);
   return seed;
+}
+
+/** A reliability run's seed (see {@link reliabilitySeed}) and the generator it seeds. */
+export function seededRun(fallback: number, variable?: string): { seed: number; random: Random } {
+  const seed = reliabilitySeed(fallback, variable);
+  return { seed, random: seededRandom(seed) };
 }

@@ -2,7 +2,12 @@
 import { Buffer } from 'node:buffer';
 import { setTimeout } from 'node:timers';
 import { deterministicBody, deterministicSlice } from './deterministic-body.mjs';
-import { NOT_MODIFIED_HEADERS, configuredHeaders, notModified } from './response-headers.mjs';
+import {
+  NOT_MODIFIED_HEADERS,
+  configuredHeaders,
+  notModified,
+  writeConfiguredOk,
+} from './response-headers.mjs';
 
 /**
  * @typedef {import('node:http').IncomingMessage} Req
@@ -83,17 +88,9 @@ export function errorRoute(_req, res, { url, count, now }) {
  */
 export function resetRoute(_req, res, { url, count, now }) {
   const query = url.searchParams;
-  const { headers, sendDate } = configuredHeaders(query, now);
-  res.sendDate = sendDate;
   const size = Number(query.get('size') ?? 4096);
   const sent = Math.min(size, Number(query.get('sent') ?? Math.floor(size / 2)));
-  res.writeHead(200, {
-    'cache-control': 'max-age=60',
-    'content-type': 'application/octet-stream',
-    'x-origin-count': String(count),
-    ...headers,
-    'content-length': String(size),
-  });
+  writeConfiguredOk(res, query, now, count, size);
   res.write(deterministicSlice(url.pathname + url.search, 0, sent));
   // Give the headers and the first bytes time to reach the client before the connection dies.
   setTimeout(() => res.destroy(), 50).unref();

@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { deterministicBody } from './deterministic-body.mjs';
-import { configuredHeaders } from './response-headers.mjs';
+import { writeConfiguredOk } from './response-headers.mjs';
 
 /**
  * @typedef {import('node:http').IncomingMessage} Req
@@ -25,16 +25,8 @@ import { configuredHeaders } from './response-headers.mjs';
 export function hangFirstRoute(_req, res, { url, count, now }) {
   if (count === 1) return; // the origin's close() destroys the socket
   const query = url.searchParams;
-  const { headers, sendDate } = configuredHeaders(query, now);
-  res.sendDate = sendDate;
   const body = deterministicBody(url.pathname + url.search, Number(query.get('size') ?? 1024));
-  res.writeHead(200, {
-    'cache-control': 'max-age=60',
-    'content-type': 'application/octet-stream',
-    'x-origin-count': String(count),
-    ...headers,
-    'content-length': String(body.length),
-  });
+  writeConfiguredOk(res, query, now, count, body.length);
   res.end(body);
 }
 
@@ -76,15 +68,7 @@ export function bigRoute(req, res, { url, count, now }) {
   const query = url.searchParams;
   const size = Number(query.get('size') ?? 200 * 1024 * 1024);
   const key = url.pathname + url.search;
-  const { headers, sendDate } = configuredHeaders(query, now);
-  res.sendDate = sendDate;
-  res.writeHead(200, {
-    'cache-control': 'max-age=60',
-    'content-type': 'application/octet-stream',
-    'x-origin-count': String(count),
-    ...headers,
-    ...(query.get('length') === '0' ? {} : { 'content-length': String(size) }),
-  });
+  writeConfiguredOk(res, query, now, count, query.get('length') === '0' ? undefined : size);
   if (req.method === 'HEAD') return void res.end();
   const base = bigBodyBase(key);
   let index = 0;

@@ -5,7 +5,7 @@
  */
 import { setTimeout } from 'node:timers';
 import { deterministicBody } from './deterministic-body.mjs';
-import { configuredHeaders } from './response-headers.mjs';
+import { writeConfiguredOk } from './response-headers.mjs';
 
 /**
  * @typedef {import('node:http').IncomingMessage} Req
@@ -49,16 +49,8 @@ export function faultyRoute(req, res, { url, count, now }) {
     if (hangMs !== null) setTimeout(() => req.socket.destroy(), Number(hangMs)).unref();
     return;
   }
-  const { headers, sendDate } = configuredHeaders(query, now);
-  res.sendDate = sendDate;
   const body = faultyBody(url.pathname + url.search, count, Number(query.get('size') ?? 2048));
-  res.writeHead(200, {
-    'cache-control': 'max-age=60',
-    'content-type': 'application/octet-stream',
-    'x-origin-count': String(count),
-    ...headers,
-    'content-length': String(body.length),
-  });
+  writeConfiguredOk(res, query, now, count, body.length);
   if (req.method === 'HEAD') {
     res.end();
     return;

@@ -70,6 +70,29 @@ export function configuredHeaders(query, now) {
 }
 
 /**
+ * Writes the 200 head the byte routes share: a minute of freshness and an octet stream unless the
+ * query configures otherwise ({@link configuredHeaders}), the origin's request count, and
+ * `length` as Content-Length (`undefined`: none, so the body goes chunked).
+ *
+ * @param {import('node:http').ServerResponse} res
+ * @param {URLSearchParams} query
+ * @param {number} now milliseconds
+ * @param {number} count
+ * @param {number | undefined} length
+ */
+export function writeConfiguredOk(res, query, now, count, length) {
+  const { headers, sendDate } = configuredHeaders(query, now);
+  res.sendDate = sendDate;
+  res.writeHead(200, {
+    'cache-control': 'max-age=60',
+    'content-type': 'application/octet-stream',
+    'x-origin-count': String(count),
+    ...headers,
+    ...(length === undefined ? {} : { 'content-length': String(length) }),
+  });
+}
+
+/**
  * Whether the request's validators match the configured ones, so the origin answers 304
  * (RFC 9110 §13.1.2: If-None-Match wins over If-Modified-Since; weak comparison).
  *

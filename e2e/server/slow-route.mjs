@@ -1,7 +1,7 @@
 // @ts-check
 import { setInterval, clearInterval } from 'node:timers';
 import { deterministicSlice } from './deterministic-body.mjs';
-import { configuredHeaders } from './response-headers.mjs';
+import { writeConfiguredOk } from './response-headers.mjs';
 
 /**
  * @typedef {object} SlowBody
@@ -51,15 +51,7 @@ export function createSlowRoute() {
       const interval = query.get('interval');
       const key = url.pathname + url.search;
       const body = bodyFor(id);
-      const { headers, sendDate } = configuredHeaders(query, now);
-      res.sendDate = sendDate;
-      res.writeHead(200, {
-        'cache-control': 'max-age=60',
-        'content-type': 'application/octet-stream',
-        'x-origin-count': String(count),
-        ...headers,
-        'content-length': String(chunks * chunkSize),
-      });
+      writeConfiguredOk(res, query, now, count, chunks * chunkSize);
       res.flushHeaders();
       if (req.method === 'HEAD') return void res.end();
 

@@ -1,7 +1,7 @@
 /**
  * URL spellings the e2e origin (127.0.0.1 on a random port) cannot show: host names with
  * letters and default ports. Each pair is one resource by WHATWG URL parsing, so one cache key;
- * the e2e spec (reliability-security, URL tricks) checks the rest in browsers.
+ * the e2e spec (reliability-security-keys, URL tricks) checks the rest in browsers.
  */
 import { describe, expect, it } from 'vitest';
 import { normalizeUrl } from './key.ts';

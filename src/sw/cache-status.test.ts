@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { appendCacheStatus, formatCacheStatus } from './cache-status.ts';
+import {
+  appendCacheStatus,
+  CacheStatusError,
+  formatCacheStatus,
+  ownCacheStatus,
+  parseCacheStatusList,
+} from './cache-status.ts';
 
 describe('formatCacheStatus (RFC 9211)', () => {
   it.each([
@@ -28,5 +34,65 @@ describe('formatCacheStatus (RFC 9211)', () => {
     );
     expect(appendCacheStatus(null, 'sw-http-cache; hit')).toBe('sw-http-cache; hit');
     expect(appendCacheStatus('  ', 'sw-http-cache; hit')).toBe('sw-http-cache; hit');
+  });
+});
+
+describe('parseCacheStatusList and ownCacheStatus (RFC 9211 as an RFC 9651 List)', () => {
+  it('round-trips a debug key holding commas, semicolons, quotes and backslashes', () => {
+    const key = 'https://a.test/items?ids=1,2;x="q"\\path';
+    const written = appendCacheStatus(
+      'OriginCache; hit',
+      formatCacheStatus({ fwd: 'uri-miss', stored: true, key }),
+    );
+    const members = parseCacheStatusList(written);
+    expect(members.map((m) => m.cache)).toEqual(['OriginCache', 'sw-http-cache']);
+    expect(members[1]).toMatchObject({ fwd: 'uri-miss', stored: true, hit: false, key });
+    expect(ownCacheStatus(written)).toBe(formatCacheStatus({ fwd: 'uri-miss', stored: true, key }));
+  });
+
+  it('reads every field and keeps each parameter in its type', () => {
+    const [member] = parseCacheStatusList(
+      'sw-http-cache; fwd=stale; fwd-status=304; ttl=-3; collapsed; detail="a b"; x=?0; y=1.5',
+    );
+    expect(member).toEqual({
+      cache: 'sw-http-cache',
+      hit: false,
+      fwd: 'stale',
+      fwdStatus: 304,
+      stored: false,
+      collapsed: true,
+      ttl: -3,
+      key: undefined,
+      detail: 'a b',
+      params: {
+        fwd: 'stale',
+        'fwd-status': 304,
+        ttl: -3,
+        collapsed: true,
+        detail: 'a b',
+        x: false,
+        y: 1.5,
+      },
+    });
+  });
+
+  it('has no member for a missing or empty header', () => {
+    expect(parseCacheStatusList(null)).toEqual([]);
+    expect(parseCacheStatusList('')).toEqual([]);
+    expect(ownCacheStatus(null)).toBeNull();
+    expect(ownCacheStatus('  ')).toBeNull();
+  });
+
+  it.each([
+    ['an unterminated string', 'sw-http-cache; key="a,b'],
+    ['a trailing comma', 'sw-http-cache; hit,'],
+    ['an unquoted space in a value', 'sw-http-cache; detail=has space'],
+    ['a parameter with an upper-case key', 'sw-http-cache; Hit'],
+    ['a number as the cache name', '42; hit'],
+    ['an inner list as a member', '(a b); hit'],
+  ])('rejects %s with a CacheStatusError naming the value', (_, value) => {
+    expect(() => parseCacheStatusList(value)).toThrow(CacheStatusError);
+    expect(() => parseCacheStatusList(value)).toThrow(JSON.stringify(value));
+    expect(ownCacheStatus(value)).toBeNull();
   });
 });

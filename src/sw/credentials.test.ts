@@ -1,7 +1,7 @@
 /**
  * Requests with `Authorization` (README "Credentials", `cacheAuthorized` in config.ts): the
  * demo worker cannot set the option, so both settings are checked here through the fetch flow.
- * The e2e side is in e2e/reliability-security.spec.ts (credentials).
+ * The e2e side is in e2e/reliability-security-credentials.spec.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';

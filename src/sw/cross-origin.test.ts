@@ -2,7 +2,7 @@
  * Cross-origin requests (DESIGN: "opaque cross-origin responses are not cached"): the default
  * routes take the worker's own origin only; a route the app writes may take another origin, and
  * then a readable (CORS) response is stored under its own full URL while an opaque one never is.
- * There is no option to store opaque responses. e2e: reliability-security.spec.ts (cross-origin).
+ * There is no option to store opaque responses. e2e: reliability-security-cross-origin.spec.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';

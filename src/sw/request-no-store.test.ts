@@ -2,8 +2,8 @@
  * A request's own `Cache-Control: no-store` (RFC 9111 §5.2.1.5): nothing of its response is
  * stored, and the request reaches the origin once. Run with the cache lock, as in the worker:
  * the request holds the write lock when its response is refused, so the refusal must be one a
- * lock writer can give (found by e2e/reliability-security.spec.ts: it used to throw there, and
- * the fetch flow's fallback then asked the origin a second time).
+ * lock writer can give (found by e2e/reliability-security-no-store.spec.ts: it used to throw
+ * there, and the fetch flow's fallback then asked the origin a second time).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';

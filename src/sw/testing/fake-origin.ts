@@ -2,7 +2,7 @@
  * A scripted origin for fetch-flow tests under Node: each route answers from a handler, and
  * every request that reached it is recorded.
  */
-import { ownCacheStatus } from '../cache-status.ts';
+import { parseCacheStatusList } from '../cache-status.ts';
 
 export type OriginHandler = (request: Request, count: number) => Response | Promise<Response>;
 
@@ -44,15 +44,16 @@ export class Background {
   }
 }
 
-/** Parses our `Cache-Status` member into its parameters. */
+/**
+ * Our (last) `Cache-Status` member's parameters, numbers as their text so tests compare with
+ * strings; no parameters when the header is missing. Throws on a malformed header.
+ */
 export function cacheStatusOf(response: Response): Record<string, string | true> {
-  const member = ownCacheStatus(response.headers.get('cache-status')) ?? '';
-  const [, ...params] = member.split(';').map((p) => p.trim());
-  const parsed: Record<string, string | true> = {};
-  for (const param of params) {
-    const eq = param.indexOf('=');
-    if (eq < 0) parsed[param] = true;
-    else parsed[param.slice(0, eq)] = param.slice(eq + 1);
-  }
-  return parsed;
+  const own = parseCacheStatusList(response.headers.get('cache-status')).at(-1);
+  return Object.fromEntries(
+    Object.entries(own?.params ?? {}).map(([key, value]) => [
+      key,
+      value === true ? true : String(value),
+    ]),
+  );
 }
