@@ -55,6 +55,25 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
+        {
+          patterns: [
+            '../storage/*',
+            '../lock/*',
+            '../eviction/*',
+            '../protocol/*',
+            '../sw/*',
+            '../client/*',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The page<->worker wire protocol is shared by both ends: it may use the core, nothing else.
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
         { patterns: ['../storage/*', '../lock/*', '../eviction/*', '../sw/*', '../client/*'] },
       ],
     },

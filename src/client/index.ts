@@ -5,5 +5,5 @@
 export { registerHttpCache, type RegisterOptions } from './register.ts';
 export { HttpCacheClient, type ControlClientOptions } from './control-client.ts';
 export { WorkerUnavailableError } from './connection.ts';
-export type { CacheEntryInfo, CacheStats, PurgeTarget } from '../core/control-protocol.ts';
-export type { CacheEvent, CacheEventKey, CacheEventType } from '../core/events.ts';
+export type { CacheEntryInfo, CacheStats, PurgeTarget } from '../protocol/control-protocol.ts';
+export type { CacheEvent, CacheEventKey, CacheEventType } from '../protocol/events.ts';

@@ -1,6 +1,6 @@
 import { wrap } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ControlApi } from '../core/control-protocol.ts';
+import type { ControlApi } from '../protocol/control-protocol.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import type { StoredEntryInfo } from '../storage/index.ts';
 import {
@@ -12,7 +12,7 @@ import {
   type ControlledCache,
 } from './control.ts';
 import type { RequestOutcome } from './stats.ts';
-import { helloMessage } from '../core/control-protocol.ts';
+import { helloMessage } from '../protocol/control-protocol.ts';
 
 const ORIGIN = 'https://app.example';
 

@@ -19,7 +19,7 @@ import {
   type CacheStats,
   type ControlApi,
   type ControlReply,
-} from '../core/control-protocol.ts';
+} from '../protocol/control-protocol.ts';
 import type { StoredEntryInfo } from '../storage/index.ts';
 import type { OutcomeCounts, RequestOutcome } from './stats.ts';
 

@@ -12,4 +12,4 @@ export type {
   ControlApi,
   PurgeTarget,
   ResolvedPurgeTarget,
-} from '../core/control-protocol.ts';
+} from '../protocol/control-protocol.ts';
