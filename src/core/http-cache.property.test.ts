@@ -214,11 +214,6 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     allowed: ALL,
     run: (w) => w.cache.canServeStaleError(),
   }),
-  fc.constant<Operation>({
-    name: 'missBodyReader',
-    allowed: ALL,
-    run: (w) => w.cache.missBodyReader(),
-  }),
 );
 
 /** Settles `value` if it does within a few turns of the event loop; `pending` otherwise. */
