@@ -116,7 +116,7 @@ describe('updateVariance', () => {
     const f = await enterPhase('miss');
     f.cache.setCacheMeta(testMeta({ variance: 'br' }));
     f.cache.updateVariance(variance);
-    expect(f.cache.cacheMeta.bind(f.cache)).toThrow(PhaseError); // no body reader yet
+    expect(f.cache.cacheMeta.bind(f.cache)).toThrow(PhaseError); // a miss has no stored entry to read
     expect(f.cache.cacheKey()).toEqual(KEY);
     expect(f.lock.releases).toEqual([]);
     await f.cache.setMissHandler();

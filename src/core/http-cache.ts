@@ -271,10 +271,7 @@ export class HttpCache {
   }
 
   cacheMeta(): CacheMeta {
-    const inner = this.#inner;
-    const asyncMissRead = this.#phase.name === 'miss' && inner?.bodyReader !== undefined;
-    if (!asyncMissRead) this.#expect('cacheMeta', allowed.WITH_META);
-    return must(inner?.meta, 'cache meta');
+    return must(this.#expect('cacheMeta', allowed.WITH_META).meta, 'cache meta');
   }
 
   /**
