@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 
-/** A cache event as a page receives it on the BroadcastChannel (see src/core/events.ts). */
+/** A cache event as a page receives it on the BroadcastChannel (see src/protocol/events.ts). */
 export interface ReceivedCacheEvent {
   type: string;
   keys: { namespace: string; primary: string; variance?: string }[];

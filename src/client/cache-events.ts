@@ -3,7 +3,7 @@
  * opened on the first subscription and closed after the last. Any same-origin script can post on
  * the channel, so each message is validated with `parseCacheEvent` and malformed ones dropped.
  */
-import { eventChannelName, parseCacheEvent, type CacheEvent } from '../core/events.ts';
+import { eventChannelName, parseCacheEvent, type CacheEvent } from '../protocol/events.ts';
 
 export type CacheEventListener = (event: CacheEvent) => void;
 

@@ -9,7 +9,7 @@ import {
   parseReply,
   type ControlApi,
   type ControlReply,
-} from '../core/control-protocol.ts';
+} from '../protocol/control-protocol.ts';
 
 export interface Connection {
   readonly api: Remote<ControlApi>;

@@ -10,7 +10,7 @@
  * attempt fails too, the call rejects with a `WorkerUnavailableError`.
  */
 import type { Remote } from 'comlink';
-import type { CacheEvent } from '../core/events.ts';
+import type { CacheEvent } from '../protocol/events.ts';
 import { CacheEventFeed } from './cache-events.ts';
 import { connect, WorkerUnavailableError, type Connection } from './connection.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type CacheStats,
   type ControlApi,
   type PurgeTarget,
-} from '../core/control-protocol.ts';
+} from '../protocol/control-protocol.ts';
 
 export interface ControlClientOptions {
   /** The cache's `name` option in the worker (its channel names). Default `'sw-http-cache'`. */

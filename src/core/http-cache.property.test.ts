@@ -40,12 +40,6 @@ interface Operation {
   readonly name: string;
   readonly allowed: readonly CachePhaseName[];
   readonly run: (world: World) => unknown;
-  /**
-   * Phases where the call may go either way. `cacheMeta()` in `miss` is allowed while a body
-   * reader is set (the `asyncMissRead` exception in http-cache.ts, absent from the phase table);
-   * after `stale` → `cacheMiss()` that reader is the stale hit's.
-   */
-  readonly sometimes?: readonly CachePhaseName[];
   /** The phase after a successful call; unchanged when absent. */
   readonly next?: (from: CachePhaseName) => CachePhaseName;
 }
@@ -179,7 +173,6 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.constant<Operation>({
     name: 'cacheMeta',
     allowed: allowed.WITH_META,
-    sometimes: ['miss'],
     run: (w) => w.cache.cacheMeta(),
   }),
   fc.constantFrom('v1', 'v2').map<Operation>((v) => ({
@@ -214,11 +207,6 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     allowed: ALL,
     run: (w) => w.cache.canServeStaleError(),
   }),
-  fc.constant<Operation>({
-    name: 'missBodyReader',
-    allowed: ALL,
-    run: (w) => w.cache.missBodyReader(),
-  }),
 );
 
 /** Settles `value` if it does within a few turns of the event loop; `pending` otherwise. */
@@ -252,7 +240,6 @@ async function step(world: World, op: Operation, streaming: boolean): Promise<vo
   }
   const now = world.cache.phase().name;
   const context = `${op.name}() in "${from}" (streaming ${streaming})`;
-  if (op.sometimes?.includes(from) === true) return;
   if (!op.allowed.includes(from)) {
     assert.ok(
       error instanceof PhaseError,

@@ -17,25 +17,21 @@ import type { CacheMeta, HeaderList } from './meta.ts';
 import type { WritePermit } from './lock.ts';
 import { LockStatus } from './lock.ts';
 import type { HitHandler, LookupResult, MissHandler } from './storage.ts';
-import { StorageError } from './storage.ts';
 import type { CachePhase, HitStatus } from './phase.ts';
 import { NoCacheReason, PhaseError, isFresh } from './phase.ts';
-import type { HeaderMerge, HttpCacheOptions, RequestState } from './request-state.ts';
+import type { HttpCacheOptions, RequestState } from './request-state.ts';
 import { ignore, must, newRequestState } from './request-state.ts';
 import { MaxFileSizeMissHandler } from './max-file-size.ts';
 import { lockStatusOnDisable } from './lock-release.ts';
-import { canServeStaleIfError, canServeStaleWhileRevalidate } from './http/request-directives.ts';
+import { canServeStaleIfError } from './http/request-directives.ts';
 import * as allowed from './phase-sets.ts';
 import { phaseNamed as at } from './phase-sets.ts';
 
-export type { HeaderMerge, HttpCacheOptions } from './request-state.ts';
+export type { HttpCacheOptions } from './request-state.ts';
 
 export class HttpCache {
   #phase: CachePhase = { name: 'disabled', reason: NoCacheReason.NeverEnabled };
   #inner: RequestState | undefined;
-  // Kept outside `inner` so they survive `disable()` (a pingora FIXME).
-  #lockDuration: number | undefined;
-  #lookupDuration: number | undefined;
 
   phase(): CachePhase {
     return this.#phase;
@@ -44,25 +40,6 @@ export class HttpCache {
   /** Whether the cache takes part in this request (not disabled, not bypassed). */
   enabled(): boolean {
     return this.#phase.name !== 'disabled' && this.#phase.name !== 'bypass';
-  }
-
-  bypassing(): boolean {
-    return this.#phase.name === 'bypass';
-  }
-
-  /** Whether this request contacted (or will contact) the origin. */
-  upstreamUsed(): boolean {
-    return !allowed.UPSTREAM_UNUSED.includes(this.#phase.name);
-  }
-
-  /** Total milliseconds spent waiting behind another request's lock. */
-  lockDuration(): number | undefined {
-    return this.#lockDuration;
-  }
-
-  /** Total milliseconds spent in storage lookups. */
-  lookupDuration(): number | undefined {
-    return this.#lookupDuration;
   }
 
   enable(options: HttpCacheOptions): void {
@@ -136,9 +113,7 @@ export class HttpCache {
   async cacheLookup(): Promise<LookupResult | null> {
     const inner = this.#expect('cacheLookup', ['key', 'stale']);
     const key = must(inner.key, 'cache key');
-    const started = inner.clock();
     const found = await inner.storage.lookup(key);
-    this.#lookupDuration = (this.#lookupDuration ?? 0) + (inner.clock() - started);
     // Entries older than the tombstone were purged in spirit: treat them as absent.
     const tooOld =
       found !== null && inner.validAfter !== undefined && found.meta.created < inner.validAfter;
@@ -176,13 +151,6 @@ export class HttpCache {
     );
   }
 
-  /** While storing with streaming partial writes, the reader that follows the write; else `undefined`. */
-  missBodyReader(): HitHandler | undefined {
-    const inner = this.#inner;
-    if (inner === undefined || !allowed.ADMITTING.includes(this.#phase.name)) return undefined;
-    return inner.storage.supportsStreamingPartialWrite ? inner.bodyReader : undefined;
-  }
-
   /** Releases the hit handler once its body is read. Calling it again does nothing. */
   async finishHitHandler(): Promise<void> {
     const inner = this.#expect('finishHitHandler', [...allowed.WITH_HIT, ...allowed.ADMITTING]);
@@ -194,8 +162,9 @@ export class HttpCache {
   /**
    * Opens the storage write for the meta set by `setCacheMeta`, once per request. With a
    * maximum size the handler refuses bodies over it. With streaming partial writes the lock is
-   * released as `Done` at once, so waiting requests follow the body as it lands, and this
-   * request reads its own body through {@link missBodyReader}.
+   * released as `Done` at once, so waiting requests follow the body as it lands; the stale body
+   * an `expired` entry still held is released then. This request's page reads the body from the
+   * network, so no reader of its own write is opened.
    */
   async setMissHandler(): Promise<void> {
     const inner = this.#expect('setMissHandler', allowed.ADMITTING);
@@ -213,10 +182,9 @@ export class HttpCache {
     inner.missHandler = handler;
     if (!inner.storage.supportsStreamingPartialWrite) return;
     inner.lock.releaseWrite(LockStatus.Done);
-    const own = await inner.storage.lookupStreamingWrite(key, handler.streamingWriteTag);
-    if (own === null) throw new StorageError(`storage lost the streaming write of ${key.primary}`);
-    if (this.#inner !== inner) return own.hit.finish();
-    this.#replaceBodyReader(inner, own.hit);
+    const stale = inner.bodyReader;
+    inner.bodyReader = undefined;
+    await stale?.finish();
   }
 
   /** The handler that writes the body, or `undefined` before `setMissHandler` or after finishing. */
@@ -268,15 +236,6 @@ export class HttpCache {
   }
 
   /**
-   * The stored headers refreshed by a 304. The merge itself (RFC 9111 §4.3.4) is the caller's:
-   * pass the merged list or a function of the stored one. Nothing is changed here.
-   */
-  revalidateMergeHeader(merge: HeaderMerge): HeaderList {
-    const inner = this.#expect('revalidateMergeHeader', ['stale']);
-    return typeof merge === 'function' ? merge(must(inner.meta, 'cache meta').headers) : merge;
-  }
-
-  /**
    * The 304 made the entry uncacheable: serve it with `headers`, do not refresh it. Unlike
    * pingora (whose permit is released when dropped), a held write lock is released as
    * {@link disable} would release it for `reason`.
@@ -312,15 +271,7 @@ export class HttpCache {
   }
 
   cacheMeta(): CacheMeta {
-    const inner = this.#inner;
-    const asyncMissRead = this.#phase.name === 'miss' && inner?.bodyReader !== undefined;
-    if (!asyncMissRead) this.#expect('cacheMeta', allowed.WITH_META);
-    return must(inner?.meta, 'cache meta');
-  }
-
-  /** Like {@link cacheMeta}, but also allowed in `miss`, where the meta may not be set yet. */
-  maybeCacheMeta(): CacheMeta | undefined {
-    return this.#expect('maybeCacheMeta', ['miss', ...allowed.WITH_META]).meta;
+    return must(this.#expect('cacheMeta', allowed.WITH_META).meta, 'cache meta');
   }
 
   /**
@@ -367,21 +318,10 @@ export class HttpCache {
     return canServeStaleIfError(must(inner.meta, 'cache meta'), inner.clock());
   }
 
-  /** Whether the stale entry may be served while it is revalidated (RFC 5861). */
-  canServeStaleUpdating(): boolean {
-    const inner = this.#inner;
-    if (inner === undefined || !allowed.STALE.includes(this.#phase.name)) return false;
-    return canServeStaleWhileRevalidate(must(inner.meta, 'cache meta'), inner.clock());
-  }
-
   /** Waits for the writer this request is locked behind; check {@link isCacheLocked} first. */
   async cacheLockWait(): Promise<LockStatus> {
     const inner = this.#expect('cacheLockWait', allowed.ENABLED);
-    const lock = inner.lock.takeRead();
-    const started = inner.clock();
-    const status = await lock.wait();
-    this.#lockDuration = (this.#lockDuration ?? 0) + (inner.clock() - started);
-    return status;
+    return inner.lock.takeRead().wait();
   }
 
   /** Removes the entry for the key from storage (and eviction); `true` when it existed. */

@@ -28,8 +28,6 @@ export const WITH_HIT: Phases = WITH_META.filter((name) => name !== 'expired');
 export const ADMITTING: Phases = ['miss', 'expired'];
 /** Phases holding a stale entry. */
 export const STALE: Phases = ['stale', 'stale-updating'];
-/** Phases that do not reach the origin (or have not decided yet). */
-export const UPSTREAM_UNUSED: Phases = ['uninitialized', 'key', 'hit', 'stale', 'stale-updating'];
 
 /** A phase without a reason. */
 export function phaseNamed(

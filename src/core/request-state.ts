@@ -4,7 +4,7 @@
  */
 import type { CacheablePredictor } from './predictor.ts';
 import type { CacheKey } from './key.ts';
-import type { CacheMeta, HeaderList } from './meta.ts';
+import type { CacheMeta } from './meta.ts';
 import type { CacheLock } from './lock.ts';
 import type { EvictionManager } from './eviction.ts';
 import type { HitHandler, MissHandler, Storage } from './storage.ts';
@@ -21,9 +21,6 @@ export interface HttpCacheOptions {
   /** Milliseconds since the epoch; defaults to `Date.now`. */
   readonly clock?: (() => number) | undefined;
 }
-
-/** A 304's headers merged into the stored ones, or a function that merges them. */
-export type HeaderMerge = HeaderList | ((stored: HeaderList) => HeaderList);
 
 export interface RequestState {
   readonly storage: Storage;

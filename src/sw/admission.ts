@@ -2,13 +2,12 @@
  * Admission: whether the origin's response may be stored (RFC 9111 §3), and storing it while
  * it streams to the page.
  */
-import type { HttpCache } from '../core/http-cache.ts';
 import { responseCacheability } from '../core/http/index.ts';
 import { ResponseTooLargeError } from '../core/max-file-size.ts';
 import { NoCacheReason } from '../core/phase.ts';
 import { fanOutToStore, type BodySink } from './body-stream.ts';
 import type { CacheStatus, ForwardReason } from './cache-status.ts';
-import type { FlowDeps } from './flow-deps.ts';
+import { debugKey, type RequestContext } from './flow-deps.ts';
 import { forwardedResponse } from './respond.ts';
 import { requestSnapshot, type Upstream } from './upstream.ts';
 
@@ -18,19 +17,13 @@ import { requestSnapshot, type Upstream } from './upstream.ts';
  * stored. A storage failure never breaks the page's response.
  */
 export async function admit(
-  deps: FlowDeps,
-  cache: HttpCache,
-  request: Request,
+  ctx: RequestContext,
   upstream: Upstream,
-  waitUntil: (promise: Promise<unknown>) => void,
   fwd: ForwardReason,
 ): Promise<Response> {
+  const { deps, cache, request, waitUntil } = ctx;
   const { response } = upstream;
-  const status: CacheStatus = {
-    fwd,
-    fwdStatus: response.status,
-    key: deps.options.debug ? cache.cacheKey().primary : undefined,
-  };
+  const status: CacheStatus = { fwd, fwdStatus: response.status, key: debugKey(ctx) };
   if (request.method === 'HEAD') {
     // A HEAD response has no body to store; HEAD is answered from a stored GET instead.
     cache.disable(NoCacheReason.Deferred);
@@ -62,13 +55,13 @@ export async function admit(
     cache.disable(NoCacheReason.StorageError);
     return forwardedResponse(response, { ...status, detail: NoCacheReason.StorageError });
   }
-  const fanOut = fanOutToStore(response.body ?? emptyBody(), storeSink(deps, cache));
+  const fanOut = fanOutToStore(response.body ?? emptyBody(), storeSink(ctx));
   waitUntil(fanOut.stored);
   return forwardedResponse(response, { ...status, stored: true }, fanOut.stream);
 }
 
 /** Writes through the request's miss handler; a failure disables caching with its reason. */
-function storeSink(deps: FlowDeps, cache: HttpCache): BodySink {
+function storeSink({ deps, cache }: RequestContext): BodySink {
   return {
     write: async (chunk) => {
       await cache.missHandler()?.write(chunk);

@@ -4,7 +4,7 @@
  * BroadcastChannel, byte-budget eviction rebuilt from the stored metas, and the cache lock.
  */
 import { normalizeUrl, type CacheKey } from '../core/key.ts';
-import { eventChannelName } from '../core/events.ts';
+import { eventChannelName } from '../protocol/events.ts';
 import {
   defaultBudget,
   estimateBudget,

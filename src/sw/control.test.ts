@@ -1,18 +1,19 @@
 import { wrap } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ControlApi } from '../core/control-protocol.ts';
+import type { ControlApi } from '../protocol/control-protocol.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import type { StoredEntryInfo } from '../storage/index.ts';
 import {
   comlinkCallError,
   connectionError,
+  controlledCache,
   createControlApi,
   groupByUrl,
   guardedEndpoint,
-  type ControlledCache,
+  type CacheParts,
 } from './control.ts';
 import type { RequestOutcome } from './stats.ts';
-import { helloMessage } from '../core/control-protocol.ts';
+import { helloMessage } from '../protocol/control-protocol.ts';
 
 const ORIGIN = 'https://app.example';
 
@@ -36,8 +37,7 @@ function stored(url: string, extra: StoredOverrides = {}): StoredEntryInfo {
 function fakeCache(entries: StoredEntryInfo[] = []) {
   const calls: string[] = [];
   let debug = false;
-  const cache: ControlledCache = {
-    options: { namespace: '' },
+  const parts: CacheParts = {
     stats: {
       totals: () => ({ hits: 3, misses: 1, stale: 0, uncached: 0 }),
       hitRatio: () => 0.75,
@@ -57,12 +57,12 @@ function fakeCache(entries: StoredEntryInfo[] = []) {
       debug = on;
     },
   };
-  return { cache, calls, debug: () => debug };
+  return { cache: controlledCache(parts, ORIGIN), calls, debug: () => debug };
 }
 
 describe('createControlApi', () => {
   it('reports stats from the eviction manager and the request counts', async () => {
-    const api = createControlApi(fakeCache().cache, ORIGIN);
+    const api = createControlApi(fakeCache().cache);
     expect(await api.stats()).toEqual({
       entries: 2,
       bytes: 30,
@@ -77,7 +77,7 @@ describe('createControlApi', () => {
 
   it('routes each purge target, resolving relative URLs against the origin', async () => {
     const { cache, calls } = fakeCache();
-    const api = createControlApi(cache, ORIGIN);
+    const api = createControlApi(cache);
     expect(await api.purge({ url: '/a' })).toBe(1); // already resolved by the page
     await expect(api.purge('/b' as never)).resolves.toBe(1);
     await expect(api.purge({ prefix: '/api/' })).resolves.toBe(2);
@@ -92,7 +92,7 @@ describe('createControlApi', () => {
 
   it('refuses bad arguments with a clear error and calls nothing', async () => {
     const { cache, calls, debug } = fakeCache();
-    const api = createControlApi(cache, ORIGIN);
+    const api = createControlApi(cache);
     expect(() => api.purge(7 as never)).toThrow(/purge\(\) expects/);
     expect(() => api.setDebug('on' as never)).toThrow(/setDebug\(\) expects true or false/);
     expect(calls).toEqual([]);
@@ -210,7 +210,7 @@ describe('over a real MessageChannel with comlink', () => {
     const refused: string[] = [];
     const fake = fakeCache([stored(`${ORIGIN}/a`)]);
     expose(
-      createControlApi(fake.cache, ORIGIN),
+      createControlApi(fake.cache),
       guardedEndpoint(channel.port2, (message) => refused.push(message)),
     );
     return { channel, refused, fake, api: wrap<ControlApi>(channel.port1) };

@@ -19,15 +19,32 @@ import {
   type CacheStats,
   type ControlApi,
   type ControlReply,
-} from '../core/control-protocol.ts';
+  type PurgeTarget,
+} from '../protocol/control-protocol.ts';
 import type { StoredEntryInfo } from '../storage/index.ts';
 import type { OutcomeCounts, RequestOutcome } from './stats.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
-/** What the control API reads and changes; `HttpCacheHandler` is one. */
+/**
+ * The cache as a worker script and the control API see it: `HttpCacheHandler` is one. Nothing
+ * of the storage layers, the lock or the eviction manager shows through it.
+ */
 export interface ControlledCache {
-  readonly options: { readonly namespace: string };
+  /** Entries and bytes stored (once the eviction state is rebuilt), request counts, budget. */
+  stats(): Promise<CacheStats>;
+  /** One row per stored URL. */
+  entries(): Promise<CacheEntryInfo[]>;
+  /** Removes what `target` names (relative URLs resolve against the worker's origin). */
+  purge(target: PurgeTarget): Promise<number>;
+  /** Empties the cache and tells the other contexts. */
+  clear(): Promise<void>;
+  /** Switches debug logging (and `key=` in `Cache-Status`) on or off. */
+  setDebug(on: boolean): void;
+}
+
+/** The worker's pieces a {@link ControlledCache} is made of (private to `HttpCacheHandler`). */
+export interface CacheParts {
   readonly stats: {
     totals(): OutcomeCounts;
     hitRatio(): number;
@@ -47,41 +64,49 @@ export interface ControlledCache {
   setDebug(on: boolean): void;
 }
 
-/**
- * The API as the worker runs it. Arguments are checked again here: they come from another
- * context. Relative URLs resolve against `base` (the worker's origin).
- */
-export function createControlApi(
-  cache: ControlledCache,
+/** The facade over `parts`; relative purge URLs resolve against `base` (the worker's origin). */
+export function controlledCache(
+  { stats, runtime, ...parts }: CacheParts,
   base: string,
   now: () => number = Date.now,
-): ControlApi {
+): ControlledCache {
   return {
     async stats(): Promise<CacheStats> {
-      await cache.runtime.ready;
-      const { entries, bytes, maxBytes, maxEntries } = cache.runtime.eviction.stats();
+      await runtime.ready;
+      const { entries, bytes, maxBytes, maxEntries } = runtime.eviction.stats();
       return {
         entries,
         bytes,
-        ...cache.stats.totals(),
-        hitRatio: cache.stats.hitRatio(),
+        ...stats.totals(),
+        hitRatio: stats.hitRatio(),
         budget: { maxBytes, maxEntries },
       };
     },
     async entries(): Promise<CacheEntryInfo[]> {
-      return groupByUrl(await cache.runtime.listEntries(), now(), (url) =>
-        cache.stats.lastOutcome(url),
-      );
+      return groupByUrl(await runtime.listEntries(), now(), (url) => stats.lastOutcome(url));
     },
-    purge(target: unknown): Promise<number> {
+    purge(target: PurgeTarget): Promise<number> {
+      // Not async: a bad target throws its TypeError at the call, as the page's client does.
       const resolved = resolvePurgeTarget(target, base);
-      if ('url' in resolved) return cache.runtime.purgeUrl(resolved.url);
-      if ('prefix' in resolved) return cache.runtime.purgePrefix(resolved.prefix);
-      return cache.runtime.purgeTag(resolved.tag);
+      if ('url' in resolved) return runtime.purgeUrl(resolved.url);
+      if ('prefix' in resolved) return runtime.purgePrefix(resolved.prefix);
+      return runtime.purgeTag(resolved.tag);
     },
-    clear(): Promise<void> {
-      return cache.runtime.clear();
-    },
+    clear: () => runtime.clear(),
+    setDebug: (on) => parts.setDebug(on),
+  };
+}
+
+/**
+ * The API as the worker runs it. Arguments come from another context, so they are checked
+ * again here (`purge` checks its target in {@link ControlledCache.purge}).
+ */
+export function createControlApi(cache: ControlledCache): ControlApi {
+  return {
+    stats: () => cache.stats(),
+    entries: () => cache.entries(),
+    purge: (target: unknown) => cache.purge(target as PurgeTarget),
+    clear: () => cache.clear(),
     setDebug(on: unknown): Promise<void> {
       cache.setDebug(checkBoolean(on, 'setDebug()'));
       return Promise.resolve();
@@ -230,7 +255,7 @@ export function listenForControl(
   cache: ControlledCache,
   log: (message: string, details?: unknown) => void = () => {},
 ): void {
-  const api = createControlApi(cache, self.location.origin);
+  const api = createControlApi(cache);
   self.addEventListener('message', (event: ExtendableMessageEvent) => {
     if (!isControlMessage(event.data)) return; // someone else's message
     const sameOriginWindow =

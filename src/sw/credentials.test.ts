@@ -7,9 +7,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
-import { resolveOptions, type HttpCacheOptions } from './config.ts';
-import { FetchFlow } from './fetch-flow.ts';
+import type { HttpCacheOptions } from './config.ts';
+import type { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
+import { testFlow } from './testing/test-flow.ts';
 
 const ORIGIN = 'https://app.test';
 const ALICE = { authorization: 'Bearer alice' };
@@ -31,14 +32,7 @@ beforeEach(() => {
 });
 
 function flow(options: HttpCacheOptions): FetchFlow {
-  return new FetchFlow({
-    options: resolveOptions(options, ORIGIN),
-    storage,
-    fetch: origin.fetch,
-    now: clock.read,
-    clear: () => storage.clear(),
-    log: () => undefined,
-  });
+  return testFlow({ base: ORIGIN, options, storage, fetch: origin.fetch, now: clock.read });
 }
 
 async function get(f: FetchFlow, headers: Record<string, string> = {}) {

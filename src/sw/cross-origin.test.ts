@@ -9,8 +9,9 @@ import { formatHttpDate } from '../core/http/index.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
 import { resolveOptions } from './config.ts';
-import { FetchFlow } from './fetch-flow.ts';
+import type { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf } from './testing/fake-origin.ts';
+import { testFlow } from './testing/test-flow.ts';
 
 const OWN = 'https://app.test';
 const CDN = 'https://cdn.test';
@@ -38,14 +39,7 @@ function answer(request: Request): Promise<Response> {
 }
 
 function flow(): FetchFlow {
-  return new FetchFlow({
-    options: resolveOptions({}, OWN),
-    storage,
-    fetch: answer,
-    now: clock.read,
-    clear: () => storage.clear(),
-    log: () => undefined,
-  });
+  return testFlow({ base: OWN, storage, fetch: answer, now: clock.read });
 }
 
 async function get(f: FetchFlow, url: string, init: RequestInit = {}) {

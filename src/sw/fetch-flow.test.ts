@@ -4,8 +4,11 @@ import { ManualClock } from '../core/testing/fakes.ts';
 import type { Storage } from '../core/storage.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
-import { resolveOptions, type HttpCacheOptions } from './config.ts';
+import type { HttpCacheOptions } from './config.ts';
 import { FetchFlow } from './fetch-flow.ts';
+import type { FlowDeps } from './flow-deps.ts';
+import { handleUnsafe } from './invalidation.ts';
+import { testFlowDeps } from './testing/test-flow.ts';
 import type { RequestOutcome } from './stats.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
 
@@ -19,11 +22,12 @@ let storage: MemoryStorage;
 let cleared: number;
 let outcomes: RequestOutcome[];
 
-function flow(options: HttpCacheOptions = {}, store: Storage = storage): FetchFlow {
+function deps(options: HttpCacheOptions = {}, store: Storage = storage): FlowDeps {
   const clearable = store instanceof MemoryStorage ? store : storage;
-  return new FetchFlow({
-    options: resolveOptions(options, ORIGIN),
-    storage: store,
+  return testFlowDeps({
+    base: ORIGIN,
+    options,
+    storage: clearable,
     predictor: new LruCacheablePredictor(),
     fetch: origin.fetch,
     now: clock.read,
@@ -32,8 +36,12 @@ function flow(options: HttpCacheOptions = {}, store: Storage = storage): FetchFl
       await clearable.clear();
     },
     record: (outcome) => outcomes.push(outcome),
-    log: () => undefined,
   });
+}
+
+function flow(options: HttpCacheOptions = {}, store: Storage = storage): FetchFlow {
+  // The flow reads and writes `store`; a store that is not a MemoryStorage clears `storage`.
+  return new FetchFlow({ ...deps(options, store), storage: store });
 }
 
 function respond(body: string, headers: Record<string, string>, status = 200): Response {
@@ -373,9 +381,9 @@ describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
     origin.route('/items/1', (_r, n) => respond(`item ${n}`, { 'cache-control': 'max-age=600' }));
   });
 
-  async function unsafe(f: FetchFlow, method: string, path: string): Promise<Response> {
+  async function unsafe(method: string, path: string): Promise<Response> {
     // No background work to wait for: the purge is done before the answer.
-    return f.handleUnsafe(new Request(ORIGIN + path, { method, body: 'x' }));
+    return handleUnsafe(deps(), new Request(ORIGIN + path, { method, body: 'x' }));
   }
 
   it('a successful POST invalidates its target and its same-origin Location', async () => {
@@ -387,7 +395,7 @@ describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
     const f = flow();
     await get(f, '/items');
     await get(f, '/items/1');
-    const created = await unsafe(f, 'POST', '/items');
+    const created = await unsafe('POST', '/items');
     expect(created.status).toBe(201);
     expect(cacheStatusOf(created)).toMatchObject({ fwd: 'method', 'fwd-status': '201' });
     expect(cacheStatusOf((await get(f, '/items')).response).fwd).toBe('uri-miss');
@@ -402,7 +410,7 @@ describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
     );
     const f = flow();
     await get(f, '/items/1');
-    await unsafe(f, 'DELETE', '/items/1');
+    await unsafe('DELETE', '/items/1');
     expect(cacheStatusOf((await get(f, '/items/1')).response).hit).toBe(true);
   });
 
@@ -410,7 +418,7 @@ describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
     origin.route('/down', () => {
       throw new TypeError('Failed to fetch');
     });
-    expect((await unsafe(flow(), 'POST', '/down')).type).toBe('error');
+    expect((await unsafe('POST', '/down')).type).toBe('error');
   });
 
   it('Clear-Site-Data: "cache" empties the cache', async () => {
@@ -420,7 +428,7 @@ describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
     );
     const f = flow();
     await get(f, '/items');
-    await unsafe(f, 'POST', '/logout');
+    await unsafe('POST', '/logout');
     expect(cleared).toBe(1);
     expect(cacheStatusOf((await get(f, '/items')).response).fwd).toBe('uri-miss');
   });

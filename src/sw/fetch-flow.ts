@@ -1,8 +1,10 @@
 /**
- * The fetch flow: the only place that turns a request into calls on `HttpCache`, in the order
+ * The fetch flow: it decides in which order a GET or HEAD request drives `HttpCache`, the order
  * of pingora's proxy: request filter → key → predictor → lookup → Vary → freshness → hit,
  * stale-while-revalidate, revalidation or miss → response filter → admission. Each step is one
- * small method; storing a body is in `admission.ts`.
+ * small method or module; the modules (`admission.ts`, `revalidation.ts`, `serve-stored.ts`)
+ * call the request's `HttpCache` too, through the {@link RequestContext} the flow hands them.
+ * Unsafe methods do not come here: `invalidation.ts` drives an `HttpCache` of its own.
  */
 import { HttpCache } from '../core/http-cache.ts';
 import {
@@ -17,16 +19,19 @@ import { HitStatus, NoCacheReason } from '../core/phase.ts';
 import { LockStatus, type WritePermit } from '../core/lock.ts';
 import type { LookupResult } from '../core/storage.ts';
 import { admit } from './admission.ts';
-import { handleUnsafe } from './invalidation.ts';
 import { ownCacheStatus, type ForwardReason } from './cache-status.ts';
-import type { FlowDeps } from './flow-deps.ts';
+import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './flow-deps.ts';
 import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { revalidate } from './revalidation.ts';
-import { debugKey, serveStored } from './serve-stored.ts';
+import { serveStored } from './serve-stored.ts';
 import { askOrigin, UpstreamError, upstreamRequest } from './upstream.ts';
 
-/** Keeps background work (storing a body, a revalidation) alive: `FetchEvent.waitUntil`. */
-export type WaitUntil = (promise: Promise<unknown>) => void;
+/**
+ * What a lookup found: the usable entry, nothing stored for the URL (`uri-miss`), or only other
+ * variants of it (`vary-miss`). The two misses are told apart in `Cache-Status`.
+ */
+type Lookup = { readonly kind: 'found'; readonly entry: LookupResult } | { readonly kind: Miss };
+type Miss = Extract<ForwardReason, 'uri-miss' | 'vary-miss'>;
 
 /** A stale-while-revalidate refresh, with the write permit of the request that served stale. */
 interface BackgroundRevalidation {
@@ -42,7 +47,7 @@ export class FetchFlow {
   /** Answers a GET or HEAD request through the cache. Never rejects because of the cache. */
   async handle(request: Request, waitUntil: WaitUntil): Promise<Response> {
     const cache = new HttpCache();
-    const response = await this.answer(cache, request, waitUntil);
+    const response = await this.answer({ deps: this.deps, cache, request, waitUntil });
     this.deps.record?.({
       url: request.url,
       method: request.method,
@@ -55,13 +60,10 @@ export class FetchFlow {
     return response;
   }
 
-  private async answer(
-    cache: HttpCache,
-    request: Request,
-    waitUntil: WaitUntil,
-  ): Promise<Response> {
+  private async answer(ctx: RequestContext): Promise<Response> {
+    const { cache, request } = ctx;
     try {
-      return await this.run(cache, request, waitUntil, undefined);
+      return await this.run(ctx, undefined);
     } catch (error) {
       if (cache.enabled()) cache.disable(NoCacheReason.InternalError);
       // The origin is down and nothing stored may stand in: the network error the page would
@@ -78,20 +80,14 @@ export class FetchFlow {
     }
   }
 
-  /** An unsafe request: to the origin, then invalidation (see `invalidation.ts`). */
-  handleUnsafe(request: Request): Promise<Response> {
-    return handleUnsafe(this.deps, request);
-  }
-
   private async run(
-    cache: HttpCache,
-    request: Request,
-    waitUntil: WaitUntil,
+    ctx: RequestContext,
     background: BackgroundRevalidation | undefined,
   ): Promise<Response> {
+    const { cache, request } = ctx;
     if (request.cache === 'no-store') return this.forward(request, 'request');
 
-    this.enable(cache, request);
+    this.enable(ctx);
     if (background?.permit) cache.setWriteLock(background.permit);
     if (!cache.cacheablePrediction()) {
       cache.bypass();
@@ -99,29 +95,28 @@ export class FetchFlow {
     }
     if (request.cache === 'reload') {
       cache.cacheMiss();
-      return this.fetchAndAdmit(cache, request, waitUntil, 'request');
+      return this.fetchAndAdmit(ctx, 'request');
     }
 
     // pingora's proxy loop: a request locked behind another one's download waits for it, then
     // looks up again (and follows the body as it is written).
     let collapsed = false;
     for (let retries = 0; ;) {
-      const found = await this.lookup(cache, request);
-      if (found) {
-        const decision = this.reuse(found.meta, request, background !== undefined);
-        await cache.cacheFound(found.meta, found.hit, decision.status);
+      const result = await this.lookup(ctx);
+      if (result.kind === 'found') {
+        const { entry } = result;
+        const decision = this.reuse(entry.meta, request, background !== undefined);
+        await cache.cacheFound(entry.meta, entry.hit, decision.status);
         const action = decision.action;
         if (
           action === 'use' ||
           action === 'use-stale' ||
           (action === 'revalidate' && decision.onlyIfCached)
         ) {
-          return this.serveHit(cache, request, collapsed);
+          return this.serveHit(ctx, collapsed);
         }
-        if (action === 'use-stale-and-revalidate')
-          return this.serveWhileRevalidating(cache, request, waitUntil);
-        if (!cache.isCacheLocked())
-          return revalidate(this.deps, cache, request, found.meta, waitUntil);
+        if (action === 'use-stale-and-revalidate') return this.serveWhileRevalidating(ctx);
+        if (!cache.isCacheLocked()) return revalidate(ctx, entry.meta);
       } else {
         if (request.cache === 'only-if-cached') {
           cache.disable(NoCacheReason.Deferred);
@@ -129,12 +124,7 @@ export class FetchFlow {
         }
         if (!cache.isCacheLocked()) {
           cache.cacheMiss();
-          return this.fetchAndAdmit(
-            cache,
-            request,
-            waitUntil,
-            found === null ? 'uri-miss' : 'vary-miss',
-          );
+          return this.fetchAndAdmit(ctx, result.kind);
         }
       }
       const status = await cache.cacheLockWait();
@@ -161,19 +151,16 @@ export class FetchFlow {
    * Stale-while-revalidate (RFC 5861 §3): serve the stale entry now. The request holding the
    * write permit hands it to a background revalidation; the others just serve stale.
    */
-  private async serveWhileRevalidating(
-    cache: HttpCache,
-    request: Request,
-    waitUntil: WaitUntil,
-  ): Promise<Response> {
+  private async serveWhileRevalidating(ctx: RequestContext): Promise<Response> {
+    const { cache, request, waitUntil } = ctx;
     const locked = cache.isCacheLocked();
     const permit = cache.isCacheLockWriter() ? cache.takeWriteLock() : undefined;
     cache.setStaleUpdating();
     if (!locked) waitUntil(this.revalidateInBackground(request, permit));
-    return this.serveHit(cache, request, locked);
+    return this.serveHit(ctx, locked);
   }
 
-  private enable(cache: HttpCache, request: Request): void {
+  private enable({ cache, request }: RequestContext): void {
     const { storage, eviction, predictor, lock, options, now } = this.deps;
     cache.enable({ storage, eviction, predictor, lock, clock: now });
     cache.setCacheKey(this.keyFor(request));
@@ -188,34 +175,26 @@ export class FetchFlow {
   /**
    * Looks the key up, then follows `Vary` (pingora `cache_vary_lookup`): when the primary slot's
    * response varies on headers this request does not match, look up this request's variant.
-   * Returns the usable entry, `null` when nothing is stored, `false` when only other variants are.
    */
-  private async lookup(cache: HttpCache, request: Request): Promise<LookupResult | null | false> {
+  private async lookup({ cache, request }: RequestContext): Promise<Lookup> {
     const { variance: known } = cache.cacheKey();
     const primary = await cache.cacheLookup();
-    if (!primary) return known === undefined ? null : false;
-    if (primary.meta.vary.length === 0) return primary;
+    if (!primary) return { kind: known === undefined ? 'uri-miss' : 'vary-miss' };
+    if (primary.meta.vary.length === 0) return found(primary);
     if (known !== undefined) {
       // Looking up again after waiting for a lock: the key already names this request's variant.
-      if (primary.meta.variance === known) return primary;
-      await primary.hit.finish();
-      return false;
+      if (primary.meta.variance === known) return found(primary);
+      return varyMiss(primary);
     }
 
     const variance = varianceHash(primary.meta.vary, request.headers);
-    if (variance === undefined || varyMatchesNothing(primary.meta.vary)) {
-      await primary.hit.finish();
-      return false;
-    }
-    if (cache.cacheVaryLookup(variance, primary.meta)) return primary;
+    if (variance === undefined || varyMatchesNothing(primary.meta.vary)) return varyMiss(primary);
+    if (cache.cacheVaryLookup(variance, primary.meta)) return found(primary);
     await primary.hit.finish();
     const variant = await cache.cacheLookup();
-    if (!variant) return false;
-    if (variant.meta.variance !== variance) {
-      await variant.hit.finish();
-      return false;
-    }
-    return variant;
+    if (!variant) return { kind: 'vary-miss' };
+    if (variant.meta.variance !== variance) return varyMiss(variant);
+    return found(variant);
   }
 
   /** RFC 9111 §4 with the request's directives; Fetch's cache modes on top. */
@@ -235,14 +214,14 @@ export class FetchFlow {
   }
 
   /** A hit (or an allowed stale hit): the stored response, a 304 or a range of it. */
-  private async serveHit(cache: HttpCache, request: Request, collapsed = false): Promise<Response> {
+  private async serveHit(ctx: RequestContext, collapsed = false): Promise<Response> {
     const status = {
       hit: true,
       collapsed,
-      detail: cache.hitHandler().source,
-      key: debugKey(this.deps, cache),
+      detail: ctx.cache.hitHandler().source,
+      key: debugKey(ctx),
     };
-    return serveStored(this.deps, cache, request, status);
+    return serveStored(ctx, status);
   }
 
   /**
@@ -260,7 +239,9 @@ export class FetchFlow {
     const cache = new HttpCache();
     const pending: Promise<unknown>[] = [];
     try {
-      const response = await this.run(cache, background, (p) => pending.push(p), { permit });
+      const waitUntil: WaitUntil = (p) => pending.push(p);
+      const ctx = { deps: this.deps, cache, request: background, waitUntil };
+      const response = await this.run(ctx, { permit });
       await response.body?.cancel();
       await Promise.allSettled(pending);
     } catch (error) {
@@ -269,18 +250,23 @@ export class FetchFlow {
     }
   }
 
-  private async fetchAndAdmit(
-    cache: HttpCache,
-    request: Request,
-    waitUntil: WaitUntil,
-    fwd: ForwardReason,
-  ): Promise<Response> {
-    const upstream = await askOrigin(this.deps, upstreamRequest(request));
-    return admit(this.deps, cache, request, upstream, waitUntil, fwd);
+  private async fetchAndAdmit(ctx: RequestContext, fwd: ForwardReason): Promise<Response> {
+    const upstream = await askOrigin(this.deps, upstreamRequest(ctx.request));
+    return admit(ctx, upstream, fwd);
   }
 
   private async forward(request: Request, fwd: ForwardReason, detail?: string): Promise<Response> {
     const { response } = await askOrigin(this.deps, upstreamRequest(request));
     return forwardedResponse(response, { fwd, fwdStatus: response.status, detail });
   }
+}
+
+function found(entry: LookupResult): Lookup {
+  return { kind: 'found', entry };
+}
+
+/** An entry for another variant: release its body, then report the miss. */
+async function varyMiss(other: LookupResult): Promise<Lookup> {
+  await other.hit.finish();
+  return { kind: 'vary-miss' };
 }

@@ -1,6 +1,8 @@
 /**
- * What the fetch flow works with: the resolved options and the pieces plugged into `HttpCache`.
+ * What the fetch flow works with: the resolved options and the pieces plugged into `HttpCache`
+ * (for every request), and the context of one request.
  */
+import type { HttpCache } from '../core/http-cache.ts';
 import type { EvictionManager } from '../core/eviction.ts';
 import type { CacheLock } from '../core/lock.ts';
 import type { CacheablePredictor } from '../core/predictor.ts';
@@ -24,4 +26,21 @@ export interface FlowDeps {
   readonly record?: ((outcome: RequestOutcome) => void) | undefined;
   /** Debug logging; a no-op unless `debug` is on. */
   readonly log: (message: string, details?: unknown) => void;
+}
+
+/** Keeps background work (storing a body, a revalidation) alive: `FetchEvent.waitUntil`. */
+export type WaitUntil = (promise: Promise<unknown>) => void;
+
+/** One GET or HEAD request on its way through the flow: what every step of it works with. */
+export interface RequestContext {
+  readonly deps: FlowDeps;
+  /** The request's cache state machine. */
+  readonly cache: HttpCache;
+  readonly request: Request;
+  readonly waitUntil: WaitUntil;
+}
+
+/** The key for `Cache-Status; key=`, only when debugging. */
+export function debugKey({ deps, cache }: RequestContext): string | undefined {
+  return deps.options.debug ? cache.cacheKey().primary : undefined;
 }

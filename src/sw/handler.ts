@@ -1,51 +1,70 @@
 /// <reference lib="webworker" />
 /**
  * The cache as a request handler: for a worker's own `fetch` listener, and as a Workbox route
- * handler (`registerRoute(match, handler)`), so a Workbox app can hand some routes to it.
+ * handler (`registerRoute(match, handler)`), so a Workbox app can hand some routes to it. Besides
+ * handling requests it offers only the control facade ({@link ControlledCache}); its options,
+ * storage layers, lock and eviction manager stay private.
  */
 import { withHeadersTimeout } from './upstream-timeout.ts';
 import type { RouteHandlerCallbackOptions, RouteHandlerObject } from 'workbox-core/types.js';
 import { isUnsafeMethod } from '../core/http/index.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
+import type { CacheEntryInfo, CacheStats, PurgeTarget } from '../protocol/control-protocol.ts';
 import { CacheRuntime } from './cache-runtime.ts';
-import { RequestStats } from './stats.ts';
 import { resolveOptions, type HttpCacheOptions, type ResolvedOptions } from './config.ts';
+import { controlledCache, type ControlledCache } from './control.ts';
 import { FetchFlow } from './fetch-flow.ts';
+import type { FlowDeps } from './flow-deps.ts';
+import { handleUnsafe } from './invalidation.ts';
+import { RequestStats } from './stats.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
 /** Methods whose responses the cache can answer; all others go to the network untouched. */
 const CACHEABLE_METHODS = new Set(['GET', 'HEAD']);
 
-export class HttpCacheHandler implements RouteHandlerObject {
-  readonly options: ResolvedOptions;
-  readonly runtime: CacheRuntime;
-  readonly stats = new RequestStats();
-  private readonly flow: FetchFlow;
+export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
+  readonly #options: ResolvedOptions;
+  readonly #deps: FlowDeps;
+  readonly #flow: FetchFlow;
+  readonly #control: ControlledCache;
 
   constructor(options: HttpCacheOptions = {}) {
-    this.options = resolveOptions(options, self.location.origin);
+    const resolved = resolveOptions(options, self.location.origin);
+    this.#options = resolved;
     const log = (message: string, details?: unknown): void => {
-      if (this.options.debug) console.debug(`[sw-http-cache] ${message}`, details ?? '');
+      if (resolved.debug) console.debug(`[sw-http-cache] ${message}`, details ?? '');
     };
-    this.runtime = new CacheRuntime(this.options, log);
-    this.flow = new FetchFlow({
-      options: this.options,
-      storage: this.runtime.storage,
-      eviction: this.runtime.eviction,
-      lock: this.runtime.lock,
+    const runtime = new CacheRuntime(resolved, log);
+    const stats = new RequestStats();
+    this.#deps = {
+      options: resolved,
+      storage: runtime.storage,
+      eviction: runtime.eviction,
+      lock: runtime.lock,
       predictor: new LruCacheablePredictor(),
-      fetch: withHeadersTimeout((request) => fetch(request), this.options.upstreamTimeout),
+      fetch: withHeadersTimeout((request) => fetch(request), resolved.upstreamTimeout),
       now: () => Date.now(),
-      clear: () => this.runtime.clear(),
-      record: (outcome) => this.stats.record(outcome),
+      clear: () => runtime.clear(),
+      record: (outcome) => stats.record(outcome),
       log,
-    });
+    };
+    this.#flow = new FetchFlow(this.#deps);
+    this.#control = controlledCache(
+      {
+        stats,
+        runtime,
+        setDebug: (on) => {
+          resolved.debug = on;
+        },
+      },
+      self.location.origin,
+    );
   }
 
   /** Whether `request` matches the configured routes (any method). */
   matches(request: Request): boolean {
-    return this.options.matches(request, new URL(request.url));
+    return this.#options.matches(request, new URL(request.url));
   }
 
   /**
@@ -55,7 +74,7 @@ export class HttpCacheHandler implements RouteHandlerObject {
   handleFetchEvent(event: FetchEvent): void {
     const { request } = event;
     const url = new URL(request.url);
-    if (!this.options.matches(request, url)) return;
+    if (!this.#options.matches(request, url)) return;
     if (CACHEABLE_METHODS.has(request.method) || isUnsafeMethod(request.method)) {
       event.respondWith(this.handle({ request, event, url }));
     }
@@ -64,13 +83,29 @@ export class HttpCacheHandler implements RouteHandlerObject {
   /** Workbox `RouteHandlerObject`: `registerRoute(({ url }) => …, handler)`. */
   handle({ request, event }: RouteHandlerCallbackOptions): Promise<Response> {
     const waitUntil = (promise: Promise<unknown>): void => event.waitUntil(promise);
-    if (CACHEABLE_METHODS.has(request.method)) return this.flow.handle(request, waitUntil);
-    if (isUnsafeMethod(request.method)) return this.flow.handleUnsafe(request);
+    if (CACHEABLE_METHODS.has(request.method)) return this.#flow.handle(request, waitUntil);
+    if (isUnsafeMethod(request.method)) return handleUnsafe(this.#deps, request);
     return fetch(request);
+  }
+
+  stats(): Promise<CacheStats> {
+    return this.#control.stats();
+  }
+
+  entries(): Promise<CacheEntryInfo[]> {
+    return this.#control.entries();
+  }
+
+  purge(target: PurgeTarget): Promise<number> {
+    return this.#control.purge(target);
+  }
+
+  clear(): Promise<void> {
+    return this.#control.clear();
   }
 
   /** Switches debug logging (and `key=` in `Cache-Status`) on or off while the worker runs. */
   setDebug(on: boolean): void {
-    this.options.debug = on;
+    this.#control.setDebug(on);
   }
 }

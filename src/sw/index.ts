@@ -1,15 +1,9 @@
 /**
- * The worker side of sw-http-cache (`import … from 'sw-http-cache/sw'`).
+ * The worker side of sw-http-cache (`import … from 'sw-http-cache/sw'`): only what a worker
+ * script calls or types. `src/public-api.test.ts` pins this list (see api/).
  */
 export { installHttpCache, type InstallOptions } from './install.ts';
 export { HttpCacheHandler } from './handler.ts';
 export type { HttpCacheOptions, RouteMatcher } from './config.ts';
-export { formatCacheStatus, type CacheStatus, type ForwardReason } from './cache-status.ts';
 export { listenForControl, type ControlledCache } from './control.ts';
-export type {
-  CacheEntryInfo,
-  CacheStats,
-  ControlApi,
-  PurgeTarget,
-  ResolvedPurgeTarget,
-} from '../core/control-protocol.ts';
+export type { CacheEntryInfo, CacheStats, PurgeTarget } from '../protocol/control-protocol.ts';

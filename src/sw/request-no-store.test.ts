@@ -10,9 +10,9 @@ import { formatHttpDate } from '../core/http/index.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import { LockTable } from '../lock/index.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
-import { resolveOptions } from './config.ts';
-import { FetchFlow } from './fetch-flow.ts';
+import type { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
+import { testFlow } from './testing/test-flow.ts';
 
 const ORIGIN = 'https://app.test';
 
@@ -27,14 +27,12 @@ beforeEach(() => {
   clock = new ManualClock(Date.UTC(2026, 0, 1));
   background = new Background();
   storage = new MemoryStorage();
-  flow = new FetchFlow({
-    options: resolveOptions({}, ORIGIN),
+  flow = testFlow({
+    base: ORIGIN,
     storage,
     lock: new LockTable({ timeoutMs: 1_000 }),
     fetch: origin.fetch,
     now: clock.read,
-    clear: () => storage.clear(),
-    log: () => undefined,
   });
   origin.route('/r', (request, n) =>
     request.headers.get('if-none-match') === '"v1"'

@@ -3,17 +3,14 @@
  * (RFC 9110 §13.1), a 206 or 416 for a range (RFC 9110 §14), or the whole stored response (its
  * body a Blob when the storage keeps it as one).
  */
-import type { HttpCache } from '../core/http-cache.ts';
 import { isNotModified } from '../core/http/index.ts';
 import type { CacheStatus } from './cache-status.ts';
-import type { FlowDeps } from './flow-deps.ts';
+import type { RequestContext } from './flow-deps.ts';
 import { rangeResponse } from './range-response.ts';
 import { notModifiedResponse, storedResponse } from './respond.ts';
 
 export async function serveStored(
-  deps: FlowDeps,
-  cache: HttpCache,
-  request: Request,
+  { deps, cache, request }: RequestContext,
   status: CacheStatus,
 ): Promise<Response> {
   const meta = cache.cacheMeta();
@@ -27,9 +24,4 @@ export async function serveStored(
     (await rangeResponse(request, meta, hit, now, status)) ??
     storedResponse(meta, hit, request.method, now, status)
   );
-}
-
-/** The key for `Cache-Status; key=`, only when debugging. */
-export function debugKey(deps: FlowDeps, cache: HttpCache): string | undefined {
-  return deps.options.debug ? cache.cacheKey().primary : undefined;
 }

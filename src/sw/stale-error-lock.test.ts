@@ -4,9 +4,8 @@ import { LockStatus } from '../core/lock.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import { LockTable } from '../lock/lock-table.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
-import { resolveOptions } from './config.ts';
-import { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
+import { testFlow } from './testing/test-flow.ts';
 
 const ORIGIN = 'https://app.test';
 
@@ -33,14 +32,12 @@ describe('stale-if-error releases the revalidation’s write lock', () => {
           },
         });
       });
-      const flow = new FetchFlow({
-        options: resolveOptions({}, ORIGIN),
+      const flow = testFlow({
+        base: ORIGIN,
         storage: new MemoryStorage(),
         lock,
         fetch: origin.fetch,
         now: clock.read,
-        clear: () => Promise.resolve(),
-        log: () => undefined,
       });
       const get = async () => {
         const response = await flow.handle(new Request(`${ORIGIN}/s`), background.waitUntil);

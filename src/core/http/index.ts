@@ -1,75 +1,19 @@
 /**
  * RFC 9111 semantics of a private cache: parsing, freshness, storability, reuse, conditional
  * requests, 304 freshening and `Vary`. Pure functions over plain data; no clock is read here —
- * every time is passed in.
+ * every time is passed in. This index lists what the worker (`src/sw`) uses; the core's own
+ * modules import the files directly.
  */
 
-export { currentAge, exactAge, isFreshAt, ttl } from './age.ts';
-export {
-  DELTA_SECONDS_MAX,
-  parseCacheControl,
-  parseDeltaSeconds,
-  requestCacheControl,
-  splitDirectives,
-} from './cache-control.ts';
-export type { CacheControl, Directive } from './cache-control.ts';
-export {
-  cacheTags,
-  metaFromResponse,
-  responseCacheability,
-  UNDERSTOOD_STATUS,
-} from './cacheability.ts';
-export type {
-  Cacheability,
-  CacheabilityOptions,
-  RequestSnapshot,
-  ResponseSnapshot,
-  Timing,
-  UncacheableDetail,
-} from './cacheability.ts';
-export {
-  isNotModified,
-  parseEntityTag,
-  parseEntityTagList,
-  revalidationHeaders,
-  strongMatch,
-  weakMatch,
-} from './conditional.ts';
-export type { EntityTag } from './conditional.ts';
-export { formatHttpDate, parseHttpDate } from './dates.ts';
-export {
-  ageValue,
-  correctedInitialAge,
-  DEFAULT_HEURISTIC_CAP_SECONDS,
-  DEFAULT_HEURISTIC_FRACTION,
-  freshnessLifetime,
-  freshnessTimes,
-  HEURISTICALLY_CACHEABLE_STATUS,
-  responseDate,
-} from './freshness.ts';
-export type {
-  FreshnessLifetime,
-  FreshnessOptions,
-  FreshnessSource,
-  FreshnessTimes,
-} from './freshness.ts';
-export { freshenWith304, identifiesStoredResponse, merge304Headers } from './merge-304.ts';
-export type { FreshenResult } from './merge-304.ts';
-export {
-  canServeStaleIfError,
-  canServeStaleWhileRevalidate,
-  evaluateReuse,
-} from './request-directives.ts';
-export type { ReuseAction, ReuseDecision } from './request-directives.ts';
-export { NOT_UPDATED_BY_304, storedHeaders } from './stored-headers.ts';
-export {
-  normalizeVaryValue,
-  VARY_ANY,
-  varianceHash,
-  varyHeaderNames,
-  varyMatches,
-  varyMatchesNothing,
-} from './variance.ts';
+export { currentAge, ttl } from './age.ts';
+export { responseCacheability } from './cacheability.ts';
+export type { RequestSnapshot } from './cacheability.ts';
+export { isNotModified, revalidationHeaders } from './conditional.ts';
+export { formatHttpDate } from './dates.ts';
+export { freshenWith304 } from './merge-304.ts';
+export { canServeStaleIfError, evaluateReuse } from './request-directives.ts';
+export type { ReuseDecision } from './request-directives.ts';
+export { varianceHash, varyMatchesNothing } from './variance.ts';
 export { clearsCache, invalidatedUrls, isUnsafeMethod } from './invalidation.ts';
-export { ifRangeAllows, MAX_OVERLAPPING_RANGES, MAX_RANGES, parseRange } from './range.ts';
-export type { ByteRange, IgnoredRangeReason, RangeSpec } from './range.ts';
+export { ifRangeAllows, parseRange } from './range.ts';
+export type { ByteRange } from './range.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CacheEvent } from '../../core/events.ts';
-import { cacheEvent } from '../../core/events.ts';
+import type { CacheEvent } from '../../protocol/events.ts';
+import { cacheEvent } from '../../protocol/events.ts';
 import type { CacheKey } from '../../core/key.ts';
 import { FakeStorage, testKey, testMeta } from '../../core/testing/fakes.ts';
 import type { EventReceiver } from './announcing.ts';

@@ -1,5 +1,5 @@
 /**
- * Announces the cache's changes on its event channel (see `src/core/events.ts`), and listens to
+ * Announces the cache's changes on its event channel (see `src/protocol/events.ts`), and listens to
  * other contexts' announcements so they can drop their in-memory copies.
  *
  * {@link AnnouncingStorage} decorates the worker's storage: lookups pass through untouched (no
@@ -7,8 +7,8 @@
  * `updated`, a purge that removed something posts `evicted` (type `eviction`) or `purged` (type
  * `invalidation`). Posting never fails a storage operation.
  */
-import type { CacheEvent, CacheEventType } from '../../core/events.ts';
-import { cacheEvent, parseCacheEvent } from '../../core/events.ts';
+import type { CacheEvent, CacheEventType } from '../../protocol/events.ts';
+import { cacheEvent, parseCacheEvent } from '../../protocol/events.ts';
 import type { CacheKey } from '../../core/key.ts';
 import type { ChannelLike } from '../../core/platform.ts';
 import type { CacheMeta } from '../../core/meta.ts';

@@ -11,7 +11,7 @@ import {
   parseReply,
   resolvePurgeTarget,
 } from './control-protocol.ts';
-import { checkProperty, PROPERTY_TIMEOUT_MS, urlText } from './testing/arbitraries.ts';
+import { checkProperty, PROPERTY_TIMEOUT_MS, urlText } from '../core/testing/arbitraries.ts';
 
 const BASE = 'https://example.test/app/';
 const anything = fc.anything({ withNullPrototype: true, withMap: true, withSet: true });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { CACHE_EVENT_TYPES, parseCacheEvent } from './events.ts';
-import { checkProperty, PROPERTY_TIMEOUT_MS } from './testing/arbitraries.ts';
+import { checkProperty, PROPERTY_TIMEOUT_MS } from '../core/testing/arbitraries.ts';
 
 const eventKey = fc.record(
   { namespace: fc.string(), primary: fc.string(), variance: fc.string() },

@@ -7,7 +7,7 @@
  * Messages cross a trust boundary (any same-origin script can post on the channel), so receivers
  * validate them with {@link parseCacheEvent}.
  */
-import type { CacheKey } from './key.ts';
+import type { CacheKey } from '../core/key.ts';
 
 /**
  * - `stored`: a new body was stored for each key (a miss finished);
