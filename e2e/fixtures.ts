@@ -11,6 +11,11 @@
  *   control and on-disk IndexedDB all work there.
  * - `swPage`: a page of `swContext` at `${origin.url}/e2e/blank.html`, already controlled by
  *   the worker (`/sw.js`).
+ *
+ * In the `webkit` project (browserName `webkit`) `swContext` is a WebDriver session of WebKitGTK's
+ * MiniBrowser instead (helpers/webkit-driver.ts), typed as Playwright's context but implementing
+ * only what the WebKit specs use (helpers/webdriver-page.ts). Its storage is ephemeral, on disk
+ * or not as WebKit decides: MiniBrowser's automation mode has no profile directory to give it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -21,6 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
 import { openControlledPage } from './helpers/controlled-page.ts';
+import { startWebKitServer } from './helpers/webkit-driver.ts';
+import type { WebKitServer } from './helpers/webkit-driver.ts';
+import { findBrowser } from '../scripts/find-browsers.mjs';
 import { startOrigin } from './server/origin.mjs';
 import type { Origin } from './server/origin.mjs';
 
@@ -39,7 +47,25 @@ export interface E2eFixtures {
   swPage: Page;
 }
 
-export const test = base.extend<E2eFixtures>({
+export interface E2eWorkerFixtures {
+  /** The worker's Xvfb and WebKitWebDriver in the `webkit` project; undefined elsewhere. */
+  webkitServer: WebKitServer | undefined;
+}
+
+export const test = base.extend<E2eFixtures, E2eWorkerFixtures>({
+  webkitServer: [
+    async ({ browserName }, use) => {
+      if (browserName !== 'webkit') return use(undefined);
+      const server = await startWebKitServer(findBrowser('webkit'));
+      try {
+        await use(server);
+      } finally {
+        await server.stop();
+      }
+    },
+    { scope: 'worker' },
+  ],
+
   // Playwright requires object destructuring even when a fixture depends on nothing.
   // eslint-disable-next-line no-empty-pattern
   origin: async ({}, use) => {
@@ -48,7 +74,19 @@ export const test = base.extend<E2eFixtures>({
     await origin.close();
   },
 
-  swContext: async ({ playwright, browserName, launchOptions, channel, headless }, use) => {
+  swContext: async (
+    { playwright, browserName, launchOptions, channel, headless, webkitServer },
+    use,
+  ) => {
+    if (webkitServer !== undefined) {
+      const context = await webkitServer.newContext();
+      try {
+        await use(context as unknown as BrowserContext);
+      } finally {
+        await context.close();
+      }
+      return;
+    }
     const profile = await mkdtemp(join(tmpdir(), `sw-http-cache-e2e-${browserName}-`));
     const context = await playwright[browserName].launchPersistentContext(profile, {
       ...launchOptions,

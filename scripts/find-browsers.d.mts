@@ -1,6 +1,6 @@
 /** Types for scripts/find-browsers.mjs (plain JavaScript so Node runs it without a TS loader). */
 
-export type BrowserName = 'chromium' | 'firefox';
+export type BrowserName = 'chromium' | 'firefox' | 'webkit';
 
 export interface FoundBrowser {
   name: BrowserName;
@@ -8,7 +8,12 @@ export interface FoundBrowser {
   source: 'env' | 'system' | 'playwright' | 'none';
   /** Undefined means "let Playwright use its own build". */
   executablePath: string | undefined;
+  /** For WebKit: MiniBrowser, WebKitWebDriver and Xvfb all exist. */
   found: boolean;
+  /** WebKit only: the WebDriver server (`WebKitWebDriver`). */
+  driverPath?: string;
+  /** WebKit only: the X server MiniBrowser displays on (`Xvfb`). */
+  xvfbPath?: string;
   /** One line for logs. */
   description: string;
 }
@@ -18,6 +23,16 @@ export declare const BROWSER_LOCATIONS: Record<
   { envVar: string; systemPaths: string[] }
 >;
 
+export declare const WEBKIT_HELPER_LOCATIONS: Record<
+  'driver' | 'xvfb',
+  { envVar: string; systemPaths: string[] }
+>;
+
 export declare function findBrowser(name: BrowserName, env?: NodeJS.ProcessEnv): FoundBrowser;
+
+export declare const WEBKIT_HELPER_LOCATIONS: Record<
+  'driver' | 'xvfb',
+  { envVar: string; systemPaths: string[] }
+>;
 
 export declare function findBrowsers(env?: NodeJS.ProcessEnv): Record<BrowserName, FoundBrowser>;
