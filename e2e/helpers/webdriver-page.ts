@@ -193,7 +193,8 @@ export class WebDriverPage {
     for (;;) {
       const value = await this.evaluate(fn, arg);
       if (value) return value;
-      if (Date.now() > deadline) throw new Error(`page.waitForFunction: timed out after ${timeout} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`page.waitForFunction: timed out after ${timeout} ms`);
       await new Promise((resolve) => setTimeout(resolve, polling));
     }
   }

@@ -39,7 +39,9 @@ function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
       );
     });
   });
@@ -104,7 +106,7 @@ export async function startWebKitServer(browser: FoundBrowser): Promise<WebKitSe
   const xvfb = await startXvfb(xvfbPath);
   const port = await freePort();
   const driver = spawn(driverPath, [`--port=${port}`, '--host=local'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: process.env['WK_CONSOLE'] ? 'inherit' : ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DISPLAY: xvfb.display },
   });
   const output = tail(driver);
@@ -128,7 +130,15 @@ export async function startWebKitServer(browser: FoundBrowser): Promise<WebKitSe
         connectionRetryCount: 0,
         capabilities: {
           // MiniBrowser's automation mode: the session owns the browser, with ephemeral storage.
-          'webkitgtk:browserOptions': { binary: executablePath, args: ['--automation'] },
+          'webkitgtk:browserOptions': {
+            binary: executablePath,
+            args: [
+              '--automation',
+              ...(process.env['WK_CONSOLE']
+                ? ['--enable-write-console-messages-to-stdout=true']
+                : []),
+            ],
+          },
         } as WebdriverIO.Capabilities,
       });
       // Scripts wait in the page at most briefly (webdriver-page.ts); page loads as Playwright's.
