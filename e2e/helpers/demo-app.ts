@@ -1,4 +1,3 @@
-import { expect } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
 
 /**
@@ -14,8 +13,12 @@ export async function openDemo(
   const blank = context.pages().find((page) => page.url() === 'about:blank');
   const page = blank ?? (await context.newPage());
   await page.goto(`${originUrl}${path}`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-  await expect(page.locator('body')).toHaveAttribute('data-shell', 'cached');
+  // A page script rather than a locator, so that WebKit's WebDriver page can open the demo too.
+  await page.waitForFunction(
+    () => document.body.dataset['ready'] === 'true' && document.body.dataset['shell'] === 'cached',
+    undefined,
+    { timeout: 10_000 },
+  );
   return page;
 }
 
