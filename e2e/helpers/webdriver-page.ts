@@ -25,17 +25,18 @@ type Settled =
 
 /**
  * Runs in the page (a WebDriver async script). Starts `source(arg)` under `id` unless `id` is
- * already running, then reports its outcome once it settles or `sliceMs` has passed. The value
- * crosses as JSON so that `undefined` stays `undefined` (WebDriver would turn it into `null`).
+ * already running, then reports its outcome once it settles or `sliceMs` has passed. The argument
+ * and the value cross as JSON so that `undefined` stays `undefined` (WebDriver would turn it into
+ * `null`).
  */
 const SETTLE_SCRIPT = `
-const [id, source, arg, sliceMs] = arguments;
+const [id, source, argJson, sliceMs] = arguments;
 const done = arguments[arguments.length - 1];
 const runs = (window.__webdriverEvaluations ??= new Map());
 if (source !== null) {
   const run = { state: 'pending' };
   run.settled = Promise.resolve()
-    .then(() => (0, eval)('(' + source + ')')(arg))
+    .then(() => (0, eval)('(' + source + ')')(argJson === null ? undefined : JSON.parse(argJson)))
     .then(
       (value) => Object.assign(run, { state: 'done', json: value === undefined ? null : JSON.stringify(value) }),
       (error) => Object.assign(run, { state: 'error', message: error instanceof Error ? (error.name + ': ' + error.message) : String(error) }),
@@ -108,7 +109,8 @@ export class WebDriverContext {
 
   /** @internal */
   forget(page: WebDriverPage): void {
-    this.openPages.splice(this.openPages.indexOf(page), 1);
+    const index = this.openPages.indexOf(page);
+    if (index !== -1) this.openPages.splice(index, 1);
     if (this.current === page.handle) this.current = undefined;
   }
 }
@@ -164,7 +166,7 @@ export class WebDriverPage {
           client.executeAsyncScript(SETTLE_SCRIPT, [
             id,
             source,
-            (arg ?? null) as object,
+            arg === undefined ? null : JSON.stringify(arg),
             SETTLE_SLICE_MS,
           ]) as Promise<Settled>,
       );
