@@ -8,6 +8,8 @@
  *   ones in a Blob of its own anyway), and in every database written before Blobs.
  *
  * The form is chosen per body, so every chunk of a body has the same form; readers accept both.
+ * Where the database refuses Blobs (WebKit's ephemeral IndexedDB: Safari's Private Browsing, and
+ * WebKit under automation), every body is stored as bytes instead ({@link ChunkForms}).
  */
 
 export type ChunkData = Uint8Array | Blob;
@@ -17,6 +19,14 @@ export type ChunkData = Uint8Array | Blob;
  * of more than one chunk, as Blobs. Measured in docs/storage.md ("Chunk format").
  */
 export const INLINE_BODY_MAX_BYTES = 64 * 1024;
+
+/**
+ * Whether a storage's database takes Blob values: assumed until the first refusal, then bytes for
+ * the storage's life (one database, one answer).
+ */
+export interface ChunkForms {
+  blobs: boolean;
+}
 
 /** `bytes` in the form it is stored in. A Blob copies them: the caller may reuse its buffer. */
 export function toChunkData(bytes: Uint8Array, inline: boolean): ChunkData {

@@ -165,6 +165,76 @@ describe('IdbHitHandler.blob', () => {
   });
 });
 
+describe('IdbStorage where the database refuses Blobs', () => {
+  /**
+   * Makes every `put` of a chunk whose `data` passes `fails` throw `message` (an UnknownError,
+   * as WebKit's ephemeral IndexedDB refuses Blobs); counts the refusals.
+   */
+  function failingPuts(fails: (data: unknown) => boolean, message: string) {
+    // The original is called back with its store as `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const put = IDBObjectStore.prototype.put;
+    const seen = { refused: 0, restore: () => void (IDBObjectStore.prototype.put = put) };
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value, key) {
+      const data = (value as { data?: unknown } | null)?.data;
+      if (data !== undefined && fails(data)) {
+        seen.refused++;
+        throw new DOMException(message, 'UnknownError');
+      }
+      return put.call(this, value, key);
+    };
+    return seen;
+  }
+  const refuseBlobs = () =>
+    failingPuts((data) => data instanceof Blob, 'Error preparing Blob/File data to be stored');
+
+  it('stores every body as bytes from the first refusal on, and reads them back', async () => {
+    const refusing = refuseBlobs();
+    try {
+      const storage = newStorage(4);
+      await store(storage, keyOf('/several'), bytes(10), 3);
+      await store(storage, keyOf('/later'), bytes(9), 3);
+      const chunks = await storedChunks(storage.name);
+      expect(chunks.map((c) => (c.data instanceof Blob ? 'blob' : 'bytes'))).toEqual(
+        Array<string>(6).fill('bytes'),
+      );
+      expect(await bodyOf(storage, keyOf('/several'))).toEqual(bytes(10));
+      expect(await bodyOf(storage, keyOf('/later'))).toEqual(bytes(9));
+      // Refused once, by the first body's first chunk; the storage does not try Blobs again.
+      expect(refusing.refused).toBe(1);
+    } finally {
+      refusing.restore();
+    }
+  });
+
+  it('stores a one-chunk body larger than the inline limit as bytes', async () => {
+    const refusing = refuseBlobs();
+    try {
+      const storage = newStorage(INLINE_BODY_MAX_BYTES * 2);
+      const body = bytes(INLINE_BODY_MAX_BYTES + 10);
+      await store(storage, keyOf('/one'), body, 50_000);
+      const chunks = await storedChunks(storage.name);
+      expect(chunks.map((c) => (c.data instanceof Blob ? 'blob' : 'bytes'))).toEqual(['bytes']);
+      expect(await bodyOf(storage, keyOf('/one'))).toEqual(body);
+    } finally {
+      refusing.restore();
+    }
+  });
+
+  it('lets the first error stand when bytes fail too', async () => {
+    const failing = failingPuts(() => true, 'the disk is gone');
+    try {
+      const storage = newStorage(4);
+      await expect(store(storage, keyOf('/broken'), bytes(10), 3)).rejects.toThrow(
+        /the disk is gone/,
+      );
+      expect(failing.refused).toBe(2); // the Blob, then the bytes
+    } finally {
+      failing.restore();
+    }
+  });
+});
+
 function byteSize(record: ChunkRecord): number {
   return record.data instanceof Blob ? record.data.size : record.data.byteLength;
 }

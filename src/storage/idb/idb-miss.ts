@@ -3,7 +3,7 @@
  * `finish` stores the last chunk and flips the meta in one transaction (deleting the previous body
  * of the key there too), so a lookup sees either the old entry or the whole new one. A body smaller
  * than one chunk is stored by that single transaction. Chunks are stored as Blobs, except the one
- * chunk of a small body (see `chunk-data.ts`).
+ * chunk of a small body and where the database refuses Blobs (see `chunk-data.ts`).
  */
 import type { CacheKey } from '../../core/key.ts';
 import { primaryHash, variantHash } from '../../core/key.ts';
@@ -11,8 +11,9 @@ import type { CacheMeta } from '../../core/meta.ts';
 import type { MissHandler } from '../../core/storage.ts';
 import { StorageError } from '../../core/storage.ts';
 import { INLINE_BODY_MAX_BYTES, toChunkData } from './chunk-data.ts';
+import type { ChunkForms } from './chunk-data.ts';
 import { Rechunker } from './chunker.ts';
-import { toStorageError } from '../errors.ts';
+import { isQuotaExceeded, toStorageError } from '../errors.ts';
 import type { IdbConnection } from './idb-connection.ts';
 import { inTransaction } from './idb-connection.ts';
 import type { MetaRecord, WriterRecord } from './idb-schema.ts';
@@ -41,6 +42,8 @@ export interface IdbWriteContext {
   readonly writes: Map<string, WriteProgress>;
   /** Set when other contexts may follow this context's writes. */
   readonly crossContext?: CrossContextWrites;
+  /** Whether the database takes Blobs, shared by the storage's writes. */
+  readonly chunkForms: ChunkForms;
 }
 
 type WriteState = 'writing' | 'finishing' | 'finished' | 'aborted';
@@ -56,6 +59,8 @@ export class IdbMissHandler implements MissHandler {
   /** Chunks stored so far. */
   #stored = 0;
   #size = 0;
+  /** This body's chunks are Blobs (else bytes): one form per body. */
+  #blobs: boolean;
   #state: WriteState = 'writing';
   readonly #progress: WriteProgress;
   /** Held while other contexts may follow this write (see {@link register}). */
@@ -70,6 +75,7 @@ export class IdbMissHandler implements MissHandler {
     this.#hash = variantHash(key);
     this.#meta = meta;
     this.#rechunker = new Rechunker(context.chunkSize);
+    this.#blobs = context.chunkForms.blobs;
     this.streamingWriteTag = crypto.randomUUID();
     context.liveWriters.add(this.streamingWriteTag);
     this.#progress = new WriteProgress(key, meta, this.streamingWriteTag, context.chunkSize);
@@ -157,27 +163,49 @@ export class IdbMissHandler implements MissHandler {
   #storeChunks(chunks: readonly Uint8Array[]): Promise<void> {
     const { connection } = this.#context;
     const bodyId = this.streamingWriteTag;
-    return connection.run('storing a body chunk', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readwrite');
-      const first = this.#stored;
-      await inTransaction(tx, async () => {
-        const body = tx.objectStore('body');
-        // A chunk stored before `finish` belongs to a body of more than one chunk, or of one
-        // whole chunk (larger than the inline limit at the default chunk size): a Blob.
-        for (const [i, bytes] of chunks.entries()) {
-          await body.put({ bodyId, seq: first + i, data: toChunkData(bytes, false) });
-        }
-        // Heartbeat: tells orphan collection in other contexts that this write is alive.
-        const meta = tx.objectStore('meta');
-        const record =
-          validMetaRecord(await meta.get(this.#hash), this.#hash) ?? this.#pendingRecord();
-        await meta.put(this.#withWriter(record, first + chunks.length));
+    return this.#inChunkForm((blobs) =>
+      connection.run('storing a body chunk', async (db) => {
+        const tx = db.transaction(['meta', 'body'], 'readwrite');
+        const first = this.#stored;
+        await inTransaction(tx, async () => {
+          const body = tx.objectStore('body');
+          // A chunk stored before `finish` belongs to a body of more than one chunk, or of one
+          // whole chunk (larger than the inline limit at the default chunk size): a Blob, unless
+          // the database refuses Blobs.
+          for (const [i, bytes] of chunks.entries()) {
+            await body.put({ bodyId, seq: first + i, data: toChunkData(bytes, !blobs) });
+          }
+          // Heartbeat: tells orphan collection in other contexts that this write is alive.
+          const meta = tx.objectStore('meta');
+          const record =
+            validMetaRecord(await meta.get(this.#hash), this.#hash) ?? this.#pendingRecord();
+          await meta.put(this.#withWriter(record, first + chunks.length));
+        });
+        this.#recorded = true;
+        this.#stored = first + chunks.length;
+        this.#progress.stored(this.#stored);
+        this.#context.crossContext?.notifier.post({ bodyId, seq: this.#stored });
+      }),
+    );
+  }
+
+  /**
+   * Runs `store` with this body's chunk form. When the first Blob transaction of a body fails for
+   * another reason than the quota and succeeds with bytes, the database refuses Blobs (WebKit's
+   * ephemeral IndexedDB: "Error preparing Blob/File data"): this body and every later one of the
+   * storage are stored as bytes. Otherwise the first error stands.
+   */
+  async #inChunkForm(store: (blobs: boolean) => Promise<void>): Promise<void> {
+    try {
+      await store(this.#blobs);
+    } catch (error) {
+      if (!this.#blobs || this.#stored > 0 || isQuotaExceeded(error)) throw error;
+      await store(false).catch(() => {
+        throw error;
       });
-      this.#recorded = true;
-      this.#stored = first + chunks.length;
-      this.#progress.stored(this.#stored);
-      this.#context.crossContext?.notifier.post({ bodyId, seq: this.#stored });
-    });
+      this.#blobs = false;
+      this.#context.chunkForms.blobs = false;
+    }
   }
 
   /** `record` with this write's entry (moved last) and its heartbeat, `chunks` stored. */
@@ -202,36 +230,39 @@ export class IdbMissHandler implements MissHandler {
   #publish(last: Uint8Array | null): Promise<void> {
     const { connection, chunkSize, now } = this.#context;
     const bodyId = this.streamingWriteTag;
-    return connection.run('finishing a body', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readwrite');
-      await inTransaction(tx, async () => {
-        const body = tx.objectStore('body');
-        if (last !== null) {
-          const inline = this.#stored === 0 && last.byteLength <= INLINE_BODY_MAX_BYTES;
-          await body.put({ bodyId, seq: this.#stored, data: toChunkData(last, inline) });
-        }
-        const expected = this.#stored + (last === null ? 0 : 1);
-        if ((await body.count(chunkRange(bodyId))) !== expected) {
-          throw new StorageError(
-            'chunks of this write were removed (purged or cleared) before it finished',
-          );
-        }
-        const meta = tx.objectStore('meta');
-        const current = validMetaRecord(await meta.get(this.#hash), this.#hash);
-        if (current?.complete === 1 && current.bodyId !== bodyId)
-          await body.delete(chunkRange(current.bodyId));
-        await meta.put({
-          ...this.#pendingRecord(),
-          bodyId,
-          size: this.#size,
-          chunkSize,
-          complete: 1,
-          writers: (current?.writers ?? []).filter((w) => w.bodyId !== bodyId),
-          lastAccess: now(),
+    return this.#inChunkForm((blobs) =>
+      connection.run('finishing a body', async (db) => {
+        const tx = db.transaction(['meta', 'body'], 'readwrite');
+        await inTransaction(tx, async () => {
+          const body = tx.objectStore('body');
+          if (last !== null) {
+            const inline =
+              !blobs || (this.#stored === 0 && last.byteLength <= INLINE_BODY_MAX_BYTES);
+            await body.put({ bodyId, seq: this.#stored, data: toChunkData(last, inline) });
+          }
+          const expected = this.#stored + (last === null ? 0 : 1);
+          if ((await body.count(chunkRange(bodyId))) !== expected) {
+            throw new StorageError(
+              'chunks of this write were removed (purged or cleared) before it finished',
+            );
+          }
+          const meta = tx.objectStore('meta');
+          const current = validMetaRecord(await meta.get(this.#hash), this.#hash);
+          if (current?.complete === 1 && current.bodyId !== bodyId)
+            await body.delete(chunkRange(current.bodyId));
+          await meta.put({
+            ...this.#pendingRecord(),
+            bodyId,
+            size: this.#size,
+            chunkSize,
+            complete: 1,
+            writers: (current?.writers ?? []).filter((w) => w.bodyId !== bodyId),
+            lastAccess: now(),
+          });
         });
-      });
-      if (last !== null) this.#stored++;
-    });
+        if (last !== null) this.#stored++;
+      }),
+    );
   }
 
   /** Deletes what this write stored (best effort: orphan collection catches what is left). */

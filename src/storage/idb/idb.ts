@@ -12,6 +12,7 @@ import { keysEqual, primaryHash, variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
 import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
 import { AccessWriteBack } from './access-writeback.ts';
+import type { ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
 import { IdbConnection, inTransaction } from './idb-connection.ts';
 import { IdbFollowHitHandler } from './idb-follow-hit.ts';
@@ -85,6 +86,8 @@ export class IdbStorage implements Storage {
   readonly #liveWriters = new Set<string>();
   /** Writes in progress in this context, by body id: {@link lookupWriteInProgress} follows them. */
   readonly #writes = new Map<string, WriteProgress>();
+  /** Whether the database takes Blob chunks (learned by the first write that is refused one). */
+  readonly #chunkForms: ChunkForms = { blobs: true };
   readonly #staleWriterMs: number;
   /** The orphan collection scheduled after the last open, until it starts. */
   #collectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -227,6 +230,7 @@ export class IdbStorage implements Storage {
       liveWriters: this.#liveWriters,
       writes: this.#writes,
       crossContext: this.#crossContext,
+      chunkForms: this.#chunkForms,
     };
     const miss = new IdbMissHandler(context, key, meta);
     if (this.#crossContext !== undefined) await miss.register();
