@@ -14,8 +14,8 @@
  *
  * In the `webkit` project (browserName `webkit`) `swContext` is a WebDriver session of WebKitGTK's
  * MiniBrowser instead (helpers/webkit-driver.ts), typed as Playwright's context but implementing
- * only what the WebKit specs use (helpers/webdriver-page.ts). Its storage is ephemeral, on disk
- * or not as WebKit decides: MiniBrowser's automation mode has no profile directory to give it.
+ * only what the WebKit specs use (helpers/webdriver-page.ts). Its storage is ephemeral:
+ * MiniBrowser's automation mode takes no profile directory.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
