@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toHeaders } from '../testing/headers.ts';
 import {
   DELTA_SECONDS_MAX,
   parseCacheControl,
@@ -6,11 +7,6 @@ import {
   requestCacheControl,
   splitDirectives,
 } from './cache-control.ts';
-
-/** Table rows are unions of object literals; Headers accepts any string record. */
-function toHeaders(init: object): Headers {
-  return new Headers(init as Record<string, string>);
-}
 
 describe('parseCacheControl', () => {
   it.each([

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { toHeaders } from '../testing/headers.ts';
 import { getHeader } from '../meta.ts';
 import { NoCacheReason } from '../phase.ts';
 import { ttl } from './age.ts';
 import { responseCacheability } from './cacheability.ts';
 import type { Cacheability, CacheabilityOptions } from './cacheability.ts';
 import cases from './storability-cases.json';
-
-/** Table rows are unions of object literals; Headers accepts any string record. */
-function toHeaders(init: object): Headers {
-  return new Headers(init as Record<string, string>);
-}
 
 /** Mon, 15 Jan 2024 12:00:00 GMT: every case is evaluated at this fixed instant. */
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
