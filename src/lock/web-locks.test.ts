@@ -60,11 +60,14 @@ afterEach(async () => {
 });
 
 /** Contexts `a` and `b` of one origin (closed after the test), `a` holding the write permit. */
-async function aWrites() {
+async function aWrites(
+  aOptions: Partial<CrossContextLockOptions> = {},
+  bOptions: Partial<CrossContextLockOptions> = {},
+) {
   const found = origin();
   cleanup = found.closeAll;
-  const a = found.context();
-  const b = found.context();
+  const a = found.context(aOptions);
+  const b = found.context(bOptions);
   const writer = asWrite(await a.lock.lock(key));
   return { ...found, a, b, writer };
 }
@@ -164,11 +167,7 @@ describe('CrossContextLock across contexts', () => {
   });
 
   it('times the other context’s readers out', async () => {
-    const { manager, context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context({ timeoutMs: 60_000 });
-    const b = context({ timeoutMs: 1_000 });
-    const writer = asWrite(await a.lock.lock(key));
+    const { manager, b, writer } = await aWrites({ timeoutMs: 60_000 }, { timeoutMs: 1_000 });
     const wait = asRead(await b.lock.lock(key)).wait();
     expect(manager.queued(lockName)).toBe(1);
     await vi.advanceTimersByTimeAsync(999);
@@ -180,11 +179,13 @@ describe('CrossContextLock across contexts', () => {
   });
 
   it('lets go of the Web Lock when the writer outlives its timeout, announcing nothing', async () => {
-    const { manager, context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context({ timeoutMs: 1_000 });
-    const b = context({ timeoutMs: 60_000 });
-    const stuck = asWrite(await a.lock.lock(key));
+    const {
+      manager,
+      context,
+      a,
+      b,
+      writer: stuck,
+    } = await aWrites({ timeoutMs: 1_000 }, { timeoutMs: 60_000 });
     const wait = asRead(await b.lock.lock(key)).wait();
     await vi.advanceTimersByTimeAsync(1_000);
     await vi.advanceTimersByTimeAsync(GRACE_MS);
@@ -262,12 +263,8 @@ describe('CrossContextLock when the platform fails', () => {
   });
 
   it('survives a channel that cannot post: readers still learn the writer left', async () => {
-    const { context, closeAll } = origin();
-    cleanup = closeAll;
     const log = vi.fn();
-    const a = context({ log });
-    const b = context();
-    const writer = asWrite(await a.lock.lock(key));
+    const { a, b, writer } = await aWrites({ log });
     const wait = asRead(await b.lock.lock(key)).wait();
     a.lock.close(); // closes a's channel: the announcement cannot be posted
     writer.release(LockStatus.Done);
