@@ -54,6 +54,7 @@ function expectedDelta(name: DeltaName, values: readonly number[]): number | und
   }, undefined);
 }
 
+// Each test is the it/checkProperty frame around its own property; duplicates pairs the frames.
 describe('parseCacheControl (properties)', () => {
   it(
     'never throws and returns a well-formed result for noise and corrupted fields',

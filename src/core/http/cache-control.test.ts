@@ -9,6 +9,7 @@ import {
 } from './cache-control.ts';
 
 describe('parseCacheControl', () => {
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     { rfc: 'RFC 9111 §5.2.2.1', value: 'max-age=60', expected: { maxAge: 60 } },
     {

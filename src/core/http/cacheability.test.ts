@@ -102,6 +102,7 @@ describe('responseCacheability: reasons', () => {
 describe('responseCacheability: the stored meta', () => {
   const timing = { requestTime: NOW - 2000, responseTime: NOW };
 
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     {
       rfc: 'RFC 9111 §4.2.3',
@@ -140,6 +141,7 @@ describe('responseCacheability: the stored meta', () => {
     expect(meta.updated).toBe(NOW);
   });
 
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     {
       rfc: 'RFC 5861 §3',

@@ -99,6 +99,7 @@ describe('isNotModified', () => {
     };
   };
 
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     {
       rfc: 'RFC 9110 §13.1.2',

@@ -88,6 +88,7 @@ describe('merge304Headers', () => {
     ['x-a', '2'],
   ];
 
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     {
       rfc: 'RFC 9111 §3.2',
