@@ -147,14 +147,19 @@ describe('LruEvictionManager budget stream', () => {
   });
 });
 
+/** Stored entries of 10 bytes each, last accessed at the given times, for `rebuild`. */
+function tenBytesAccessedAt(times: Record<string, number>) {
+  return Object.entries(times).map(([path, lastAccess]) => ({
+    key: key(path),
+    size: 10,
+    lastAccess,
+  }));
+}
+
 describe('LruEvictionManager rebuild', () => {
   it('restores the order from last access times, oldest evicted first', () => {
     const lru = new LruEvictionManager({ maxBytes: 100, maxEntries: 10 });
-    const evicted = lru.rebuild([
-      { key: key('/new'), size: 10, lastAccess: 300 },
-      { key: key('/old'), size: 10, lastAccess: 100 },
-      { key: key('/mid'), size: 10, lastAccess: 200 },
-    ]);
+    const evicted = lru.rebuild(tenBytesAccessedAt({ '/new': 300, '/old': 100, '/mid': 200 }));
     expect(evicted).toEqual([]);
     expect(lru.stats()).toMatchObject({ entries: 3, bytes: 30 });
     expect(paths(lru.evictBytes(20))).toEqual(['/old', '/mid']);
@@ -162,11 +167,7 @@ describe('LruEvictionManager rebuild', () => {
 
   it('returns the keys to evict when storage is over budget', () => {
     const lru = new LruEvictionManager({ maxBytes: 25, maxEntries: 2 });
-    const evicted = lru.rebuild([
-      { key: key('/c'), size: 10, lastAccess: 3 },
-      { key: key('/a'), size: 10, lastAccess: 1 },
-      { key: key('/b'), size: 10, lastAccess: 2 },
-    ]);
+    const evicted = lru.rebuild(tenBytesAccessedAt({ '/c': 3, '/a': 1, '/b': 2 }));
     expect(paths(evicted)).toEqual(['/a']);
     expect(lru.stats()).toMatchObject({ entries: 2, bytes: 20 });
   });
