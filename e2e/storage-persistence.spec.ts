@@ -6,8 +6,9 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { expectedSha256 } from './helpers/expected-body.ts';
+import { expectHitFrom } from './helpers/expect-hit.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
-import { stopServiceWorkers } from './helpers/stop-service-workers.ts';
+import { skipUnlessWorkersCanStop, stopServiceWorkers } from './helpers/stop-service-workers.ts';
 import { readCacheDb } from './helpers/cache-db.ts';
 import { openControlledPage } from './helpers/controlled-page.ts';
 import { ReusableProfile } from './helpers/profile-browser.ts';
@@ -23,22 +24,12 @@ async function storeDurably(page: Page, path: string, sha256: string): Promise<v
     .toBe(1);
 }
 
-/** Fetches `path` again, expecting the whole body as a hit from the storage layer `detail`. */
-async function expectHitFrom(page: Page, path: string, sha256: string, detail: string) {
-  const hit = await pageFetch(page, path, { as: 'sha256' });
-  const status = parseCacheStatus(hit.headers['cache-status']);
-  expect(status.hit).toBe(true);
-  expect(status.detail).toBe(detail);
-  expect(hit.sha256).toBe(sha256);
-  return hit;
-}
-
 test('entries survive a reload and a worker restart; the first hit after the restart reads IndexedDB', async ({
   swPage,
   origin,
   browserName,
 }) => {
-  test.skip(browserName !== 'chromium', 'stopping a service worker needs the DevTools protocol');
+  skipUnlessWorkersCanStop(browserName);
   // Two chunks of 64 KiB and a bit: a multi-chunk read from IndexedDB, not the one-chunk path.
   const size = 150_000;
   const path = `/api/resource?cc=max-age%3D600&size=${size}&t=persist`;

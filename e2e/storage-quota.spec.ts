@@ -8,6 +8,7 @@ import { expect, test } from './fixtures.ts';
 import { readCacheDb, storedBytes } from './helpers/cache-db.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { expectedSha256 } from './helpers/expected-body.ts';
+import { expectHitFrom } from './helpers/expect-hit.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
 import { overrideQuota, usageAndQuota } from './helpers/quota-override.ts';
 
@@ -49,11 +50,7 @@ test.describe('a tiny storage quota', () => {
 
       // Memory kept the last body IndexedDB refused: it is served again without the origin.
       const last = pathOf(COUNT - 1);
-      const again = await pageFetch(swPage, last, { as: 'sha256' });
-      const status = parseCacheStatus(again.headers['cache-status']);
-      expect(status.hit).toBe(true);
-      expect(status.detail).toBe('composition.memory');
-      expect(again.sha256).toBe(expectedSha256(last, BODY_SIZE));
+      await expectHitFrom(swPage, last, expectedSha256(last, BODY_SIZE), 'composition.memory');
       expect(origin.count(last)).toBe(1);
 
       // Nothing over the quota reached IndexedDB, and no failed write left chunks behind (the
