@@ -7,7 +7,7 @@ import { expect, test } from './fixtures.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { openControlledPage } from './helpers/controlled-page.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
-import { stopServiceWorkers } from './helpers/stop-service-workers.ts';
+import { skipUnlessWorkersCanStop, stopServiceWorkers } from './helpers/stop-service-workers.ts';
 import {
   settledStreamedFetches,
   startStreamedFetches,
@@ -23,7 +23,7 @@ test('the worker stops mid-download: in-flight responses fail, a retry gets the 
   origin,
   browserName,
 }) => {
-  test.skip(browserName !== 'chromium', 'stopping a service worker needs the DevTools protocol');
+  skipUnlessWorkersCanStop(browserName);
   const path = '/api/slow?id=stop&chunks=4&chunkSize=8192';
   const body = deterministicSlice(path, 0, 4 * 8192);
   const sha256 = createHash('sha256').update(body).digest('hex');

@@ -18,12 +18,13 @@ import {
   type StreamedFetchState,
 } from './helpers/streamed-fetch.ts';
 import { deterministicSlice } from './server/origin.mjs';
+import type { Origin } from './server/origin.mjs';
 
 /** A `/api/slow` resource: its path and the SHA-256 of the whole body the origin sends. */
 function slowResource(id: string, chunks: number, chunkSize: number) {
   const path = `/api/slow?id=${id}&chunks=${chunks}&chunkSize=${chunkSize}`;
   const body = deterministicSlice(path, 0, chunks * chunkSize);
-  return { path, size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+  return { id, path, size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
 }
 
 async function openTabs(page: Page, originUrl: string, extra: number): Promise<Page[]> {
@@ -31,6 +32,19 @@ async function openTabs(page: Page, originUrl: string, extra: number): Promise<P
   for (let i = 0; i < extra; i++)
     tabs.push(await openControlledPage(page.context(), originUrl, { newTab: true }));
   return tabs;
+}
+
+/**
+ * A writer tab and a reader tab fetching `resource`: the reader asks once the origin holds the
+ * writer's request (so it follows the writer), then the origin sends the first chunk.
+ */
+async function writerAndReader(page: Page, origin: Origin, resource: { id: string; path: string }) {
+  const [writerTab, readerTab] = (await openTabs(page, origin.url, 1)) as [Page, Page];
+  const writer = await startStreamedFetches(writerTab, resource.path);
+  await origin.waitFor(resource.path);
+  const reader = await startStreamedFetches(readerTab, resource.path);
+  origin.release(resource.id, 1);
+  return { writerTab, readerTab, writer, reader };
 }
 
 function expectComplete(states: StreamedFetchState[], resource: { size: number; sha256: string }) {
@@ -76,12 +90,7 @@ test('a second tab reads the first chunk before the origin has sent the last one
   origin,
 }) => {
   const resource = slowResource('order', 4, 8 * 1024);
-  const [writerTab, readerTab] = (await openTabs(swPage, origin.url, 1)) as [Page, Page];
-
-  const writer = await startStreamedFetches(writerTab, resource.path);
-  await origin.waitFor(resource.path);
-  const reader = await startStreamedFetches(readerTab, resource.path);
-  origin.release('order', 1);
+  const { writerTab, readerTab, writer, reader } = await writerAndReader(swPage, origin, resource);
   // Ordering, not timing: the last chunks are still held by the origin at this point.
   await waitForReceived(readerTab, reader, 8 * 1024);
   const [midway] = await streamedFetchStates(readerTab, reader);
@@ -128,12 +137,7 @@ test('two tabs ask for a body larger than the memory layer holds: one download',
   test.setTimeout(90_000); // Firefox takes ~50 s on a busy 2-core machine
   // 20 MiB: more than MemoryStorage's default per-body limit (8 MiB).
   const resource = slowResource('large', 20, 1024 * 1024);
-  const [writerTab, readerTab] = (await openTabs(swPage, origin.url, 1)) as [Page, Page];
-
-  const writer = await startStreamedFetches(writerTab, resource.path);
-  await origin.waitFor(resource.path);
-  const reader = await startStreamedFetches(readerTab, resource.path);
-  origin.release('large', 1);
+  const { writerTab, readerTab, writer, reader } = await writerAndReader(swPage, origin, resource);
   await waitForReceived(writerTab, writer, 1024 * 1024);
   origin.release('large');
 

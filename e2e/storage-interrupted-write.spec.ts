@@ -9,7 +9,7 @@ import { ageWriterHeartbeats, readCacheDb, unreferencedBodyIds } from './helpers
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { expectedSha256 } from './helpers/expected-body.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
-import { stopServiceWorkers } from './helpers/stop-service-workers.ts';
+import { skipUnlessWorkersCanStop, stopServiceWorkers } from './helpers/stop-service-workers.ts';
 import { DEFAULT_CHUNK_SIZE } from '../src/storage/idb/chunker.ts';
 
 // The IndexedDB chunk size: each released chunk fills one stored chunk.
@@ -23,7 +23,7 @@ test('a write cut by a worker stop is never served short and leaves no orphan ch
   origin,
   browserName,
 }) => {
-  test.skip(browserName !== 'chromium', 'stopping a service worker needs the DevTools protocol');
+  skipUnlessWorkersCanStop(browserName);
   test.setTimeout(60_000); // orphan collection starts 5 s after the fresh worker's first open
   const sha256 = expectedSha256(path, SIZE);
 

@@ -8,6 +8,7 @@ import { expect, test } from './fixtures.ts';
 import { readCacheDb, storedBytes } from './helpers/cache-db.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { expectedSha256 } from './helpers/expected-body.ts';
+import { expectHitFrom } from './helpers/expect-hit.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
 import { overrideQuota, usageAndQuota } from './helpers/quota-override.ts';
 
@@ -30,43 +31,40 @@ async function fetchAllOverQuota(page: Page): Promise<void> {
 }
 
 test.describe('a tiny storage quota', () => {
-  test.beforeEach(({ browserName }) => {
+  let restoreQuota: (() => Promise<void>) | undefined;
+  test.beforeEach(async ({ browserName, swPage, origin }) => {
     test.skip(browserName !== 'chromium', 'overriding the quota needs the DevTools protocol');
+    restoreQuota = await overrideQuota(swPage, origin.url, QUOTA);
+  });
+  test.afterEach(async () => {
+    await restoreQuota?.();
+    restoreQuota = undefined;
   });
 
   test('every response bigger than the quota is served complete; IndexedDB stays within it', async ({
     swPage,
     origin,
   }) => {
-    const restoreQuota = await overrideQuota(swPage, origin.url, QUOTA);
-    try {
-      expect(await usageAndQuota(swPage, origin.url)).toMatchObject({
-        quota: QUOTA,
-        overrideActive: true,
-      });
-      await fetchAllOverQuota(swPage);
-      for (let i = 0; i < COUNT; i++) expect(origin.count(pathOf(i))).toBe(1);
+    expect(await usageAndQuota(swPage, origin.url)).toMatchObject({
+      quota: QUOTA,
+      overrideActive: true,
+    });
+    await fetchAllOverQuota(swPage);
+    for (let i = 0; i < COUNT; i++) expect(origin.count(pathOf(i))).toBe(1);
 
-      // Memory kept the last body IndexedDB refused: it is served again without the origin.
-      const last = pathOf(COUNT - 1);
-      const again = await pageFetch(swPage, last, { as: 'sha256' });
-      const status = parseCacheStatus(again.headers['cache-status']);
-      expect(status.hit).toBe(true);
-      expect(status.detail).toBe('composition.memory');
-      expect(again.sha256).toBe(expectedSha256(last, BODY_SIZE));
-      expect(origin.count(last)).toBe(1);
+    // Memory kept the last body IndexedDB refused: it is served again without the origin.
+    const last = pathOf(COUNT - 1);
+    await expectHitFrom(swPage, last, expectedSha256(last, BODY_SIZE), 'composition.memory');
+    expect(origin.count(last)).toBe(1);
 
-      // Nothing over the quota reached IndexedDB, and no failed write left chunks behind (the
-      // last write's clean-up may still be running under waitUntil: poll).
-      await expect
-        .poll(async () => (await readCacheDb(swPage)).chunks.length, {
-          message: 'chunks left in IndexedDB',
-        })
-        .toBe(0);
-      expect(storedBytes(await readCacheDb(swPage))).toBeLessThanOrEqual(QUOTA);
-    } finally {
-      await restoreQuota();
-    }
+    // Nothing over the quota reached IndexedDB, and no failed write left chunks behind (the
+    // last write's clean-up may still be running under waitUntil: poll).
+    await expect
+      .poll(async () => (await readCacheDb(swPage)).chunks.length, {
+        message: 'chunks left in IndexedDB',
+      })
+      .toBe(0);
+    expect(storedBytes(await readCacheDb(swPage))).toBeLessThanOrEqual(QUOTA);
   });
 
   test('memory copies of earlier bodies survive a later quota failure', async ({
@@ -75,17 +73,12 @@ test.describe('a tiny storage quota', () => {
   }) => {
     // On QuotaExceededError the worker makes room on disk only: memory copies free no IndexedDB
     // space, so evicting them would only lose cached bodies.
-    const restoreQuota = await overrideQuota(swPage, origin.url, QUOTA);
-    try {
-      await fetchAllOverQuota(swPage);
-      for (let i = 0; i < COUNT; i++) {
-        const again = await pageFetch(swPage, pathOf(i), { as: 'sha256' });
-        expect(again.sha256).toBe(expectedSha256(pathOf(i), BODY_SIZE));
-        expect(parseCacheStatus(again.headers['cache-status']).hit, `body ${i} hit`).toBe(true);
-        expect(origin.count(pathOf(i))).toBe(1);
-      }
-    } finally {
-      await restoreQuota();
+    await fetchAllOverQuota(swPage);
+    for (let i = 0; i < COUNT; i++) {
+      const again = await pageFetch(swPage, pathOf(i), { as: 'sha256' });
+      expect(again.sha256).toBe(expectedSha256(pathOf(i), BODY_SIZE));
+      expect(parseCacheStatus(again.headers['cache-status']).hit, `body ${i} hit`).toBe(true);
+      expect(origin.count(pathOf(i))).toBe(1);
     }
   });
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { expect, test } from './fixtures.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
-import { stopServiceWorkers } from './helpers/stop-service-workers.ts';
+import { skipUnlessWorkersCanStop, stopServiceWorkers } from './helpers/stop-service-workers.ts';
 import { deterministicBody } from './server/origin.mjs';
 
 test('a stored response is still a hit after the worker is stopped', async ({
@@ -14,7 +14,7 @@ test('a stored response is still a hit after the worker is stopped', async ({
   origin,
   browserName,
 }) => {
-  test.skip(browserName !== 'chromium', 'stopping a service worker needs the DevTools protocol');
+  skipUnlessWorkersCanStop(browserName);
   const path = '/api/resource?cc=max-age%3D60&size=50000';
   const originHash = createHash('sha256').update(deterministicBody(path, 50_000)).digest('hex');
 

@@ -1,5 +1,10 @@
-import { expect } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { CDPSession, Page } from '@playwright/test';
+
+/** Skips the current test outside Chromium, where {@link stopServiceWorkers} cannot run. */
+export function skipUnlessWorkersCanStop(browserName: string): void {
+  test.skip(browserName !== 'chromium', 'stopping a service worker needs the DevTools protocol');
+}
 
 /**
  * Stops every service worker of the page's browser through the DevTools protocol, the way the

@@ -5,7 +5,7 @@ import { LockStatus } from './lock.ts';
 import { HitStatus, NoCacheReason } from './phase.ts';
 import { readAll } from './storage.ts';
 import { FakeStorage, testKey, testMeta } from './testing/fakes.ts';
-import { decode, enterPhase, fixture, KEY } from './testing/http-cache-fixture.ts';
+import { decode, enterPhase, fixture, KEY, sharingLock } from './testing/http-cache-fixture.ts';
 
 describe('key phase', () => {
   it('bypass leaves the cache off but keeps the key; a cacheable response can still be a miss', async () => {
@@ -67,9 +67,7 @@ describe('cacheLookup', () => {
     expect(writer.cache.isCacheLockWriter()).toBe(true);
     expect(writer.cache.isCacheLocked()).toBe(false);
 
-    const reader = fixture();
-    reader.lock = writer.lock;
-    await enterPhase('key', reader);
+    const reader = await sharingLock(writer);
     expect(await reader.cache.cacheLookup()).toBeNull();
     expect(reader.cache.isCacheLocked()).toBe(true);
     expect(reader.cache.isCacheLockWriter()).toBe(false);

@@ -56,7 +56,10 @@ const reason = fc.constantFrom<Reason>(
   'Custom:x',
 );
 
-/** Every operation with random arguments, and the phases that allow it (phase-sets.ts). */
+/**
+ * Every operation with random arguments, and the phases that allow it (phase-sets.ts). A table,
+ * one row a call: the rows look alike by design (duplicates pairs them).
+ */
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.constant<Operation>({
     name: 'enable',

@@ -12,6 +12,7 @@ import {
   enterPhase,
   fixture,
   KEY,
+  sharingLock,
   type Fixture,
 } from './testing/http-cache-fixture.ts';
 
@@ -58,9 +59,7 @@ describe('revalidation', () => {
 describe('locks', () => {
   it('cacheLockWait returns the writer status', async () => {
     const writer = await enterPhase('miss');
-    const reader = fixture();
-    reader.lock = writer.lock;
-    await enterPhase('key', reader);
+    const reader = await sharingLock(writer);
     await reader.cache.cacheLookup();
     const wait = reader.cache.cacheLockWait();
     expect(reader.cache.isCacheLocked()).toBe(false); // the read lock was consumed

@@ -5,7 +5,7 @@ import { LockStatus, type WritePermit } from './lock.ts';
 import type { CachePhaseName } from './phase.ts';
 import { CachePhaseName as Phase, HitStatus, NoCacheReason, PhaseError } from './phase.ts';
 import { FakeStorage, testMeta } from './testing/fakes.ts';
-import { enterPhase, fixture, KEY, type Fixture } from './testing/http-cache-fixture.ts';
+import { enterPhase, KEY, sharingLock, type Fixture } from './testing/http-cache-fixture.ts';
 
 const ALL = Object.values(Phase);
 const ENABLED = ALL.filter((p) => p !== 'disabled');
@@ -255,9 +255,7 @@ describe('enable / disable', () => {
 
   it('lets a lock reader disable with a reader reason, releasing nothing', async () => {
     const writer = await enterPhase('miss');
-    const reader = fixture();
-    reader.lock = writer.lock;
-    await enterPhase('key', reader);
+    const reader = await sharingLock(writer);
     await reader.cache.cacheLookup();
     expect(reader.cache.isCacheLocked()).toBe(true);
     reader.cache.disable(NoCacheReason.CacheLockTimeout);

@@ -23,6 +23,7 @@ describe('LruCacheablePredictor', () => {
     expect(predictor.cacheablePrediction(b)).toBe(true);
   });
 
+  // Listed again on purpose, independently of TRANSIENT_REASONS in predictor.ts.
   it.each([
     NoCacheReason.NeverEnabled,
     NoCacheReason.StorageError,

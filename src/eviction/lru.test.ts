@@ -10,6 +10,13 @@ function paths(keys: readonly CacheKey[]): string[] {
   return keys.map((k) => k.primary.replace('https://example.test', '') + (k.variance ?? ''));
 }
 
+/** A manager of `maxBytes` and ten entries that admitted `sizes` in order, least recent first. */
+function admitted(maxBytes: number, sizes: Record<string, number>): LruEvictionManager {
+  const lru = new LruEvictionManager({ maxBytes, maxEntries: 10 });
+  for (const [path, size] of Object.entries(sizes)) lru.admit(key(path), size, 0);
+  return lru;
+}
+
 describe('LruEvictionManager admission', () => {
   it('evicts least recently used entries until the byte budget holds', () => {
     const lru = new LruEvictionManager({ maxBytes: 100, maxEntries: 10 });
@@ -39,9 +46,7 @@ describe('LruEvictionManager admission', () => {
   });
 
   it('evicts only the admitted key when it alone is over the byte budget', () => {
-    const lru = new LruEvictionManager({ maxBytes: 100, maxEntries: 10 });
-    lru.admit(key('/a'), 60, 0);
-    lru.admit(key('/big'), 20, 0);
+    const lru = admitted(100, { '/a': 60, '/big': 20 });
     expect(paths(lru.admit(key('/big'), 101, 0))).toEqual(['/big']);
     expect(lru.has(key('/big'))).toBe(false);
     expect(lru.has(key('/a'))).toBe(true);
@@ -75,10 +80,7 @@ describe('LruEvictionManager admission', () => {
 
 describe('LruEvictionManager recency', () => {
   it('moves an accessed entry to the most recent place', () => {
-    const lru = new LruEvictionManager({ maxBytes: 30, maxEntries: 10 });
-    lru.admit(key('/a'), 10, 0);
-    lru.admit(key('/b'), 10, 0);
-    lru.admit(key('/c'), 10, 0);
+    const lru = admitted(30, { '/a': 10, '/b': 10, '/c': 10 });
     expect(lru.access(key('/a'), 10, 0)).toBe(true);
     expect(paths(lru.admit(key('/d'), 10, 0))).toEqual(['/b']);
     expect(paths(lru.admit(key('/e'), 10, 0))).toEqual(['/c']);
@@ -99,9 +101,7 @@ describe('LruEvictionManager recency', () => {
   });
 
   it('forgets removed keys and clears', () => {
-    const lru = new LruEvictionManager({ maxBytes: 30, maxEntries: 10 });
-    lru.admit(key('/a'), 10, 0);
-    lru.admit(key('/b'), 10, 0);
+    const lru = admitted(30, { '/a': 10, '/b': 10 });
     lru.remove(key('/a'));
     lru.remove(key('/never'));
     expect(lru.has(key('/a'))).toBe(false);
@@ -147,14 +147,19 @@ describe('LruEvictionManager budget stream', () => {
   });
 });
 
+/** Stored entries of 10 bytes each, last accessed at the given times, for `rebuild`. */
+function tenBytesAccessedAt(times: Record<string, number>) {
+  return Object.entries(times).map(([path, lastAccess]) => ({
+    key: key(path),
+    size: 10,
+    lastAccess,
+  }));
+}
+
 describe('LruEvictionManager rebuild', () => {
   it('restores the order from last access times, oldest evicted first', () => {
     const lru = new LruEvictionManager({ maxBytes: 100, maxEntries: 10 });
-    const evicted = lru.rebuild([
-      { key: key('/new'), size: 10, lastAccess: 300 },
-      { key: key('/old'), size: 10, lastAccess: 100 },
-      { key: key('/mid'), size: 10, lastAccess: 200 },
-    ]);
+    const evicted = lru.rebuild(tenBytesAccessedAt({ '/new': 300, '/old': 100, '/mid': 200 }));
     expect(evicted).toEqual([]);
     expect(lru.stats()).toMatchObject({ entries: 3, bytes: 30 });
     expect(paths(lru.evictBytes(20))).toEqual(['/old', '/mid']);
@@ -162,11 +167,7 @@ describe('LruEvictionManager rebuild', () => {
 
   it('returns the keys to evict when storage is over budget', () => {
     const lru = new LruEvictionManager({ maxBytes: 25, maxEntries: 2 });
-    const evicted = lru.rebuild([
-      { key: key('/c'), size: 10, lastAccess: 3 },
-      { key: key('/a'), size: 10, lastAccess: 1 },
-      { key: key('/b'), size: 10, lastAccess: 2 },
-    ]);
+    const evicted = lru.rebuild(tenBytesAccessedAt({ '/c': 3, '/a': 1, '/b': 2 }));
     expect(paths(evicted)).toEqual(['/a']);
     expect(lru.stats()).toMatchObject({ entries: 2, bytes: 20 });
   });
@@ -191,10 +192,7 @@ describe('LruEvictionManager rebuild', () => {
 
 describe('LruEvictionManager quota path', () => {
   it('evictBytes frees at least the bytes asked, least recent first', () => {
-    const lru = new LruEvictionManager({ maxBytes: 1000, maxEntries: 10 });
-    lru.admit(key('/a'), 30, 0);
-    lru.admit(key('/b'), 30, 0);
-    lru.admit(key('/c'), 30, 0);
+    const lru = admitted(1000, { '/a': 30, '/b': 30, '/c': 30 });
     lru.access(key('/a'), 30, 0);
     expect(paths(lru.evictBytes(31))).toEqual(['/b', '/c']);
     expect(lru.stats()).toMatchObject({ entries: 1, bytes: 30 });
@@ -203,9 +201,7 @@ describe('LruEvictionManager quota path', () => {
   });
 
   it('setBudget evicts down to a smaller budget', () => {
-    const lru = new LruEvictionManager({ maxBytes: 1000, maxEntries: 10 });
-    lru.admit(key('/a'), 30, 0);
-    lru.admit(key('/b'), 30, 0);
+    const lru = admitted(1000, { '/a': 30, '/b': 30 });
     expect(paths(lru.setBudget({ maxBytes: 40, maxEntries: 10 }))).toEqual(['/a']);
     expect(lru.stats()).toEqual({ entries: 1, bytes: 30, maxBytes: 40, maxEntries: 10 });
   });

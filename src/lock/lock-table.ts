@@ -105,6 +105,7 @@ class TableWritePermit implements TablePermit {
     return this.#entry.expired;
   }
 
+  // Parallel to CrossContextWritePermit.release: one contract, a local entry instead of a writer.
   release(status: LockStatus): void {
     assertReleaseStatus(status);
     this.#unwatch();

@@ -59,6 +59,19 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
+/** Contexts `a` and `b` of one origin (closed after the test), `a` holding the write permit. */
+async function aWrites(
+  aOptions: Partial<CrossContextLockOptions> = {},
+  bOptions: Partial<CrossContextLockOptions> = {},
+) {
+  const found = origin();
+  cleanup = found.closeAll;
+  const a = found.context(aOptions);
+  const b = found.context(bOptions);
+  const writer = asWrite(await a.lock.lock(key));
+  return { ...found, a, b, writer };
+}
+
 describe('CrossContextLock within one context', () => {
   it('makes one Web Lock request however many local callers ask', async () => {
     const { manager, context, closeAll } = origin();
@@ -77,11 +90,7 @@ describe('CrossContextLock within one context', () => {
   });
 
   it('ignores a second release', async () => {
-    const { context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context();
-    const b = context();
-    const writer = asWrite(await a.lock.lock(key));
+    const { b, writer } = await aWrites();
     const remote = asRead(await b.lock.lock(key)).wait();
     writer.release(LockStatus.TransientError);
     writer.release(LockStatus.Done);
@@ -110,11 +119,7 @@ describe('CrossContextLock across contexts', () => {
   it.each([LockStatus.Done, LockStatus.TransientError, LockStatus.GiveUp, LockStatus.Dangling])(
     'carries %s to every reader of the other context',
     async (status: Status) => {
-      const { context, closeAll } = origin();
-      cleanup = closeAll;
-      const a = context();
-      const b = context();
-      const writer = asWrite(await a.lock.lock(key));
+      const { b, writer } = await aWrites();
       const readers = await Promise.all([b.lock.lock(key), b.lock.lock(key), b.lock.lock(key)]);
       const waits = readers.map((reader) => asRead(reader).wait());
       expect(await peek(waits[0]!)).toBe('pending');
@@ -124,11 +129,7 @@ describe('CrossContextLock across contexts', () => {
   );
 
   it('frees the key for the other context once the writer released', async () => {
-    const { context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context();
-    const b = context();
-    const writer = asWrite(await a.lock.lock(key));
+    const { a, b, writer } = await aWrites();
     const wait = asRead(await b.lock.lock(key)).wait();
     writer.release(LockStatus.TransientError);
     expect(await wait).toBe(LockStatus.TransientError);
@@ -140,11 +141,7 @@ describe('CrossContextLock across contexts', () => {
   });
 
   it('gives Dangling to the other context when the writer’s context dies', async () => {
-    const { manager, context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context();
-    const b = context();
-    asWrite(await a.lock.lock(key));
+    const { manager, a, b } = await aWrites();
     const waits = [asRead(await b.lock.lock(key)).wait(), asRead(await b.lock.lock(key)).wait()];
     a.locks.kill();
     await flush();
@@ -158,11 +155,7 @@ describe('CrossContextLock across contexts', () => {
   });
 
   it('takes a status that arrives during the grace period over Dangling', async () => {
-    const { hub, context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context();
-    const b = context();
-    asWrite(await a.lock.lock(key));
+    const { hub, a, b } = await aWrites();
     const wait = asRead(await b.lock.lock(key)).wait();
     a.locks.kill(); // the lock comes free before the status, which a late channel then delivers
     await vi.advanceTimersByTimeAsync(GRACE_MS - 1);
@@ -174,11 +167,7 @@ describe('CrossContextLock across contexts', () => {
   });
 
   it('times the other context’s readers out', async () => {
-    const { manager, context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context({ timeoutMs: 60_000 });
-    const b = context({ timeoutMs: 1_000 });
-    const writer = asWrite(await a.lock.lock(key));
+    const { manager, b, writer } = await aWrites({ timeoutMs: 60_000 }, { timeoutMs: 1_000 });
     const wait = asRead(await b.lock.lock(key)).wait();
     expect(manager.queued(lockName)).toBe(1);
     await vi.advanceTimersByTimeAsync(999);
@@ -190,11 +179,13 @@ describe('CrossContextLock across contexts', () => {
   });
 
   it('lets go of the Web Lock when the writer outlives its timeout, announcing nothing', async () => {
-    const { manager, context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context({ timeoutMs: 1_000 });
-    const b = context({ timeoutMs: 60_000 });
-    const stuck = asWrite(await a.lock.lock(key));
+    const {
+      manager,
+      context,
+      a,
+      b,
+      writer: stuck,
+    } = await aWrites({ timeoutMs: 1_000 }, { timeoutMs: 60_000 });
     const wait = asRead(await b.lock.lock(key)).wait();
     await vi.advanceTimersByTimeAsync(1_000);
     await vi.advanceTimersByTimeAsync(GRACE_MS);
@@ -213,11 +204,7 @@ describe('CrossContextLock across contexts', () => {
   });
 
   it('ignores malformed channel messages', async () => {
-    const { hub, context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context();
-    const b = context();
-    const writer = asWrite(await a.lock.lock(key));
+    const { hub, b, writer } = await aWrites();
     const wait = asRead(await b.lock.lock(key)).wait();
     const hash = variantHash(key);
     const noise = hub.channel();
@@ -247,11 +234,7 @@ describe('CrossContextLock across contexts', () => {
   });
 
   it('gives Dangling to the readers when the writer disposes of its permit unreleased', async () => {
-    const { context, closeAll } = origin();
-    cleanup = closeAll;
-    const a = context();
-    const b = context();
-    const writer = asWrite(await a.lock.lock(key));
+    const { a, b, writer } = await aWrites();
     const local = asRead(await a.lock.lock(key)).wait();
     const remote = asRead(await b.lock.lock(key)).wait();
     writer.dispose();
@@ -280,12 +263,8 @@ describe('CrossContextLock when the platform fails', () => {
   });
 
   it('survives a channel that cannot post: readers still learn the writer left', async () => {
-    const { context, closeAll } = origin();
-    cleanup = closeAll;
     const log = vi.fn();
-    const a = context({ log });
-    const b = context();
-    const writer = asWrite(await a.lock.lock(key));
+    const { a, b, writer } = await aWrites({ log });
     const wait = asRead(await b.lock.lock(key)).wait();
     a.lock.close(); // closes a's channel: the announcement cannot be posted
     writer.release(LockStatus.Done);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
+// The same functions as control-protocol.test.ts imports: examples there, properties here.
 import {
   checkBoolean,
   CONTROL_MESSAGE,

@@ -23,6 +23,7 @@ const wrong = fc.oneof(
   fc.anything(),
 );
 
+// Each test is the it/checkProperty frame around its own property; duplicates pairs the frames.
 describe('parseCacheEvent (properties)', () => {
   it(
     'never throws on anything',

@@ -114,17 +114,31 @@ export function fanOutToStore(upstream: ReadableStream<Uint8Array>, sink: BodySi
  * error, not a truncated body); cancelling or finishing releases the handler.
  */
 export function hitToStream(hit: HitHandler): ReadableStream<Uint8Array> {
+  return hitPullStream(hit, async (controller) => {
+    const chunk = await hit.readBody();
+    if (chunk === null) {
+      controller.close();
+      await hit.finish();
+    } else {
+      controller.enqueue(chunk);
+    }
+  });
+}
+
+/**
+ * A page body pulled from a hit one `pull` step at a time. A step that throws errors the stream
+ * and releases the handler; cancelling releases it too. A step that closes the stream finishes
+ * the handler itself.
+ */
+export function hitPullStream(
+  hit: HitHandler,
+  pull: (controller: ReadableStreamDefaultController<Uint8Array>) => Promise<void>,
+): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
-          const chunk = await hit.readBody();
-          if (chunk === null) {
-            controller.close();
-            await hit.finish();
-          } else {
-            controller.enqueue(chunk);
-          }
+          await pull(controller);
         } catch (error) {
           controller.error(error);
           await hit.finish().catch(() => undefined);
@@ -138,12 +152,6 @@ export function hitToStream(hit: HitHandler): ReadableStream<Uint8Array> {
   );
 }
 
-/**
- * The body of a hit for a response: its Blob when the storage keeps it as one (the browser then
- * hands the bytes to the page without them entering the worker's JS), else {@link hitToStream}.
- * The Blob holds the bytes, so the handler is released at once. A failure to get the Blob falls
- * back to the stream, which reports it as a stream error (the page sees a network error).
- */
 export async function hitToBody(hit: HitHandler): Promise<Blob | ReadableStream<Uint8Array>> {
   const blob = await hit.blob?.().catch(() => null);
   if (blob === undefined || blob === null) return hitToStream(hit);

@@ -19,6 +19,7 @@ import {
 export type ForwardReason =
   'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'miss' | 'request' | 'stale' | 'partial';
 
+// Shaped like CacheControl (optional typed parameters) on purpose; the two headers share no field.
 export interface CacheStatus {
   /** Served from cache without going to the origin (§2.1). */
   readonly hit?: boolean | undefined;

@@ -86,6 +86,14 @@ function get(headers: Record<string, string>, method = 'GET'): Request {
   return new Request('https://example.test/video', { method, headers });
 }
 
+/** The range response for the stored entry; `null` means the normal response instead. */
+function respond(
+  headers: Record<string, string>,
+  { meta, hit }: { meta: CacheMeta; hit: HitHandler },
+): Promise<Response | null> {
+  return rangeResponse(get(headers), meta, hit, NOW, STATUS);
+}
+
 async function bodyBytes(response: Response): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -137,7 +145,7 @@ describe('rangeResponse: one range', () => {
     { range: 'bytes=98-1000', start: 98, end: 99 },
   ])('$range → 206 with exactly those bytes', async ({ range, start, end }) => {
     const { meta, hit } = await storedHit();
-    const response = await rangeResponse(get({ range }), meta, hit, NOW, STATUS);
+    const response = await respond({ range }, { meta, hit });
     expect(response?.status).toBe(206);
     expect(response?.headers.get('content-range')).toBe(`bytes ${start}-${end}/${SIZE}`);
     expect(response?.headers.get('content-length')).toBe(String(end - start + 1));
@@ -148,7 +156,7 @@ describe('rangeResponse: one range', () => {
 
   it('keeps the stored fields, with Age and Cache-Status, and no whole-body Content-Length', async () => {
     const { meta, hit } = await storedHit();
-    const response = (await rangeResponse(get({ range: 'bytes=0-9' }), meta, hit, NOW, STATUS))!;
+    const response = (await respond({ range: 'bytes=0-9' }, { meta, hit }))!;
     expect(response.statusText).toBe('Partial Content');
     expect(response.headers.get('content-type')).toBe('video/mp4');
     expect(response.headers.get('etag')).toBe('"v1"');
@@ -162,7 +170,7 @@ describe('rangeResponse: one range', () => {
 
   it('reads only the bytes of the range from storage', async () => {
     const { meta, hit } = await storedHit();
-    const response = (await rangeResponse(get({ range: 'bytes=40-44' }), meta, hit, NOW, STATUS))!;
+    const response = (await respond({ range: 'bytes=40-44' }, { meta, hit }))!;
     await bodyBytes(response);
     // 40-44 spans two of the 7-byte chunks (35-41 and 42-48): 2 + 3 bytes, nothing else.
     expect(hit.reads).toEqual([2, 3]);
@@ -170,7 +178,7 @@ describe('rangeResponse: one range', () => {
 
   it('releases the hit when the page cancels the body', async () => {
     const { meta, hit } = await storedHit();
-    const response = (await rangeResponse(get({ range: 'bytes=0-50' }), meta, hit, NOW, STATUS))!;
+    const response = (await respond({ range: 'bytes=0-50' }, { meta, hit }))!;
     const reader = response.body!.getReader();
     await reader.read();
     await reader.cancel();
@@ -184,7 +192,7 @@ describe('rangeResponse: 416', () => {
     '%s → 416 with Content-Range bytes */size and no body',
     async (range) => {
       const { meta, hit } = await storedHit();
-      const response = (await rangeResponse(get({ range }), meta, hit, NOW, STATUS))!;
+      const response = (await respond({ range }, { meta, hit }))!;
       expect(response.status).toBe(416);
       expect(response.headers.get('content-range')).toBe(`bytes */${SIZE}`);
       expect(response.headers.get('cache-status')).toContain('hit');
@@ -199,13 +207,7 @@ describe('rangeResponse: 416', () => {
 describe('rangeResponse: several ranges', () => {
   it('answers multipart/byteranges with each part typed and ranged, in request order', async () => {
     const { meta, hit } = await storedHit();
-    const response = (await rangeResponse(
-      get({ range: 'bytes=50-54, 0-3, -2' }),
-      meta,
-      hit,
-      NOW,
-      STATUS,
-    ))!;
+    const response = (await respond({ range: 'bytes=50-54, 0-3, -2' }, { meta, hit }))!;
     expect(response.status).toBe(206);
     expect(response.headers.get('content-range')).toBeNull();
     expect(response.headers.get('etag')).toBe('"v1"');
@@ -233,13 +235,7 @@ describe('rangeResponse: several ranges', () => {
 
   it('coalesces overlapping ranges and leaves out a part Content-Type the response lacks', async () => {
     const { meta, hit } = await storedHit({ headers: [['etag', '"v1"']] });
-    const response = (await rangeResponse(
-      get({ range: 'bytes=10-20,15-25,60-61' }),
-      meta,
-      hit,
-      NOW,
-      STATUS,
-    ))!;
+    const response = (await respond({ range: 'bytes=10-20,15-25,60-61' }, { meta, hit }))!;
     const parts = parseMultipart(await bodyBytes(response), boundaryOf(response));
     expect(parts.map((p) => p.headers)).toEqual([
       { 'content-range': 'bytes 10-25/100' },
@@ -251,20 +247,8 @@ describe('rangeResponse: several ranges', () => {
   it('uses a new boundary for every response', async () => {
     const first = await storedHit();
     const second = await storedHit();
-    const a = (await rangeResponse(
-      get({ range: 'bytes=0-0,9-9' }),
-      first.meta,
-      first.hit,
-      NOW,
-      STATUS,
-    ))!;
-    const b = (await rangeResponse(
-      get({ range: 'bytes=0-0,9-9' }),
-      second.meta,
-      second.hit,
-      NOW,
-      STATUS,
-    ))!;
+    const a = (await respond({ range: 'bytes=0-0,9-9' }, first))!;
+    const b = (await respond({ range: 'bytes=0-0,9-9' }, second))!;
     expect(boundaryOf(a)).not.toBe(boundaryOf(b));
     await Promise.all([a.body?.cancel(), b.body?.cancel()]);
   });
@@ -272,13 +256,7 @@ describe('rangeResponse: several ranges', () => {
   it('re-seeks an IndexedDB hit for each part', async () => {
     const storage = newIdb({ chunkSize: 8 });
     const { meta, hit } = await storedHit({ storage });
-    const response = (await rangeResponse(
-      get({ range: 'bytes=3-5,70-72' }),
-      meta,
-      hit,
-      NOW,
-      STATUS,
-    ))!;
+    const response = (await respond({ range: 'bytes=3-5,70-72' }, { meta, hit }))!;
     const parts = parseMultipart(await bodyBytes(response), boundaryOf(response));
     expect(parts.map((p) => p.data)).toEqual([BODY.slice(3, 6), BODY.slice(70, 73)]);
     expect(hit.bytesRead).toBe(6);
@@ -293,13 +271,7 @@ describe('rangeResponse: several ranges', () => {
       readBody,
       finish: () => hit.finish(),
     });
-    const response = (await rangeResponse(
-      get({ range: 'bytes=0-1,5-6' }),
-      meta,
-      failing,
-      NOW,
-      STATUS,
-    ))!;
+    const response = (await respond({ range: 'bytes=0-1,5-6' }, { meta, hit: failing }))!;
     await expect(response.arrayBuffer()).rejects.toThrow();
     expect(hit.finished).toBe(1);
   });
@@ -315,13 +287,7 @@ describe('rangeResponse: If-Range', () => {
     { ifRange: 'garbage', served: false },
   ])('If-Range $ifRange → range served: $served', async ({ ifRange, served }) => {
     const { meta, hit } = await storedHit();
-    const response = await rangeResponse(
-      get({ range: 'bytes=0-9', 'if-range': ifRange }),
-      meta,
-      hit,
-      NOW,
-      STATUS,
-    );
+    const response = await respond({ range: 'bytes=0-9', 'if-range': ifRange }, { meta, hit });
     if (served) {
       expect(response?.status).toBe(206);
       expect(await bodyBytes(response!)).toEqual(BODY.slice(0, 10));
@@ -365,13 +331,7 @@ describe('rangeResponse: the normal response instead (null, hit untouched)', () 
     await miss.write(BODY.subarray(0, 10));
     const found = (await storage.lookup(keyOf('/video')))!;
     expect(found.hit.size).toBeUndefined();
-    const response = await rangeResponse(
-      get({ range: 'bytes=0-4' }),
-      found.meta,
-      found.hit,
-      NOW,
-      STATUS,
-    );
+    const response = await respond({ range: 'bytes=0-4' }, found);
     expect(response).toBeNull();
     await miss.abort();
   });
@@ -381,7 +341,7 @@ describe('rangeResponse: a body kept as Blobs', () => {
   it('answers one range with a slice of the stored Blobs, reading no byte through the worker', async () => {
     const idb = newIdb({ chunkSize: 16 });
     const { meta, hit } = await storedHit({ storage: idb });
-    const response = (await rangeResponse(get({ range: 'bytes=30-69' }), meta, hit, NOW, STATUS))!;
+    const response = (await respond({ range: 'bytes=30-69' }, { meta, hit }))!;
     expect(response.status).toBe(206);
     expect(response.headers.get('content-range')).toBe(`bytes 30-69/${SIZE}`);
     expect(await bodyBytes(response)).toEqual(BODY.slice(30, 70));

@@ -8,7 +8,7 @@ import { ifRangeAllows, parseRange, type ByteRange } from '../core/http/index.ts
 import type { CacheMeta } from '../core/meta.ts';
 import { getHeader } from '../core/meta.ts';
 import { StorageError, type HitHandler } from '../core/storage.ts';
-import { hitToBody } from './body-stream.ts';
+import { hitPullStream, hitToBody } from './body-stream.ts';
 import type { CacheStatus } from './cache-status.ts';
 import { hitHeaders } from './respond.ts';
 
@@ -166,48 +166,35 @@ function multipartBody(
   let index = 0;
   /** Bytes of the current part still to read; `null` before its header went out. */
   let remaining: number | null = null;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          for (;;) {
-            const part = parts[index];
-            if (part === undefined) {
-              controller.enqueue(tail);
-              controller.close();
-              await hit.finish();
-              return;
-            }
-            if (remaining === null) {
-              hit.seek(part.range.start, part.range.end + 1);
-              remaining = part.range.end - part.range.start + 1;
-              controller.enqueue(part.head);
-              return;
-            }
-            const chunk = await hit.readBody();
-            if (chunk !== null && chunk.byteLength > 0) {
-              remaining -= chunk.byteLength;
-              if (remaining < 0) throw new StorageError('a range read returned too many bytes');
-              controller.enqueue(chunk);
-              return;
-            }
-            if (chunk === null) {
-              if (remaining !== 0) throw new StorageError('a range read ended early');
-              index++;
-              remaining = null;
-            }
-          }
-        } catch (error) {
-          controller.error(error);
-          await hit.finish().catch(() => undefined);
-        }
-      },
-      async cancel() {
+  const stream = hitPullStream(hit, async (controller) => {
+    for (;;) {
+      const part = parts[index];
+      if (part === undefined) {
+        controller.enqueue(tail);
+        controller.close();
         await hit.finish();
-      },
-    },
-    { highWaterMark: 0 },
-  );
+        return;
+      }
+      if (remaining === null) {
+        hit.seek(part.range.start, part.range.end + 1);
+        remaining = part.range.end - part.range.start + 1;
+        controller.enqueue(part.head);
+        return;
+      }
+      const chunk = await hit.readBody();
+      if (chunk !== null && chunk.byteLength > 0) {
+        remaining -= chunk.byteLength;
+        if (remaining < 0) throw new StorageError('a range read returned too many bytes');
+        controller.enqueue(chunk);
+        return;
+      }
+      if (chunk === null) {
+        if (remaining !== 0) throw new StorageError('a range read ended early');
+        index++;
+        remaining = null;
+      }
+    }
+  });
   return { stream, length };
 }
 

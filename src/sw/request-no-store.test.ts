@@ -22,6 +22,7 @@ let background: Background;
 let storage: MemoryStorage;
 let flow: FetchFlow;
 
+// The origin, clock and storage credentials.test.ts builds too; each file routes its own origin.
 beforeEach(() => {
   origin = new FakeOrigin();
   clock = new ManualClock(Date.UTC(2026, 0, 1));

@@ -12,6 +12,7 @@ import {
   validMutatedOrNoise,
 } from '../testing/arbitraries.ts';
 
+// Written again on purpose: the oracle does not import the table it checks (DELTA_DIRECTIVES).
 const DELTA_FIELDS = {
   'max-age': 'maxAge',
   's-maxage': 'sMaxAge',
@@ -53,6 +54,7 @@ function expectedDelta(name: DeltaName, values: readonly number[]): number | und
   }, undefined);
 }
 
+// Each test is the it/checkProperty frame around its own property; duplicates pairs the frames.
 describe('parseCacheControl (properties)', () => {
   it(
     'never throws and returns a well-formed result for noise and corrupted fields',

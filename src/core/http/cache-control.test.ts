@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toHeaders } from '../testing/headers.ts';
 import {
   DELTA_SECONDS_MAX,
   parseCacheControl,
@@ -7,12 +8,8 @@ import {
   splitDirectives,
 } from './cache-control.ts';
 
-/** Table rows are unions of object literals; Headers accepts any string record. */
-function toHeaders(init: object): Headers {
-  return new Headers(init as Record<string, string>);
-}
-
 describe('parseCacheControl', () => {
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     { rfc: 'RFC 9111 §5.2.2.1', value: 'max-age=60', expected: { maxAge: 60 } },
     {

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { toHeaders } from '../testing/headers.ts';
 import { getHeader } from '../meta.ts';
 import { NoCacheReason } from '../phase.ts';
 import { ttl } from './age.ts';
 import { responseCacheability } from './cacheability.ts';
 import type { Cacheability, CacheabilityOptions } from './cacheability.ts';
 import cases from './storability-cases.json';
-
-/** Table rows are unions of object literals; Headers accepts any string record. */
-function toHeaders(init: object): Headers {
-  return new Headers(init as Record<string, string>);
-}
 
 /** Mon, 15 Jan 2024 12:00:00 GMT: every case is evaluated at this fixed instant. */
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
@@ -106,6 +102,7 @@ describe('responseCacheability: reasons', () => {
 describe('responseCacheability: the stored meta', () => {
   const timing = { requestTime: NOW - 2000, responseTime: NOW };
 
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     {
       rfc: 'RFC 9111 §4.2.3',
@@ -144,6 +141,7 @@ describe('responseCacheability: the stored meta', () => {
     expect(meta.updated).toBe(NOW);
   });
 
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     {
       rfc: 'RFC 5861 §3',

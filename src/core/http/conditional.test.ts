@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toHeaders } from '../testing/headers.ts';
 import type { HeaderList } from '../meta.ts';
 import {
   isNotModified,
@@ -8,11 +9,6 @@ import {
   strongMatch,
   weakMatch,
 } from './conditional.ts';
-
-/** Table rows are unions of object literals; Headers accepts any string record. */
-function toHeaders(init: object): Headers {
-  return new Headers(init as Record<string, string>);
-}
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 const LM = 'Sun, 14 Jan 2024 12:00:00 GMT';
@@ -103,6 +99,7 @@ describe('isNotModified', () => {
     };
   };
 
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     {
       rfc: 'RFC 9110 §13.1.2',

@@ -14,6 +14,7 @@ import {
 const NOW = Date.UTC(2025, 5, 1);
 const YEAR = 365.25 * 24 * 3600 * 1000;
 
+// Each test is the it/checkProperty frame around its own property; duplicates pairs the frames.
 describe('parseHttpDate (properties)', () => {
   it(
     'never throws, and gives null or a finite time in whole seconds',

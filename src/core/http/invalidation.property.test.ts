@@ -26,6 +26,7 @@ const locationValue = fc.oneof(
   fieldValue,
 );
 
+// Each test is the it/checkProperty frame around its own property; duplicates pairs the frames.
 describe('invalidation (properties)', () => {
   it(
     'invalidatedUrls never throws and never names a URL of another origin',

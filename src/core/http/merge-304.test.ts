@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { toHeaders } from '../testing/headers.ts';
 import type { CacheMeta, HeaderList } from '../meta.ts';
 import { getHeader } from '../meta.ts';
 import { responseCacheability } from './cacheability.ts';
 import { freshenWith304, identifiesStoredResponse, merge304Headers } from './merge-304.ts';
-
-/** Table rows are unions of object literals; Headers accepts any string record. */
-function toHeaders(init: object): Headers {
-  return new Headers(init as Record<string, string>);
-}
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 const LATER = NOW + 3600_000;
@@ -92,6 +88,7 @@ describe('merge304Headers', () => {
     ['x-a', '2'],
   ];
 
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     {
       rfc: 'RFC 9111 §3.2',

@@ -215,6 +215,7 @@ function stored(
 
 describe('ifRangeAllows', () => {
   const now = Date.UTC(2024, 0, 1);
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each<{
     rfc: string;
     ifRange: string | null;

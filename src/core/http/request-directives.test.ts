@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toHeaders } from '../testing/headers.ts';
 import { responseCacheability } from './cacheability.ts';
 import type { CacheMeta } from '../meta.ts';
 import {
@@ -6,11 +7,6 @@ import {
   canServeStaleWhileRevalidate,
   evaluateReuse,
 } from './request-directives.ts';
-
-/** Table rows are unions of object literals; Headers accepts any string record. */
-function toHeaders(init: object): Headers {
-  return new Headers(init as Record<string, string>);
-}
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 const S = 1000;

@@ -30,6 +30,7 @@ const requestHeaders = fc
 const shuffled = <T>(items: readonly T[]): fc.Arbitrary<T[]> =>
   fc.shuffledSubarray([...items], { minLength: items.length, maxLength: items.length });
 
+// Each test is the it/checkProperty frame around its own property; duplicates pairs the frames.
 describe('Vary (properties)', () => {
   it(
     'varyHeaderNames never throws and gives sorted, unique, lowercase names or ["*"]',

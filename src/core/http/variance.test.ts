@@ -24,6 +24,7 @@ describe('varianceHash', () => {
   const hash = (names: string[], headers: Record<string, string> | [string, string][]) =>
     varianceHash(names, new Headers(headers));
 
+  // A table, one case a row: the rows look alike by design (duplicates pairs them).
   it.each([
     {
       rfc: 'RFC 9111 §4.1',

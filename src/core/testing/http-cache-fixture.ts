@@ -74,3 +74,10 @@ export async function enterPhase(phase: CachePhaseName, f = fixture()): Promise<
   }
   return f;
 }
+
+/** A second cache sharing `writer`'s lock, brought to the `key` phase: its lookup competes. */
+export async function sharingLock(writer: Fixture): Promise<Fixture> {
+  const reader = fixture();
+  reader.lock = writer.lock;
+  return enterPhase('key', reader);
+}

@@ -59,6 +59,7 @@ describe('CompositionStorage writes and labels', () => {
     expect(await bodyOf(idb, keyOf('/a'))).toEqual(bytes(5));
   });
 
+  // As memory.test.ts follows a write, on purpose: here through the composition and its tag.
   it('lets readers in this worker follow a write through memory, by tag too', async () => {
     const { storage } = compose();
     const key = keyOf('/s');

@@ -113,13 +113,18 @@ describe('RefillHitHandler.blob', () => {
   });
 });
 
+/** Memory over IndexedDB, 10 bytes at `path` in IndexedDB only, and the lookup of it. */
+async function idbOnlyHit(path: string) {
+  const idb = newIdb();
+  await store(idb, keyOf(path), bytes(10));
+  const memory = new MemoryStorage();
+  const storage = new CompositionStorage(memory, idb);
+  return { memory, storage, found: await storage.lookup(keyOf(path)) };
+}
+
 describe('CompositionStorage with a Blob hit', () => {
   it('hands over the IndexedDB body as a Blob, labelled, and refills memory from it', async () => {
-    const idb = newIdb();
-    await store(idb, keyOf('/b'), bytes(10));
-    const memory = new MemoryStorage();
-    const storage = new CompositionStorage(memory, idb);
-    const found = await storage.lookup(keyOf('/b'));
+    const { memory, storage, found } = await idbOnlyHit('/b');
     expect(found?.hit.source).toBe('composition.idb');
     const blob = await found!.hit.blob?.();
     expect(new Uint8Array(await blob!.arrayBuffer())).toEqual(bytes(10));
@@ -129,11 +134,7 @@ describe('CompositionStorage with a Blob hit', () => {
   });
 
   it('hands over a range without refilling memory', async () => {
-    const idb = newIdb();
-    await store(idb, keyOf('/r'), bytes(10));
-    const memory = new MemoryStorage();
-    const storage = new CompositionStorage(memory, idb);
-    const found = await storage.lookup(keyOf('/r'));
+    const { memory, found } = await idbOnlyHit('/r');
     found!.hit.seek(2, 6);
     const blob = await found!.hit.blob?.();
     expect(new Uint8Array(await blob!.arrayBuffer())).toEqual(bytes(4, 2));

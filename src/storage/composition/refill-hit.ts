@@ -37,6 +37,7 @@ export class RefillHitHandler implements HitHandler {
     return this.#inner.canSeek;
   }
 
+  // Forwarding getters like LayerFallbackHitHandler's, each over its own inner handler.
   get size(): number | undefined {
     return this.#inner.size;
   }

@@ -28,6 +28,7 @@ afterEach(() => {
 });
 
 describe('IdbStorage lookup and write', () => {
+  // memory.test.ts opens with the same scenario on purpose: each storage, its own label and chunks.
   it('misses, then serves the whole body after finish, labelled idb', async () => {
     const storage = newStorage();
     const key = keyOf('/a');

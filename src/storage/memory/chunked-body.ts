@@ -45,6 +45,7 @@ export class ChunkedBody {
     this.#wake();
   }
 
+  // Same shape as WriteProgress.aborted (IndexedDB); this one also drops the bytes it holds.
   abort(reason: unknown): void {
     if (this.#state !== 'writing') return;
     this.#state = 'aborted';
