@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, LaunchOptions, Page } from '@playwright/test';
 import { openControlledPage } from './helpers/controlled-page.ts';
 import { startOrigin } from './server/origin.mjs';
 import type { Origin } from './server/origin.mjs';
@@ -48,10 +48,14 @@ export const test = base.extend<E2eFixtures>({
     await origin.close();
   },
 
-  swContext: async ({ playwright, browserName, launchOptions, channel, headless }, use) => {
+  swContext: async (
+    { playwright, browserName, launchOptions, channel, headless, colorScheme },
+    use,
+  ) => {
     const profile = await mkdtemp(join(tmpdir(), `sw-http-cache-e2e-${browserName}-`));
     const context = await playwright[browserName].launchPersistentContext(profile, {
       ...launchOptions,
+      ...colorSchemeOptions(browserName, launchOptions, colorScheme),
       channel,
       headless,
     });
@@ -70,3 +74,23 @@ export const test = base.extend<E2eFixtures>({
     await use(await openControlledPage(swContext, origin.url));
   },
 });
+
+/**
+ * `test.use({ colorScheme })` for the persistent context. Firefox over WebDriver BiDi cannot
+ * emulate media features, so there the profile itself prefers the scheme.
+ */
+function colorSchemeOptions(
+  browserName: string,
+  launchOptions: LaunchOptions,
+  colorScheme: 'light' | 'dark' | 'no-preference' | null | undefined,
+): Pick<LaunchOptions, 'firefoxUserPrefs'> & { colorScheme?: 'light' | 'dark' } {
+  if (colorScheme !== 'light' && colorScheme !== 'dark') return {};
+  if (browserName !== 'firefox') return { colorScheme };
+  return {
+    firefoxUserPrefs: {
+      ...launchOptions.firefoxUserPrefs,
+      // 0: dark, 1: light (2 and 3 follow the browser's or the system's theme).
+      'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1,
+    },
+  };
+}

@@ -49,7 +49,7 @@ const TEMPLATE = `
     <path id="chart-bars" d="" />
     <path id="chart-ratio" d="" />
   </svg>
-  <figcaption><span id="chart-caption">Hit ratio (line, 0–100 %) and bytes from the cache (bars) per poll.</span> <span id="chart-summary"></span></figcaption>
+  <figcaption><span id="chart-caption">Hit ratio per poll (line, 0–100 %).</span> <span id="chart-summary"></span></figcaption>
 </figure>
 <section aria-labelledby="writes-title">
   <h3 id="writes-title">Writes in progress</h3>
@@ -372,6 +372,11 @@ export class HttpCacheInspector extends HTMLElement {
     const paths = chartPaths(samples, CHART);
     this.#find('chart-ratio').setAttribute('d', paths.ratio);
     this.#find('chart-bars').setAttribute('d', paths.bars);
+    if (samples.at(-1)?.savedBytes !== undefined) {
+      this.#find('chart-caption').textContent =
+        'Hit ratio (line, 0–100 %) and bytes served from the cache (bars, up to ' +
+        `${formatBytes(paths.maxBytes)}) per poll.`;
+    }
     const first = samples[0];
     const last = samples.at(-1);
     if (!first || !last || samples.length < 2) {
@@ -547,18 +552,17 @@ function logItem(line: LogLine): HTMLLIElement {
   const n = document.createElement('span');
   n.className = 'n';
   n.textContent = String(line.n);
+  const body = document.createElement('span');
+  body.className = 'text';
+  body.title = line.source;
   const kind = document.createElement('span');
   kind.className = 'kind';
   kind.textContent = line.kind;
-  const text = document.createElement('span');
-  text.className = 'text';
-  text.textContent = `${clock(line.time)} ${line.text}`;
-  text.title = line.source;
   const source = document.createElement('span');
   source.className = 'vh';
   source.textContent = ` (${line.source})`;
-  text.append(source);
-  item.append(n, kind, text);
+  body.append(kind, ` ${clock(line.time)} ${line.text}`, source);
+  item.append(n, body);
   return item;
 }
 

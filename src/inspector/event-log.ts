@@ -78,7 +78,7 @@ export function shown(line: LogLine, filter: LogFilter): boolean {
 
 function load(storage: LogStorage | undefined, key: string): { next: number; lines: LogLine[] } {
   const empty = { next: 1, lines: [] };
-  let raw: string | null = null;
+  let raw: string | null;
   try {
     raw = storage?.getItem(key) ?? null;
   } catch {

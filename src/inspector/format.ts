@@ -41,7 +41,7 @@ export function formatFreshness(freshUntil: number, now: number): string {
   const ms = freshUntil - now;
   return isFreshAt(freshUntil, now)
     ? `fresh for ${formatDuration(Math.floor(ms / 1000))}`
-    : `stale for ${formatDuration(Math.max(0, Math.ceil(-ms / 1000)))}`;
+    : `stale for ${formatDuration(Math.max(0, Math.floor(-ms / 1000)))}`;
 }
 
 /** "45 s", "3 min", "5 h", "12 d". */
@@ -87,6 +87,7 @@ function decodeComponent(text: string): string {
   try {
     // Control characters stay escaped: they would be invisible or break the line.
     return decodeURIComponent(text).replace(
+      // eslint-disable-next-line no-control-regex -- matching them is the point
       /[\u0000-\u001f\u007f]/g,
       (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`,
     );

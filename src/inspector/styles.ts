@@ -100,9 +100,9 @@ th { font-size: 0.75rem; color: var(--muted); font-weight: 600; }
 th.col-url { width: auto; }
 th.col-status { width: 3.5rem; }
 th.col-size { width: 5rem; }
-th.col-fresh { width: 8rem; }
-th.col-phase { width: 8rem; }
-th.col-variants { width: 4.5rem; }
+th.col-fresh { width: 7.5rem; }
+th.col-phase { width: 7rem; }
+th.col-variants { width: 4.2rem; }
 th.col-tags { width: 7rem; }
 th.col-action { width: 4.5rem; }
 tr.fresh .fresh { color: var(--fresh); }
@@ -120,7 +120,8 @@ tr.writing .fresh { color: var(--muted); }
 }
 #log-box { max-height: 18rem; overflow: auto; border: 1px solid var(--line); border-radius: 0.3rem; }
 #log { list-style: none; margin: 0; padding: 0.25rem 0.4rem; font-family: ui-monospace, monospace; font-size: 0.75rem; }
-#log li { display: grid; grid-template-columns: 3.2em 5.2em minmax(0, 1fr); gap: 0 0.4rem; padding: 0.05rem 0; }
+#log li { display: grid; grid-template-columns: 2.8em minmax(0, 1fr); gap: 0 0.5rem; padding: 0.05rem 0; }
+#log .kind { display: inline-block; min-width: 5.5em; font-weight: 600; }
 #log .n { text-align: right; color: var(--muted); }
 #log .text { overflow-wrap: anywhere; }
 #log li[data-kind='stored'] .kind, #log li[data-kind='updated'] .kind, #log li[data-kind='hit'] .kind { color: var(--fresh); }
