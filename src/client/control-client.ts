@@ -11,7 +11,7 @@
  */
 import type { Remote } from 'comlink';
 import type { CacheEvent } from '../protocol/events.ts';
-import { CacheEventFeed } from './cache-events.ts';
+import { cacheEventFeed, type ChannelFeed } from './channel-feed.ts';
 import { connect, WorkerUnavailableError, type Connection } from './connection.ts';
 import {
   checkBoolean,
@@ -30,7 +30,7 @@ export interface ControlClientOptions {
 }
 
 export class HttpCacheClient {
-  readonly #events: CacheEventFeed;
+  readonly #events: ChannelFeed<CacheEvent>;
   readonly #timeout: number;
   #connection: Promise<Connection> | undefined;
   #closed = false;
@@ -41,7 +41,7 @@ export class HttpCacheClient {
     readonly registration: ServiceWorkerRegistration,
     options: ControlClientOptions = {},
   ) {
-    this.#events = new CacheEventFeed(options.name ?? 'sw-http-cache');
+    this.#events = cacheEventFeed(options.name ?? 'sw-http-cache');
     this.#timeout = options.timeout ?? 5_000;
     if (!(this.#timeout > 0)) {
       throw new RangeError(`sw-http-cache: timeout must be a positive number of ms`);
