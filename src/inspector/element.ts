@@ -12,7 +12,13 @@
  * document.body.append(inspector);
  * ```
  */
-import type { CacheEntryInfo, CacheEvent, CacheStats, PurgeTarget } from '../client/index.ts';
+import type {
+  CacheEntryInfo,
+  CacheEvent,
+  CacheStats,
+  OutcomeEvent,
+  PurgeTarget,
+} from '../client/index.ts';
 import { EventLog, shown, type LogLine } from './event-log.ts';
 import { clock, displayUrl, formatBytes, formatFreshness, isFreshAt } from './format.ts';
 import { chartPaths, StatsHistory } from './history.ts';
@@ -25,6 +31,8 @@ export interface InspectorClient {
   purge(target: PurgeTarget): Promise<number>;
   clear(): Promise<void>;
   subscribe(listener: (event: CacheEvent) => void): () => void;
+  /** Optional: each answer of the worker (an `HttpCacheClient` has it). */
+  subscribeOutcomes?(listener: (outcome: OutcomeEvent) => void): () => void;
 }
 
 /** Kinds the log filter always offers; others get a checkbox when first logged. */
@@ -132,6 +140,7 @@ export class HttpCacheInspector extends HTMLElement {
   readonly #root: ShadowRoot;
   #client: InspectorClient | undefined;
   #unsubscribe: (() => void) | undefined;
+  #unsubscribeOutcomes: (() => void) | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
   #log: EventLog | undefined;
@@ -222,6 +231,7 @@ export class HttpCacheInspector extends HTMLElement {
       this.#logEvent(event);
       void this.refresh();
     });
+    this.#unsubscribeOutcomes = client.subscribeOutcomes?.((outcome) => this.#logOutcome(outcome));
     const interval = Number(this.getAttribute('interval'));
     const ms = Number.isFinite(interval) && interval >= 250 ? interval : DEFAULT_INTERVAL_MS;
     this.#poll = setInterval(() => {
@@ -235,6 +245,8 @@ export class HttpCacheInspector extends HTMLElement {
   #stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#unsubscribeOutcomes?.();
+    this.#unsubscribeOutcomes = undefined;
     clearInterval(this.#poll);
     clearInterval(this.#tick);
     this.#poll = undefined;
@@ -316,6 +328,16 @@ export class HttpCacheInspector extends HTMLElement {
       kind: event.type,
       text: urls === '' ? '(everything)' : urls,
       source: `worker ${event.source.slice(0, 8)}`,
+    });
+  }
+
+  #logOutcome(outcome: OutcomeEvent): void {
+    const answer = outcome.status === 0 ? 'network error' : String(outcome.status);
+    this.#addLine({
+      time: outcome.time,
+      kind: outcome.kind,
+      text: `${outcome.method} ${displayUrl(outcome.url, location.href)} → ${answer}; ${outcome.cacheStatus ?? 'no Cache-Status'}`,
+      source: outcome.clientId === '' ? 'no tab' : `tab ${outcome.clientId.slice(0, 8)}`,
     });
   }
 
