@@ -54,10 +54,15 @@ describe('RequestStats: bytes from the cache, reset and listeners', () => {
     expect(stats.savedBytes()).toBe(400);
   });
 
-  it('reset() forgets counts, bytes and last outcomes', () => {
+  it('reset() forgets counts, bytes, failures and last outcomes', () => {
     const stats = new RequestStats();
     stats.record(sized('hit', 10));
+    stats.storeFailed('upstream');
+    stats.storeFailed('upstream');
+    stats.storeFailed('store');
+    expect(stats.storeFailures()).toEqual({ upstream: 2, storage: 1 });
     stats.reset();
+    expect(stats.storeFailures()).toEqual({ upstream: 0, storage: 0 });
     expect(stats.totals()).toEqual({ hits: 0, misses: 0, stale: 0, uncached: 0 });
     expect(stats.savedBytes()).toBe(0);
     expect(stats.hitRatio()).toBe(0);

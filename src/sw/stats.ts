@@ -40,6 +40,7 @@ export type OutcomeListener = (outcome: RequestOutcome) => void;
 export class RequestStats {
   private counts = { hits: 0, misses: 0, stale: 0, uncached: 0 };
   private saved = 0;
+  private failures = { upstream: 0, storage: 0 };
   private readonly last = new Map<string, RequestOutcome>();
   private readonly listeners = new Set<OutcomeListener>();
 
@@ -68,10 +69,21 @@ export class RequestStats {
     return () => this.listeners.delete(entry);
   }
 
+  /** A body was not stored: the origin cut it (`upstream`) or storage failed (`store`). */
+  storeFailed(cause: 'upstream' | 'store'): void {
+    this.failures[cause === 'upstream' ? 'upstream' : 'storage']++;
+  }
+
+  /** Bodies not stored since the start (or the last reset), by who failed. */
+  storeFailures(): { readonly upstream: number; readonly storage: number } {
+    return { ...this.failures };
+  }
+
   /** Forgets every count and last outcome (the cache was cleared). */
   reset(): void {
     this.counts = { hits: 0, misses: 0, stale: 0, uncached: 0 };
     this.saved = 0;
+    this.failures = { upstream: 0, storage: 0 };
     this.last.clear();
   }
 
@@ -99,7 +111,8 @@ export class RequestStats {
   }
 }
 
-function bucketOf(phase: CachePhaseName): keyof OutcomeCounts {
+/** How an answer is counted: `hits`, `misses`, `stale` or `uncached`. */
+export function bucketOf(phase: CachePhaseName): keyof OutcomeCounts {
   switch (phase) {
     case 'hit':
     case 'stale-updating':
