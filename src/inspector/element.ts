@@ -119,19 +119,6 @@ interface Row {
   entry: CacheEntryInfo;
 }
 
-/** Fields of a write in progress, when the worker reports them. */
-interface WriteProgress {
-  readonly writing?: boolean;
-  readonly bytesWritten?: number;
-  readonly expectedBytes?: number | null;
-  readonly readers?: number;
-}
-
-/** Fields of the stats a newer worker adds; absent ones are not shown. */
-interface ExtraStats {
-  readonly savedBytes?: number;
-}
-
 export class HttpCacheInspector extends HTMLElement {
   static get observedAttributes(): string[] {
     return ['interval'];
@@ -365,7 +352,7 @@ export class HttpCacheInspector extends HTMLElement {
     this.#find('log').replaceChildren(...items.reverse());
   }
 
-  #renderStats(stats: CacheStats & ExtraStats): void {
+  #renderStats(stats: CacheStats): void {
     const answers = stats.hits + stats.misses + stats.stale + stats.uncached;
     this.#find('hit-ratio').textContent =
       answers === 0
@@ -376,10 +363,12 @@ export class HttpCacheInspector extends HTMLElement {
     this.#find('usage').textContent =
       `${stats.entries} ${stats.entries === 1 ? 'entry' : 'entries'}, ${formatBytes(stats.bytes)} of ${formatBytes(stats.budget.maxBytes)} (at most ${stats.budget.maxEntries.toLocaleString('en')} entries)`;
     const saved = this.#find('saved');
-    saved.hidden = stats.savedBytes === undefined;
-    if (stats.savedBytes !== undefined) {
-      saved.textContent = `${formatBytes(stats.savedBytes)} served from the cache instead of the origin`;
-    }
+    saved.hidden = false;
+    const failures =
+      stats.upstreamFailures + stats.storageFailures === 0
+        ? ''
+        : ` · not stored: ${stats.upstreamFailures} cut by the origin, ${stats.storageFailures} storage failures`;
+    saved.textContent = `${formatBytes(stats.savedBytes)} served from the cache instead of the origin${failures}`;
     this.#history.add({
       time: Date.now(),
       answers,
@@ -416,7 +405,7 @@ export class HttpCacheInspector extends HTMLElement {
       `Last ${seconds} s: ${hits} of ${answers} answers from the cache${bytes}.`;
   }
 
-  #renderEntries(entries: readonly (CacheEntryInfo & WriteProgress)[]): void {
+  #renderEntries(entries: readonly CacheEntryInfo[]): void {
     const body = this.#find('entries').querySelector('tbody');
     if (!body) return;
     const now = Date.now();
@@ -483,7 +472,7 @@ export class HttpCacheInspector extends HTMLElement {
     return { tr, cells, entry };
   }
 
-  #fillRow(row: Row, entry: CacheEntryInfo & WriteProgress, now: number): void {
+  #fillRow(row: Row, entry: CacheEntryInfo, now: number): void {
     const shownUrl = displayUrl(entry.url, location.href);
     let url = row.cells.url.firstElementChild as HTMLElement | null;
     if (!url) {
@@ -494,7 +483,7 @@ export class HttpCacheInspector extends HTMLElement {
     setText(url, shownUrl);
     url.title = entry.url === shownUrl ? shownUrl : `${shownUrl}\n${entry.url}`;
     setText(row.cells.status, String(entry.status));
-    setText(row.cells.size, formatBytes(entry.writing ? (entry.bytesWritten ?? 0) : entry.size));
+    setText(row.cells.size, formatBytes(entry.size));
     setText(row.cells.phase, entry.lastPhase ?? '—');
     setText(row.cells.variants, String(entry.variants));
     row.cells.variants.toggleAttribute('data-one', entry.variants === 1);
@@ -504,7 +493,7 @@ export class HttpCacheInspector extends HTMLElement {
   }
 
   #fillFreshness(row: Row, now: number): void {
-    const entry = row.entry as CacheEntryInfo & WriteProgress;
+    const entry = row.entry;
     if (entry.writing) {
       row.tr.className = 'writing';
       setText(row.cells.fresh, 'being written');
@@ -519,7 +508,7 @@ export class HttpCacheInspector extends HTMLElement {
     for (const row of this.#rows.values()) this.#fillFreshness(row, now);
   }
 
-  #renderWrites(entries: readonly (CacheEntryInfo & WriteProgress)[]): void {
+  #renderWrites(entries: readonly CacheEntryInfo[]): void {
     const writes = entries.filter((entry) => entry.writing === true);
     const items = writes.map((entry) => {
       const item = document.createElement('li');
@@ -528,12 +517,12 @@ export class HttpCacheInspector extends HTMLElement {
       url.className = 'url';
       url.textContent = displayUrl(entry.url, location.href);
       url.title = entry.url;
-      const written = entry.bytesWritten ?? 0;
-      const expected = entry.expectedBytes ?? undefined;
+      const written = entry.bytesWritten;
+      const expected = entry.expectedBytes ?? undefined; // null: no Content-Length
       const amount = document.createElement('span');
       amount.className = 'amount';
       const readers =
-        entry.readers === undefined || entry.readers === 0
+        entry.readers === 0
           ? ''
           : `, ${entry.readers} ${entry.readers === 1 ? 'reader' : 'readers'}`;
       amount.textContent =
