@@ -12,13 +12,9 @@
  * document.body.append(inspector);
  * ```
  */
-import type {
-  CacheEntryInfo,
-  CacheEvent,
-  CacheStats,
-  OutcomeEvent,
-  PurgeTarget,
-} from '../client/index.ts';
+import type { CacheEntryInfo, CacheStats, PurgeTarget } from '../protocol/control-protocol.ts';
+import type { CacheEvent } from '../protocol/events.ts';
+import type { OutcomeEvent } from '../protocol/outcome-events.ts';
 import { EventLog, shown, type LogLine } from './event-log.ts';
 import { clock, displayUrl, formatBytes, formatFreshness, isFreshAt } from './format.ts';
 import { chartPaths, StatsHistory } from './history.ts';
