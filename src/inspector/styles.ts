@@ -100,9 +100,9 @@ th { font-size: 0.75rem; color: var(--muted); font-weight: 600; }
 th.col-url { width: auto; }
 th.col-status { width: 3.5rem; }
 th.col-size { width: 5rem; }
-th.col-fresh { width: 7.5rem; }
+th.col-fresh { width: 7.8rem; }
 th.col-phase { width: 7rem; }
-th.col-variants { width: 4.2rem; }
+th.col-variants { width: 5rem; }
 th.col-tags { width: 7rem; }
 th.col-action { width: 4.5rem; }
 tr.fresh .fresh { color: var(--fresh); }
