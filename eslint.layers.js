@@ -16,6 +16,8 @@ export const LAYERS = {
   // Tests of the IndexedDB storage follow writes over the lock's fake channel.
   storage: ['core', 'protocol', 'lock/testing'],
   client: ['core', 'protocol'],
+  // The optional inspector element: it talks to the page API through its protocol types only.
+  inspector: ['protocol'],
   sw: ['core', 'protocol', 'eviction', 'lock', 'storage'],
 };
 

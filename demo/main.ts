@@ -1,14 +1,14 @@
 /**
  * The demo app: registers the cache worker, fetches resources with different cache policies,
- * and shows what the cache does (demo/dashboard.ts). Open it in two tabs to see every event in
- * both, and one download coalesced between them. Query parameters of the page (`maxBytes`,
- * `maxEntries`, `lockTimeout`, `debug`) are passed to the worker, e.g. `/?maxBytes=400000` to see
- * evictions.
+ * and shows what the cache does with the package's inspector (src/inspector). Open it in two
+ * tabs to see every event in both, and one download coalesced between them. Query parameters of
+ * the page (`maxBytes`, `maxEntries`, `lockTimeout`, `debug`) are passed to the worker, e.g.
+ * `/?maxBytes=400000` to see evictions. The client is `window.httpCache`, for the console.
  */
 import { registerHttpCache, type HttpCacheClient } from '../src/client/index.ts';
-import { Dashboard } from './dashboard.ts';
+import { defineHttpCacheInspector, type HttpCacheInspector } from '../src/inspector/index.ts';
 import { warmShell } from './offline-shell.ts';
-import { RESOURCES, TAGS, type DemoResource } from './resources.ts';
+import { RESOURCES, type DemoResource } from './resources.ts';
 
 const WORKER_OPTIONS = ['maxBytes', 'maxEntries', 'lockTimeout', 'debug'];
 
@@ -28,18 +28,18 @@ function workerUrl(): string {
   return query.size === 0 ? '/sw.js' : `/sw.js?${query.toString()}`;
 }
 
-async function fetchResource(resource: DemoResource, dashboard: Dashboard): Promise<void> {
+async function fetchResource(resource: DemoResource, inspector: HttpCacheInspector): Promise<void> {
   const started = performance.now();
   try {
     const response = await fetch(resource.url, { headers: resource.headers ?? {} });
     const body = await response.arrayBuffer();
     const ms = Math.round(performance.now() - started);
-    dashboard.log(
+    inspector.log(
       'fetch',
       `${resource.id} → ${response.status}, ${body.byteLength} B in ${ms} ms; ${response.headers.get('cache-status') ?? 'no Cache-Status'}`,
     );
   } catch (error) {
-    dashboard.log('fetch', `${resource.id} → failed: ${String(error)}`);
+    inspector.log('fetch', `${resource.id} → failed: ${String(error)}`);
   }
 }
 
@@ -67,7 +67,7 @@ function showOffline(state: boolean | null): void {
   document.body.classList.toggle('offline', state !== false);
 }
 
-function buildRequestButtons(dashboard: Dashboard): void {
+function buildRequestButtons(inspector: HttpCacheInspector): void {
   const list = element('#resources');
   for (const resource of RESOURCES) {
     const item = document.createElement('li');
@@ -76,7 +76,7 @@ function buildRequestButtons(dashboard: Dashboard): void {
     button.dataset['resource'] = resource.id;
     button.textContent = resource.label;
     button.addEventListener('click', () => {
-      void fetchResource(resource, dashboard).then(() => dashboard.refresh());
+      void fetchResource(resource, inspector).then(() => inspector.refresh());
     });
     const policy = document.createElement('code');
     policy.textContent = resource.policy;
@@ -84,8 +84,8 @@ function buildRequestButtons(dashboard: Dashboard): void {
     list.append(item);
   }
   element('#fetch-all').addEventListener('click', () => {
-    void Promise.all(RESOURCES.map((r) => fetchResource(r, dashboard))).then(() =>
-      dashboard.refresh(),
+    void Promise.all(RESOURCES.map((r) => fetchResource(r, inspector))).then(() =>
+      inspector.refresh(),
     );
   });
   element('#fill').addEventListener('click', () => {
@@ -96,25 +96,11 @@ function buildRequestButtons(dashboard: Dashboard): void {
       policy: '',
       url: `/api/resource?id=fill-${i}&size=98304&cc=max-age%3D3600&tag=fill&t=${Date.now()}`,
     }));
-    void Promise.all(fills.map((r) => fetchResource(r, dashboard))).then(() => dashboard.refresh());
+    void Promise.all(fills.map((r) => fetchResource(r, inspector))).then(() => inspector.refresh());
   });
 }
 
-function buildCacheControls(client: HttpCacheClient, dashboard: Dashboard): void {
-  const select = element<HTMLSelectElement>('#tag');
-  for (const tag of [...TAGS, 'fill']) select.append(new Option(tag, tag));
-  element('#purge-tag').addEventListener('click', () => {
-    client.purge({ tag: select.value }).then(
-      (removed) => dashboard.log('action', `purged tag ${select.value} (${removed} removed)`),
-      (error: unknown) => dashboard.log('error', String(error)),
-    );
-  });
-  element('#clear').addEventListener('click', () => {
-    client.clear().then(
-      () => dashboard.log('action', 'cleared the cache'),
-      (error: unknown) => dashboard.log('error', String(error)),
-    );
-  });
+function buildOriginSwitch(): void {
   element('#toggle-offline').addEventListener('click', () => {
     void (async () => {
       const current = await originOffline();
@@ -123,28 +109,32 @@ function buildCacheControls(client: HttpCacheClient, dashboard: Dashboard): void
   });
 }
 
+declare global {
+  interface Window {
+    /** The demo's page API client, for the console: `await httpCache.stats()`. */
+    httpCache?: HttpCacheClient;
+  }
+}
+
 async function start(): Promise<void> {
   const status = element('#status');
   const client = await registerHttpCache({ scriptURL: workerUrl() });
   status.textContent = 'The cache worker controls this page.';
-  document.body.dataset['ready'] = 'true';
-  const dashboard = new Dashboard(client, document.body);
-  client.subscribe((event) => {
-    dashboard.logEvent(event);
-    void dashboard.refresh();
-  });
-  buildRequestButtons(dashboard);
-  buildCacheControls(client, dashboard);
+  window.httpCache = client;
+  defineHttpCacheInspector();
+  const inspector = element<HttpCacheInspector>('http-cache-inspector');
+  inspector.client = client;
+  buildRequestButtons(inspector);
+  buildOriginSwitch();
   showOffline(await originOffline());
-  await dashboard.refresh();
-  setInterval(() => {
-    void dashboard.refresh();
-    void originOffline().then(showOffline);
-  }, 2_000);
+  await inspector.refresh();
+  document.body.dataset['ready'] = 'true';
+  // The worker does not route /api/offline (demo/sw.ts): this polling never counts as an answer.
+  setInterval(() => void originOffline().then(showOffline), 2_000);
   warmShell().then(
     () => (document.body.dataset['shell'] = 'cached'),
     (error: unknown) =>
-      dashboard.log('error', `could not keep the shell offline: ${String(error)}`),
+      inspector.log('error', `could not keep the shell offline: ${String(error)}`),
   );
   addEventListener('online', () => void originOffline().then(showOffline));
   addEventListener('offline', () => showOffline(null));

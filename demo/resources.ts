@@ -92,6 +92,3 @@ export const RESOURCES: readonly DemoResource[] = [
     url: api('/api/error', { status: '503' }),
   },
 ];
-
-/** The tags the resources carry, for "purge tag". */
-export const TAGS = ['static', 'news', 'i18n', 'downloads'] as const;

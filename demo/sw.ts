@@ -70,7 +70,11 @@ keepShellOffline(); // the demo app's own shell, offline: see demo/shell.ts
 
 installHttpCache({
   ...optionsFromScriptUrl(self.location.search),
-  // The demo origin's API; the app shell and the worker script itself are left to the browser.
+  // The demo origin's API; the app shell and the worker script itself are left to the browser,
+  // and so is the origin switch the page polls (/api/offline): it is not app data, and counting
+  // it would drown the hit ratio in the demo's own polling.
   routes: (_request, url) =>
-    url.origin === self.location.origin && url.pathname.startsWith('/api/'),
+    url.origin === self.location.origin &&
+    url.pathname.startsWith('/api/') &&
+    url.pathname !== '/api/offline',
 });

@@ -1,19 +1,15 @@
 /**
- * The demo app end to end: its dashboard lists what the cache stored and logs events live, its
+ * The demo app end to end: its inspector lists what the cache stored and logs events live, its
  * controls purge and clear, two tabs see each other's events and share one download, and after
  * one visit it opens with the origin down. Screenshots of the dashboard online and offline are
- * attached to the report; the online one (Chromium) is kept as docs/dashboard.png.
+ * attached to the report (the README's screenshots come from e2e/inspector.spec.ts).
  */
-import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures.ts';
-import { entryRow, logLines, openDemo } from './helpers/demo-app.ts';
-
-const DOCS_SCREENSHOT = fileURLToPath(new URL('../docs/dashboard.png', import.meta.url));
+import { entryRow, logLines, openDemo, purgeBy } from './helpers/demo-app.ts';
 
 test('the dashboard lists entries, hit ratio and events, and works offline after one visit', async ({
   swContext,
   origin,
-  browserName,
 }, testInfo) => {
   test.setTimeout(60_000);
   const page = await openDemo(swContext, origin.url);
@@ -38,7 +34,6 @@ test('the dashboard lists entries, hit ratio and events, and works offline after
 
   const online = await page.screenshot({ fullPage: true });
   await testInfo.attach('dashboard-online', { body: online, contentType: 'image/png' });
-  if (browserName === 'chromium') await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: true });
 
   // The whole origin goes down, static files included; a new visit must still open the app.
   origin.setOffline(true, { static: true });
@@ -76,8 +71,7 @@ test('purge one entry, purge a tag and clear all, each logged as an event', asyn
   await expect(logLines(page, 'purged').first()).toContainText('id=logo');
   await expect(entryRow(page, 'id=logo')).toHaveCount(0);
 
-  await page.locator('#tag').selectOption('news');
-  await page.getByRole('button', { name: 'Purge tag' }).click();
+  await purgeBy(page, 'tag', 'news');
   await expect(logLines(page, 'action').first()).toContainText('purged tag news (2 removed)');
   await expect(page.locator('#entries tbody tr')).toHaveCount(0);
 

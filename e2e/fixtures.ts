@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, LaunchOptions, Page } from '@playwright/test';
 import { openControlledPage } from './helpers/controlled-page.ts';
 import { startWebKitServer } from './helpers/webkit-driver.ts';
 import type { WebKitServer } from './helpers/webkit-driver.ts';
@@ -75,7 +75,7 @@ export const test = base.extend<E2eFixtures, E2eWorkerFixtures>({
   },
 
   swContext: async (
-    { playwright, browserName, launchOptions, channel, headless, webkitServer },
+    { playwright, browserName, launchOptions, channel, headless, colorScheme, webkitServer },
     use,
   ) => {
     if (webkitServer !== undefined) {
@@ -90,6 +90,7 @@ export const test = base.extend<E2eFixtures, E2eWorkerFixtures>({
     const profile = await mkdtemp(join(tmpdir(), `sw-http-cache-e2e-${browserName}-`));
     const context = await playwright[browserName].launchPersistentContext(profile, {
       ...launchOptions,
+      ...colorSchemeOptions(browserName, launchOptions, colorScheme),
       channel,
       headless,
     });
@@ -108,3 +109,23 @@ export const test = base.extend<E2eFixtures, E2eWorkerFixtures>({
     await use(await openControlledPage(swContext, origin.url));
   },
 });
+
+/**
+ * `test.use({ colorScheme })` for the persistent context. Firefox over WebDriver BiDi cannot
+ * emulate media features, so there the profile itself prefers the scheme.
+ */
+function colorSchemeOptions(
+  browserName: string,
+  launchOptions: LaunchOptions,
+  colorScheme: 'light' | 'dark' | 'no-preference' | null | undefined,
+): Pick<LaunchOptions, 'firefoxUserPrefs'> & { colorScheme?: 'light' | 'dark' } {
+  if (colorScheme !== 'light' && colorScheme !== 'dark') return {};
+  if (browserName !== 'firefox') return { colorScheme };
+  return {
+    firefoxUserPrefs: {
+      ...launchOptions.firefoxUserPrefs,
+      // 0: dark, 1: light (2 and 3 follow the browser's or the system's theme).
+      'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1,
+    },
+  };
+}

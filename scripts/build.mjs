@@ -1,5 +1,6 @@
 // Builds everything `npm start`, the tests and `npm pack` need:
-//   dist/client/index.js, dist/sw/index.js   the package's two entry points (ESM, deps external)
+//   dist/client/index.js, dist/sw/index.js,  the package's entry points (ESM, deps external)
+//   dist/inspector/index.js
 //   dist/types/**.d.ts                       their type declarations
 //   dist-demo/                               the demo app, with its worker at dist-demo/sw.js
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,11 @@ await build({
     minify: false,
     sourcemap: true,
     lib: {
-      entry: { client: 'src/client/index.ts', sw: 'src/sw/index.ts' },
+      entry: {
+        client: 'src/client/index.ts',
+        sw: 'src/sw/index.ts',
+        inspector: 'src/inspector/index.ts',
+      },
       formats: ['es'],
       fileName: (_format, entry) => `${entry}/index.js`,
     },

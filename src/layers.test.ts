@@ -41,6 +41,10 @@ describe('layering rules', () => {
     ['src/protocol/events.ts', '../storage/index.ts'],
     ['src/protocol/control-protocol.ts', '../client/index.ts'],
     ['src/sw/handler.ts', '../client/index.ts'],
+    ['src/client/index.ts', '../inspector/index.ts'],
+    ['src/sw/handler.ts', '../inspector/index.ts'],
+    ['src/inspector/element.ts', '../client/index.ts'],
+    ['src/inspector/element.ts', '../sw/index.ts'],
   ])('%s may not import %s', (file, specifier) => {
     expect(violations(file, specifier)).toEqual(['no-restricted-imports']);
   });
@@ -54,6 +58,7 @@ describe('layering rules', () => {
     ['src/storage/idb/idb.ts', '../../core/platform.ts'],
     ['src/lock/web-locks.ts', '../core/platform.ts'],
     ['src/client/index.ts', '../protocol/control-protocol.ts'],
+    ['src/inspector/element.ts', '../protocol/control-protocol.ts'],
     ['src/sw/cache-runtime.ts', '../storage/index.ts'],
     ['src/sw/cache-runtime.ts', '../lock/index.ts'],
     ['src/sw/cache-runtime.ts', '../eviction/index.ts'],

@@ -1,7 +1,8 @@
 // Builds what the benchmark serves into dist-bench/ (git- and lint-ignored like every dist-*):
 //   dist-bench/<worker>/sw.js     one directory per contender worker, with bench.html beside it
 //   dist-bench/bundle/*.js        the production worker (demo/sw.ts) and a Workbox worker with
-//                                 routing + CacheFirst + expiration, for their gzip sizes
+//                                 routing + CacheFirst + expiration, for their gzip sizes; the
+//                                 page entries (client, inspector) minified the same way
 // Every worker is built the way scripts/build.mjs builds dist-demo/sw.js: a minified classic
 // (IIFE) script with everything bundled and a sourcemap.
 import { copyFile, mkdir, rm } from 'node:fs/promises';
@@ -24,6 +25,12 @@ export const WORKER_ENTRIES = {
 export const BUNDLES = {
   ours: { entry: 'demo/sw.ts', file: 'sw.js' },
   workbox: { entry: 'bench/workers/workbox-cache-first.ts', file: 'workbox-sw.js' },
+};
+
+/** Page-side entry points whose weight is printed: what an app adds by importing each. */
+export const PAGE_BUNDLES = {
+  client: { entry: 'src/client/index.ts', file: 'client.js' },
+  inspector: { entry: 'src/inspector/index.ts', file: 'inspector.js' },
 };
 
 /**
@@ -69,7 +76,7 @@ export async function buildBench() {
   await copyFile(join(ROOT, 'bench', 'page', 'bench.html'), join(noWorker, 'bench.html'));
   dirs['no-worker'] = noWorker;
 
-  for (const { entry, file } of Object.values(BUNDLES)) {
+  for (const { entry, file } of [...Object.values(BUNDLES), ...Object.values(PAGE_BUNDLES)]) {
     await buildWorker(entry, join(OUT, 'bundle'), file);
   }
   return dirs;

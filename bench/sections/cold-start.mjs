@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BUNDLES, OUT, ROOT } from '../lib/build.mjs';
+import { BUNDLES, OUT, PAGE_BUNDLES, ROOT } from '../lib/build.mjs';
 import { servedBy } from '../lib/cache-status.mjs';
 import { timedFetch } from '../lib/page-fetch.mjs';
 import { bytesBySource, shortSource } from '../lib/sourcemap-weights.mjs';
@@ -67,6 +67,18 @@ export function measureBundles(ctx) {
       ...common,
       measure: 'worker bundle, minified',
       value: readFileSync(file).length / 1024,
+      unit: 'KB',
+    });
+  }
+  // The page entries, with every dependency bundled in (comlink for the client): what each adds
+  // to an app that imports it. The inspector only imports the client's types.
+  for (const [name, { file }] of Object.entries(PAGE_BUNDLES)) {
+    ctx.samples.push({
+      section: '6 cold start',
+      size: '-',
+      contender: name === 'client' ? 'page: sw-http-cache' : `page: sw-http-cache/${name}`,
+      measure: 'page bundle, gzip -9',
+      value: gzipKB(bundle(file)),
       unit: 'KB',
     });
   }

@@ -22,14 +22,24 @@ export async function openDemo(
   return page;
 }
 
-/** The event log's lines, newest first. */
+/**
+ * The inspector's event log lines, newest first. (Playwright's CSS selectors pierce the
+ * inspector's open shadow root, so its ids are reachable from the page.)
+ */
 export function logLines(page: Page, kind?: string) {
   return page.locator(kind === undefined ? '#log li' : `#log li[data-kind="${kind}"]`);
 }
 
-/** The dashboard's entry row for a URL (matched on path and query). */
+/** The inspector's entry row for a URL (matched on path and query). */
 export function entryRow(page: Page, pathAndQuery: RegExp | string) {
   return page.locator('#entries tbody tr').filter({
     has: page.locator('td:first-child', { hasText: pathAndQuery }),
   });
+}
+
+/** Purges with the inspector's form: by `url`, `prefix` or `tag`. */
+export async function purgeBy(page: Page, kind: 'url' | 'prefix' | 'tag', value: string) {
+  await page.locator('#purge-kind').selectOption(kind);
+  await page.locator('#purge-value').fill(value);
+  await page.locator('#purge-form').getByRole('button', { name: 'Purge', exact: true }).click();
 }

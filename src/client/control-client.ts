@@ -11,7 +11,13 @@
  */
 import type { Remote } from 'comlink';
 import type { CacheEvent } from '../protocol/events.ts';
-import { CacheEventFeed } from './cache-events.ts';
+import { cacheEventFeed, ChannelFeed } from './channel-feed.ts';
+import {
+  OUTCOME_LEASE_MS,
+  outcomeChannelName,
+  parseOutcomeEvent,
+  type OutcomeEvent,
+} from '../protocol/outcome-events.ts';
 import { connect, WorkerUnavailableError, type Connection } from './connection.ts';
 import {
   checkBoolean,
@@ -30,7 +36,9 @@ export interface ControlClientOptions {
 }
 
 export class HttpCacheClient {
-  readonly #events: CacheEventFeed;
+  readonly #events: ChannelFeed<CacheEvent>;
+  readonly #outcomes: ChannelFeed<OutcomeEvent>;
+  #lease: ReturnType<typeof setInterval> | undefined;
   readonly #timeout: number;
   #connection: Promise<Connection> | undefined;
   #closed = false;
@@ -41,7 +49,12 @@ export class HttpCacheClient {
     readonly registration: ServiceWorkerRegistration,
     options: ControlClientOptions = {},
   ) {
-    this.#events = new CacheEventFeed(options.name ?? 'sw-http-cache');
+    this.#events = cacheEventFeed(options.name ?? 'sw-http-cache');
+    this.#outcomes = new ChannelFeed(
+      outcomeChannelName(options.name ?? 'sw-http-cache'),
+      parseOutcomeEvent,
+      (active) => this.#watchOutcomes(active),
+    );
     this.#timeout = options.timeout ?? 5_000;
     if (!(this.#timeout > 0)) {
       throw new RangeError(`sw-http-cache: timeout must be a positive number of ms`);
@@ -89,12 +102,36 @@ export class HttpCacheClient {
     return this.#events.subscribe(listener);
   }
 
+  /**
+   * Calls `listener` with each answer of the worker (any tab's request): its `Cache-Status`,
+   * URL, status, time and the tab's `clientId`. Opt-in: the worker posts outcomes only while a
+   * page subscribes (this client renews a lease with it every 10 s). Returns the function that
+   * unsubscribes.
+   */
+  subscribeOutcomes(listener: (outcome: OutcomeEvent) => void): () => void {
+    this.#assertOpen();
+    return this.#outcomes.subscribe(listener);
+  }
+
   /** Closes the connection and every subscription; later calls reject. */
   close(): void {
+    this.#outcomes.close();
     this.#closed = true;
     this.#events.close();
     navigator.serviceWorker.removeEventListener('controllerchange', this.#onControllerChange);
     this.#drop();
+  }
+
+  #watchOutcomes(active: boolean): void {
+    clearInterval(this.#lease);
+    this.#lease = undefined;
+    if (!active) return;
+    const renew = (): void => {
+      // A failed renewal (the worker is being replaced) is retried at the next tick.
+      this.#call((api) => api.watchOutcomes()).catch(() => {});
+    };
+    renew();
+    this.#lease = setInterval(renew, OUTCOME_LEASE_MS / 3);
   }
 
   async #call<T>(run: (api: Remote<ControlApi>) => Promise<T>): Promise<T> {

@@ -7,3 +7,4 @@ export { HttpCacheClient, type ControlClientOptions } from './control-client.ts'
 export { WorkerUnavailableError } from './connection.ts';
 export type { CacheEntryInfo, CacheStats, PurgeTarget } from '../protocol/control-protocol.ts';
 export type { CacheEvent, CacheEventKey, CacheEventType } from '../protocol/events.ts';
+export type { OutcomeEvent, OutcomeKind } from '../protocol/outcome-events.ts';

@@ -16,6 +16,7 @@ export function lockStatusOnDisable(reason: NoCacheReason): LockStatus {
   switch (reason) {
     case NoCacheReason.InternalError:
     case NoCacheReason.StorageError:
+    case NoCacheReason.UpstreamError:
     case NoCacheReason.Deferred:
       return LockStatus.TransientError;
     case NoCacheReason.OriginNotCache:

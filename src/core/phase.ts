@@ -12,6 +12,8 @@ export const NoCacheReason = {
   ResponseTooLarge: 'ResponseTooLarge',
   /** Storage failed (quota, closed database). */
   StorageError: 'StorageError',
+  /** The origin failed while the response was proxied (it cut the body). */
+  UpstreamError: 'UpstreamError',
   /** A bug or an unexpected exception in the cache. */
   InternalError: 'InternalError',
   /** Caching was put off; a later request may store it. */

@@ -127,6 +127,15 @@ export interface CacheStats {
   readonly uncached: number;
   /** `hits` over every answer so far, 0 to 1 (0 before the first answer). */
   readonly hitRatio: number;
+  /**
+   * Body bytes the pages got from storage instead of the origin: hits, stale-while-revalidate,
+   * 304 revalidations and stale answers to an origin failure (origin bytes saved).
+   */
+  readonly savedBytes: number;
+  /** Bodies not stored because the origin failed mid-way (the page got a network error too). */
+  readonly upstreamFailures: number;
+  /** Bodies not stored because storage failed (the page still got the whole body). */
+  readonly storageFailures: number;
   /** What the cache may keep before it evicts the least recently used entries. */
   readonly budget: { readonly maxBytes: number; readonly maxEntries: number };
 }
@@ -154,6 +163,17 @@ export interface CacheEntryInfo {
    * when one was answered since the worker started.
    */
   readonly lastPhase?: string;
+  /**
+   * `true` while this worker is storing a body for the URL (a miss or a replacement streaming
+   * in). Then `size` is `bytesWritten`, and `fresh` is `false`: the body is not complete yet.
+   */
+  readonly writing: boolean;
+  /** Bytes of the body in progress stored so far (0 when not `writing`). */
+  readonly bytesWritten: number;
+  /** The body's `Content-Length` while `writing`, `null` when the origin sent none. */
+  readonly expectedBytes: number | null;
+  /** Requests answered from the body in progress while it is written (0 when not `writing`). */
+  readonly readers: number;
 }
 
 /** The API the worker exposes on a control connection. Every method is idempotent. */
@@ -164,6 +184,11 @@ export interface ControlApi {
   purge(target: ResolvedPurgeTarget): Promise<number>;
   clear(): Promise<void>;
   setDebug(on: boolean): Promise<void>;
+  /**
+   * Asks the worker to post each answer on the outcome channel for the next
+   * `OUTCOME_LEASE_MS` (outcome-events.ts); a subscribed page renews it before then.
+   */
+  watchOutcomes(): Promise<void>;
 }
 
 export const CONTROL_METHODS: readonly (keyof ControlApi)[] = [
@@ -172,6 +197,7 @@ export const CONTROL_METHODS: readonly (keyof ControlApi)[] = [
   'purge',
   'clear',
   'setDebug',
+  'watchOutcomes',
 ];
 
 function absoluteUrl(value: string, base: string, what: string): string {

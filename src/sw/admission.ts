@@ -10,6 +10,7 @@ import type { CacheStatus, ForwardReason } from './cache-status.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
 import { forwardedResponse } from './respond.ts';
 import { requestSnapshot, type Upstream } from './upstream.ts';
+import type { TrackedWrite } from './write-tracker.ts';
 
 /**
  * Stores `upstream` if it may be stored, and answers the page either way. The body is split
@@ -55,25 +56,58 @@ export async function admit(
     cache.disable(NoCacheReason.StorageError);
     return forwardedResponse(response, { ...status, detail: NoCacheReason.StorageError });
   }
-  const fanOut = fanOutToStore(response.body ?? emptyBody(), storeSink(ctx));
+  const write = deps.writes?.begin({
+    url: cache.cacheKey().primary,
+    status: response.status,
+    freshUntil: verdict.meta.freshUntil,
+    tags: verdict.meta.tags,
+    started: deps.now(),
+    contentLength: response.headers.get('content-length'),
+  });
+  const fanOut = fanOutToStore(response.body ?? emptyBody(), storeSink(ctx, write));
   waitUntil(fanOut.stored);
   return forwardedResponse(response, { ...status, stored: true }, fanOut.stream);
 }
 
-/** Writes through the request's miss handler; a failure disables caching with its reason. */
-function storeSink({ deps, cache }: RequestContext): BodySink {
+/**
+ * Writes through the request's miss handler; a failure disables caching with its reason. An
+ * origin that cuts the body is an upstream failure (the page gets a network error too), not a
+ * storage one.
+ */
+function storeSink({ deps, cache }: RequestContext, write: TrackedWrite | undefined): BodySink {
   return {
     write: async (chunk) => {
       await cache.missHandler()?.write(chunk);
+      write?.wrote(chunk.byteLength);
     },
-    finish: () => cache.finishMissHandler(),
-    abort: (reason) => {
-      deps.log('storing failed; the page still gets the whole body', reason);
+    finish: async () => {
+      try {
+        await cache.finishMissHandler();
+      } finally {
+        write?.end();
+      }
+    },
+    abort: (reason, cause) => {
+      write?.end();
+      deps.storeFailed?.(cause);
       const tooLarge = reason instanceof ResponseTooLargeError;
+      if (cause === 'upstream') {
+        deps.log(
+          'the origin failed mid-body; the page gets a network error, nothing is stored',
+          reason,
+        );
+      } else {
+        deps.log('storing failed; the page still gets the whole body', reason);
+      }
       if (tooLarge) cache.responseBecameUncacheable(NoCacheReason.ResponseTooLarge);
+      const why =
+        cause === 'upstream'
+          ? NoCacheReason.UpstreamError
+          : tooLarge
+            ? NoCacheReason.ResponseTooLarge
+            : NoCacheReason.StorageError;
       // disable() aborts the miss handler and releases a write lock with the matching status.
-      if (cache.enabled())
-        cache.disable(tooLarge ? NoCacheReason.ResponseTooLarge : NoCacheReason.StorageError);
+      if (cache.enabled()) cache.disable(why);
       return Promise.resolve();
     },
   };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { HitHandler } from '../core/storage.ts';
-import { fanOutToStore, hitToBody, hitToStream, type BodySink } from './body-stream.ts';
+import {
+  fanOutToStore,
+  hitToBody,
+  hitToStream,
+  type AbortCause,
+  type BodySink,
+} from './body-stream.ts';
 
 const enc = new TextEncoder();
 
@@ -30,6 +36,7 @@ class RecordingSink implements BodySink {
   written: string[] = [];
   finished = false;
   aborted: unknown = undefined;
+  cause: AbortCause | undefined;
   constructor(private readonly failOnWrite?: number) {}
   write(chunk: Uint8Array): Promise<void> {
     if (this.failOnWrite !== undefined && this.written.length === this.failOnWrite) {
@@ -42,8 +49,9 @@ class RecordingSink implements BodySink {
     this.finished = true;
     return Promise.resolve();
   }
-  abort(reason: unknown): Promise<void> {
+  abort(reason: unknown, cause: AbortCause): Promise<void> {
     this.aborted = reason;
+    this.cause = cause;
     return Promise.resolve();
   }
 }
@@ -78,6 +86,7 @@ describe('fanOutToStore', () => {
     expect(await text(out.stream)).toBe('abc');
     expect(await out.stored).toBe(false);
     expect(sink.aborted).toBeInstanceOf(Error);
+    expect(sink.cause).toBe('store');
     expect(sink.finished).toBe(false);
   });
 
@@ -86,7 +95,18 @@ describe('fanOutToStore', () => {
     const out = fanOutToStore(sourceOf(['a', 'b', 'c'], 2).stream, sink);
     await expect(text(out.stream)).rejects.toThrow('upstream reset');
     expect(await out.stored).toBe(false);
+    expect(sink.cause).toBe('upstream');
     expect(sink.finished).toBe(false);
+  });
+
+  it('reports an origin failure while draining after the page left as the origin’s', async () => {
+    const sink = new RecordingSink();
+    const out = fanOutToStore(sourceOf(['a', 'b', 'c'], 2).stream, sink);
+    const reader = out.stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(await out.stored).toBe(false);
+    expect(sink.cause).toBe('upstream');
   });
 
   it('drains the rest of the body into the store when the page goes away', async () => {

@@ -8,11 +8,18 @@
  */
 import type { HitHandler } from '../core/storage.ts';
 
+/** Which side gave up on a stored body: the origin (the body was cut) or the store. */
+export type AbortCause = 'upstream' | 'store';
+
 /** Where a miss writes its body. Failures are reported, never thrown into the page's stream. */
 export interface BodySink {
   write(chunk: Uint8Array): Promise<void>;
   finish(): Promise<void>;
-  abort(reason: unknown): Promise<void>;
+  /**
+   * Called once when the body will not be stored: `cause` says whether the origin failed (the
+   * page gets a network error too) or the store did (the page still gets the whole body).
+   */
+  abort(reason: unknown, cause: AbortCause): Promise<void>;
 }
 
 export interface FanOut {
@@ -36,10 +43,10 @@ export function fanOutToStore(upstream: ReadableStream<Uint8Array>, sink: BodySi
   let settle!: (stored: boolean) => void;
   const stored = new Promise<boolean>((resolve) => (settle = resolve));
 
-  const dropStore = async (reason: unknown): Promise<void> => {
+  const dropStore = async (reason: unknown, cause: AbortCause): Promise<void> => {
     if (!storeAlive) return;
     storeAlive = false;
-    await sink.abort(reason).catch(() => undefined);
+    await sink.abort(reason, cause).catch(() => undefined);
     settle(false);
   };
 
@@ -48,7 +55,7 @@ export function fanOutToStore(upstream: ReadableStream<Uint8Array>, sink: BodySi
     try {
       await sink.write(chunk);
     } catch (error) {
-      await dropStore(error);
+      await dropStore(error, 'store');
     }
   };
 
@@ -59,7 +66,7 @@ export function fanOutToStore(upstream: ReadableStream<Uint8Array>, sink: BodySi
       storeAlive = false;
       settle(true);
     } catch (error) {
-      await dropStore(error);
+      await dropStore(error, 'store');
     }
   };
 
@@ -76,7 +83,8 @@ export function fanOutToStore(upstream: ReadableStream<Uint8Array>, sink: BodySi
         await store(value);
       }
     } catch (error) {
-      await dropStore(error);
+      // store() and finishStore() catch their own failures: this is the origin's.
+      await dropStore(error, 'upstream');
     }
   };
 
@@ -87,7 +95,7 @@ export function fanOutToStore(upstream: ReadableStream<Uint8Array>, sink: BodySi
         try {
           result = await reader.read();
         } catch (error) {
-          await dropStore(error);
+          await dropStore(error, 'upstream');
           controller.error(error);
           return;
         }

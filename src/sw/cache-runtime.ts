@@ -41,6 +41,8 @@ export class CacheRuntime {
   #rebuild: Promise<void> | undefined;
   #rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly channel: BroadcastChannel;
+  /** This worker's id in the events (and outcomes) it posts. */
+  readonly source = newSourceId();
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -57,7 +59,7 @@ export class CacheRuntime {
     this.channel = new BroadcastChannel(eventChannelName(options.name));
     // Until the browser's estimate arrives, the configured (or fallback) budget applies.
     this.eviction = new LruEvictionManager(resolveBudget(options, undefined));
-    const source = newSourceId();
+    const source = this.source;
     // IndexedDB is full: drop the least recently used bodies from disk only. Memory copies free
     // no disk space, so they stay (and stay valid).
     this.storage = layeredStorage({

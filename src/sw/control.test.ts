@@ -41,6 +41,9 @@ function fakeCache(entries: StoredEntryInfo[] = []) {
     stats: {
       totals: () => ({ hits: 3, misses: 1, stale: 0, uncached: 0 }),
       hitRatio: () => 0.75,
+      savedBytes: () => 40,
+      storeFailures: () => ({ upstream: 1, storage: 2 }),
+      reset: () => void calls.push('reset'),
       lastOutcome: (url) =>
         url === `${ORIGIN}/a` ? ({ phase: 'hit' } as unknown as RequestOutcome) : undefined,
     },
@@ -53,6 +56,8 @@ function fakeCache(entries: StoredEntryInfo[] = []) {
       purgeTag: (tag) => (calls.push(`tag ${tag}`), Promise.resolve(3)),
       clear: () => (calls.push('clear'), Promise.resolve()),
     },
+    writes: { list: () => [] },
+    outcomes: { watch: () => void calls.push('watch') },
     setDebug: (on) => {
       debug = on;
     },
@@ -71,8 +76,19 @@ describe('createControlApi', () => {
       stale: 0,
       uncached: 0,
       hitRatio: 0.75,
+      savedBytes: 40,
+      upstreamFailures: 1,
+      storageFailures: 2,
       budget: { maxBytes: 1000, maxEntries: 5 },
     });
+  });
+
+  it('resets the counts after clearing, and passes outcome leases on', async () => {
+    const { cache, calls } = fakeCache();
+    const api = createControlApi(cache);
+    await api.clear();
+    await api.watchOutcomes();
+    expect(calls).toEqual(['clear', 'reset', 'watch']);
   });
 
   it('routes each purge target, resolving relative URLs against the origin', async () => {
@@ -128,6 +144,10 @@ describe('groupByUrl', () => {
         variants: 2,
         tags: ['t'],
         lastPhase: 'hit',
+        writing: false,
+        bytesWritten: 0,
+        expectedBytes: null,
+        readers: 0,
       },
       {
         url: `${ORIGIN}/b`,
@@ -138,7 +158,43 @@ describe('groupByUrl', () => {
         lastAccess: 1,
         variants: 1,
         tags: [],
+        writing: false,
+        bytesWritten: 0,
+        expectedBytes: null,
+        readers: 0,
       },
+    ]);
+  });
+
+  it('reports writes in progress, never fresh, whether something is stored for the URL or not', () => {
+    const write = (url: string) => ({
+      url,
+      status: 200,
+      freshUntil: 60_000,
+      tags: ['w'],
+      started: 900,
+      bytesWritten: 3,
+      expectedBytes: 10,
+      readers: 2,
+    });
+    const rows = groupByUrl(
+      [stored(`${ORIGIN}/a`, { meta: { freshUntil: 5_000 } })],
+      1_000,
+      () => undefined,
+      [write(`${ORIGIN}/a`), write(`${ORIGIN}/new`)],
+    );
+    const progress = {
+      size: 3,
+      fresh: false,
+      freshUntil: 60_000,
+      writing: true,
+      bytesWritten: 3,
+      expectedBytes: 10,
+      readers: 2,
+    };
+    expect(rows).toEqual([
+      expect.objectContaining({ url: `${ORIGIN}/a`, variants: 1, ...progress }),
+      expect.objectContaining({ url: `${ORIGIN}/new`, tags: ['w'], lastAccess: 900, ...progress }),
     ]);
   });
 });

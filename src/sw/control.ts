@@ -23,6 +23,7 @@ import {
 } from '../protocol/control-protocol.ts';
 import type { StoredEntryInfo } from '../storage/index.ts';
 import type { OutcomeCounts, RequestOutcome } from './stats.ts';
+import type { WriteInProgress } from './write-tracker.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -41,6 +42,8 @@ export interface ControlledCache {
   clear(): Promise<void>;
   /** Switches debug logging (and `key=` in `Cache-Status`) on or off. */
   setDebug(on: boolean): void;
+  /** Posts each answer on the outcome channel for the next 30 s (a page renews it). */
+  watchOutcomes(): void;
 }
 
 /** The worker's pieces a {@link ControlledCache} is made of (private to `HttpCacheHandler`). */
@@ -48,8 +51,13 @@ export interface CacheParts {
   readonly stats: {
     totals(): OutcomeCounts;
     hitRatio(): number;
+    savedBytes(): number;
+    storeFailures(): { readonly upstream: number; readonly storage: number };
     lastOutcome(url: string): RequestOutcome | undefined;
+    reset(): void;
   };
+  readonly writes: { list(): WriteInProgress[] };
+  readonly outcomes: { watch(): void };
   readonly runtime: {
     readonly ready: Promise<void>;
     readonly eviction: {
@@ -66,7 +74,7 @@ export interface CacheParts {
 
 /** The facade over `parts`; relative purge URLs resolve against `base` (the worker's origin). */
 export function controlledCache(
-  { stats, runtime, ...parts }: CacheParts,
+  { stats, runtime, writes, outcomes, ...parts }: CacheParts,
   base: string,
   now: () => number = Date.now,
 ): ControlledCache {
@@ -74,16 +82,25 @@ export function controlledCache(
     async stats(): Promise<CacheStats> {
       await runtime.ready;
       const { entries, bytes, maxBytes, maxEntries } = runtime.eviction.stats();
+      const failures = stats.storeFailures();
       return {
         entries,
         bytes,
         ...stats.totals(),
         hitRatio: stats.hitRatio(),
+        savedBytes: stats.savedBytes(),
+        upstreamFailures: failures.upstream,
+        storageFailures: failures.storage,
         budget: { maxBytes, maxEntries },
       };
     },
     async entries(): Promise<CacheEntryInfo[]> {
-      return groupByUrl(await runtime.listEntries(), now(), (url) => stats.lastOutcome(url));
+      return groupByUrl(
+        await runtime.listEntries(),
+        now(),
+        (url) => stats.lastOutcome(url),
+        writes.list(),
+      );
     },
     purge(target: PurgeTarget): Promise<number> {
       // Not async: a bad target throws its TypeError at the call, as the page's client does.
@@ -92,8 +109,13 @@ export function controlledCache(
       if ('prefix' in resolved) return runtime.purgePrefix(resolved.prefix);
       return runtime.purgeTag(resolved.tag);
     },
-    clear: () => runtime.clear(),
+    async clear(): Promise<void> {
+      await runtime.clear();
+      // The counts describe the cache's answers since it was last emptied.
+      stats.reset();
+    },
     setDebug: (on) => parts.setDebug(on),
+    watchOutcomes: () => outcomes.watch(),
   };
 }
 
@@ -111,14 +133,23 @@ export function createControlApi(cache: ControlledCache): ControlApi {
       cache.setDebug(checkBoolean(on, 'setDebug()'));
       return Promise.resolve();
     },
+    watchOutcomes(): Promise<void> {
+      cache.watchOutcomes();
+      return Promise.resolve();
+    },
   };
 }
 
-/** One row per URL, its variants together; the most recently stored variant gives the status. */
+/**
+ * One row per URL, its variants together; the most recently stored variant gives the status. A
+ * URL this worker is storing a body for is `writing`: its row describes the write (status,
+ * freshness to come, bytes so far) and is not `fresh` until the body is complete.
+ */
 export function groupByUrl(
   stored: readonly StoredEntryInfo[],
   now: number,
   lastOutcome: (url: string) => RequestOutcome | undefined,
+  writes: readonly WriteInProgress[] = [],
 ): CacheEntryInfo[] {
   const byUrl = new Map<string, StoredEntryInfo[]>();
   for (const entry of stored) {
@@ -126,10 +157,11 @@ export function groupByUrl(
     if (list) list.push(entry);
     else byUrl.set(entry.key.primary, [entry]);
   }
-  return [...byUrl].map(([url, variants]) => {
+  const writing = new Map(writes.map((write) => [write.url, write]));
+  const rows: CacheEntryInfo[] = [...byUrl].map(([url, variants]) => {
     const latest = variants.reduce((a, b) => (b.meta.updated > a.meta.updated ? b : a));
     const phase = lastOutcome(url)?.phase;
-    return {
+    const row: CacheEntryInfo = {
       url,
       size: variants.reduce((sum, v) => sum + v.size, 0),
       status: latest.meta.status,
@@ -139,8 +171,45 @@ export function groupByUrl(
       variants: variants.length,
       tags: [...new Set(variants.flatMap((v) => v.meta.tags))],
       ...(phase === undefined ? {} : { lastPhase: phase }),
+      ...NOT_WRITING,
     };
+    const write = writing.get(url);
+    writing.delete(url);
+    return write ? withWrite(row, write) : row;
   });
+  for (const write of writing.values()) {
+    const phase = lastOutcome(write.url)?.phase;
+    const row: CacheEntryInfo = {
+      url: write.url,
+      size: 0,
+      status: write.status,
+      freshUntil: write.freshUntil,
+      fresh: false,
+      lastAccess: write.started,
+      variants: 1,
+      tags: write.tags,
+      ...(phase === undefined ? {} : { lastPhase: phase }),
+      ...NOT_WRITING,
+    };
+    rows.push(withWrite(row, write));
+  }
+  return rows;
+}
+
+const NOT_WRITING = { writing: false, bytesWritten: 0, expectedBytes: null, readers: 0 } as const;
+
+function withWrite(row: CacheEntryInfo, write: WriteInProgress): CacheEntryInfo {
+  return {
+    ...row,
+    size: write.bytesWritten,
+    status: write.status,
+    freshUntil: write.freshUntil,
+    fresh: false,
+    writing: true,
+    bytesWritten: write.bytesWritten,
+    expectedBytes: write.expectedBytes,
+    readers: write.readers,
+  };
 }
 
 /** The comlink message types a control client sends. */

@@ -346,10 +346,20 @@ describe('failures never cost the page its response', () => {
         headers: { 'cache-control': 'max-age=60', date: formatHttpDate(clock.now) },
       });
     });
-    const f = flow();
+    const failures: string[] = [];
+    const logged: string[] = [];
+    const f = new FetchFlow({
+      ...deps({}, storage),
+      storeFailed: (cause) => failures.push(cause),
+      log: (message) => logged.push(message),
+    });
     const response = await f.handle(new Request(`${ORIGIN}/b`), background.waitUntil);
     await expect(response.text()).rejects.toThrow();
     await background.settle();
+    // An upstream failure, not a storage one: counted and logged as such.
+    expect(failures).toEqual(['upstream']);
+    expect(logged.join('\n')).toMatch(/origin failed mid-body/);
+    expect(logged.join('\n')).not.toMatch(/storing failed/);
     const retry = await get(f, '/b');
     expect(retry.text).toBe('chunkchunk');
     expect(cacheStatusOf(retry.response).hit).toBeUndefined();

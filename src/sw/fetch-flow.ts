@@ -45,17 +45,19 @@ export class FetchFlow {
   constructor(private readonly deps: FlowDeps) {}
 
   /** Answers a GET or HEAD request through the cache. Never rejects because of the cache. */
-  async handle(request: Request, waitUntil: WaitUntil): Promise<Response> {
+  async handle(request: Request, waitUntil: WaitUntil, clientId = ''): Promise<Response> {
     const cache = new HttpCache();
     const response = await this.answer({ deps: this.deps, cache, request, waitUntil });
+    const error = response.type === 'error';
     this.deps.record?.({
       url: request.url,
       method: request.method,
       phase: cache.phase().name,
       status: response.status,
-      cacheStatus:
-        response.type === 'error' ? null : ownCacheStatus(response.headers.get('cache-status')),
+      cacheStatus: error ? null : ownCacheStatus(response.headers.get('cache-status')),
       time: this.deps.now(),
+      bytes: error ? 0 : bodyBytes(request, response),
+      clientId,
     });
     return response;
   }
@@ -213,12 +215,19 @@ export class FetchFlow {
     return { ...decision, onlyIfCached };
   }
 
-  /** A hit (or an allowed stale hit): the stored response, a 304 or a range of it. */
-  private async serveHit(ctx: RequestContext, collapsed = false): Promise<Response> {
+  /**
+   * A hit (or an allowed stale hit): the stored response, a 304 or a range of it. `collapsed` labels every answer that follows another
+   * request's download: one that waited on its lock, and one whose body is still being written
+   * (the hit has no size yet), whenever it arrived.
+   */
+  private async serveHit(ctx: RequestContext, waited = false): Promise<Response> {
+    const hit = ctx.cache.hitHandler();
+    const following = hit.size === undefined;
+    if (following) ctx.deps.writes?.follow(ctx.cache.cacheKey().primary);
     const status = {
       hit: true,
-      collapsed,
-      detail: ctx.cache.hitHandler().source,
+      collapsed: waited || following,
+      detail: hit.source,
       key: debugKey(ctx),
     };
     return serveStored(ctx, status);
@@ -269,4 +278,12 @@ function found(entry: LookupResult): Lookup {
 async function varyMiss(other: LookupResult): Promise<Lookup> {
   await other.hit.finish();
   return { kind: 'vary-miss' };
+}
+
+/** The body bytes of an answer: its `Content-Length` (0 for HEAD), `undefined` when unknown. */
+function bodyBytes(request: Request, response: Response): number | undefined {
+  if (request.method === 'HEAD') return 0;
+  const length = response.headers.get('content-length');
+  if (length === null || !/^\d+$/.test(length)) return undefined;
+  return Number(length);
 }

@@ -8,7 +8,9 @@ import type { CacheLock } from '../core/lock.ts';
 import type { CacheablePredictor } from '../core/predictor.ts';
 import type { Storage } from '../core/storage.ts';
 import type { ResolvedOptions } from './config.ts';
+import type { AbortCause } from './body-stream.ts';
 import type { RequestOutcome } from './stats.ts';
+import type { WriteTracker } from './write-tracker.ts';
 
 export interface FlowDeps {
   readonly options: ResolvedOptions;
@@ -22,8 +24,12 @@ export interface FlowDeps {
   readonly now: () => number;
   /** Empties the whole cache (for `Clear-Site-Data: "cache"`). */
   readonly clear: () => Promise<void>;
-  /** Called once per answered GET/HEAD request (stats, the dashboard). */
+  /** Called once per answered GET/HEAD request (stats, the outcome stream). */
   readonly record?: ((outcome: RequestOutcome) => void) | undefined;
+  /** The bodies being stored, for `entries()`. */
+  readonly writes?: WriteTracker | undefined;
+  /** Called when a body is not stored after all, with who failed. */
+  readonly storeFailed?: ((cause: AbortCause) => void) | undefined;
   /** Debug logging; a no-op unless `debug` is on. */
   readonly log: (message: string, details?: unknown) => void;
 }

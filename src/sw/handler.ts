@@ -16,7 +16,9 @@ import { controlledCache, type ControlledCache } from './control.ts';
 import { FetchFlow } from './fetch-flow.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { handleUnsafe } from './invalidation.ts';
+import { outcomeBroadcast } from './outcome-broadcast.ts';
 import { RequestStats } from './stats.ts';
+import { WriteTracker } from './write-tracker.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -37,6 +39,9 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
     };
     const runtime = new CacheRuntime(resolved, log);
     const stats = new RequestStats();
+    const writes = new WriteTracker();
+    const outcomes = outcomeBroadcast(resolved.name, runtime.source);
+    stats.subscribe((outcome) => outcomes.post(outcome));
     this.#deps = {
       options: resolved,
       storage: runtime.storage,
@@ -47,6 +52,8 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
       now: () => Date.now(),
       clear: () => runtime.clear(),
       record: (outcome) => stats.record(outcome),
+      writes,
+      storeFailed: (cause) => stats.storeFailed(cause),
       log,
     };
     this.#flow = new FetchFlow(this.#deps);
@@ -54,6 +61,8 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
       {
         stats,
         runtime,
+        writes,
+        outcomes,
         setDebug: (on) => {
           resolved.debug = on;
         },
@@ -83,7 +92,13 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
   /** Workbox `RouteHandlerObject`: `registerRoute(({ url }) => …, handler)`. */
   handle({ request, event }: RouteHandlerCallbackOptions): Promise<Response> {
     const waitUntil = (promise: Promise<unknown>): void => event.waitUntil(promise);
-    if (CACHEABLE_METHODS.has(request.method)) return this.#flow.handle(request, waitUntil);
+    if (CACHEABLE_METHODS.has(request.method)) {
+      return this.#flow.handle(
+        request,
+        waitUntil,
+        event instanceof FetchEvent ? event.clientId : '',
+      );
+    }
     if (isUnsafeMethod(request.method)) return handleUnsafe(this.#deps, request);
     return fetch(request);
   }
@@ -107,5 +122,10 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
   /** Switches debug logging (and `key=` in `Cache-Status`) on or off while the worker runs. */
   setDebug(on: boolean): void {
     this.#control.setDebug(on);
+  }
+
+  /** Posts each answer on the outcome channel for the next 30 s (the page client renews it). */
+  watchOutcomes(): void {
+    this.#control.watchOutcomes();
   }
 }
