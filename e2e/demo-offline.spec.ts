@@ -21,7 +21,11 @@ test('after one visit the demo opens with the origin down and serves what it sto
   });
   const listed = (url: string) =>
     page.waitForFunction(
-      (url) => document.querySelector(`#entries tbody tr[data-url="${CSS.escape(url)}"]`) !== null,
+      // The inspector renders in its shadow root, which page scripts reach through the element.
+      (url) =>
+        document
+          .querySelector('http-cache-inspector')
+          ?.shadowRoot?.querySelector(`#entries tbody tr[data-url="${CSS.escape(url)}"]`) != null,
       url,
       { timeout: 10_000 },
     );
