@@ -2,8 +2,17 @@
  * What the worker caches and how, with its defaults. Every option is documented in the README.
  */
 
-/** Which requests go through the cache: a URL pattern, a function, or a list of either. */
-export type RouteMatcher = RegExp | URLPattern | ((request: Request, url: URL) => boolean);
+/**
+ * Which requests go through the cache: a `RegExp` or a `URLPattern` (each tested on the full
+ * URL), a function, or a list of them. Patterns are typed by their `test` method so that
+ * TypeScript versions whose lib has no `URLPattern` (5.x) still type the function's parameters.
+ */
+export type RouteMatcher = UrlTest | ((request: Request, url: URL) => boolean);
+
+/** What a `RegExp` and a `URLPattern` have in common here. */
+export interface UrlTest {
+  test(url: string): boolean;
+}
 
 export interface HttpCacheOptions {
   /**
@@ -154,7 +163,11 @@ function routeMatcher(
   const list: readonly RouteMatcher[] = Array.isArray(routes) ? routes : [routes as RouteMatcher];
   const tests = list.map((route): ((request: Request, url: URL) => boolean) => {
     if (typeof route === 'function') return route;
-    if (route instanceof RegExp) return (_request, url) => route.test(url.href);
+    if (typeof (route as Partial<UrlTest> | null)?.test !== 'function') {
+      throw new TypeError(
+        `sw-http-cache: a route must be a RegExp, a URLPattern or a function, got ${String(route)}`,
+      );
+    }
     return (_request, url) => route.test(url.href);
   });
   return (request, url) => tests.some((test) => test(request, url));
