@@ -165,7 +165,7 @@ function routeMatcher(
     if (typeof route === 'function') return route;
     if (typeof (route as Partial<UrlTest> | null)?.test !== 'function') {
       throw new TypeError(
-        `sw-http-cache: a route must be a RegExp, a URLPattern or a function, got ${String(route)}`,
+        `sw-http-cache: a route must be a RegExp, a URLPattern or a function, got ${JSON.stringify(route) ?? typeof route}`,
       );
     }
     return (_request, url) => route.test(url.href);
