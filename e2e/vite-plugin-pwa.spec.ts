@@ -107,3 +107,29 @@ for (const { format, registerType } of VARIANTS) {
     });
   });
 }
+
+test('vite dev with devOptions: the module worker serves /api/ through the cache', async ({
+  swContext,
+  origin,
+}) => {
+  test.setTimeout(120_000);
+  const app = await recipeApp({ format: 'es', registerType: 'prompt', version: 'v1' });
+  const { createServer } = await import('vite');
+  // The recipe's config as it is, plus a proxy to the test origin for /api/.
+  const server = await createServer({
+    root: app,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, proxy: { '/api': origin.url } },
+  });
+  await server.listen();
+  try {
+    const url = server.resolvedUrls?.local[0] ?? '';
+    const page = await swContext.newPage();
+    await page.goto(url);
+    expect(await appCacheStatus(page)).toMatchObject({ fwd: 'uri-miss', stored: true });
+    const hit = await pageFetch(page, API);
+    expect(parseCacheStatus(hit.headers['cache-status']).hit).toBe(true);
+  } finally {
+    await server.close();
+  }
+});

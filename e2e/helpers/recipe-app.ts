@@ -12,7 +12,17 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +63,7 @@ function replaceOnce(text: string, from: string, to: string, file: string): stri
 }
 
 /** The recipe's files, with the changes the README documents for `variant`. */
-async function variantFiles(variant: RecipeVariant): Promise<Map<string, string>> {
+export async function variantFiles(variant: RecipeVariant): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const entry of await readdir(RECIPE_DIR, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -111,29 +121,57 @@ async function ensureNodeModules(): Promise<void> {
 
 /** A directory holding the recipe app of `variant`: its sources and its production build in `dist/`. */
 export async function recipeApp(variant: RecipeVariant): Promise<string> {
+  const name = `${variant.format}-${variant.registerType}-${variant.version}`;
+  return cachedApp(name, await variantFiles(variant), async (dir) => {
+    await run(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+      { cwd: dir },
+    );
+  });
+}
+
+/**
+ * A directory below the shared `node_modules` holding `files`, after `build` ran in it once:
+ * kept under a hash of the files and of the built library, so it is made again only when one
+ * of them changed. Built in a staging directory and renamed, so parallel workers never see half
+ * a build.
+ */
+export async function cachedApp(
+  name: string,
+  files: ReadonlyMap<string, string>,
+  build: (dir: string) => Promise<void>,
+): Promise<string> {
   await ensureNodeModules();
-  const files = await variantFiles(variant);
   const hash = createHash('sha256').update(await libraryHash());
   for (const [path, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     hash.update(path).update(text);
   }
-  const key = `${variant.format}-${variant.registerType}-${variant.version}-${hash.digest('hex').slice(0, 16)}`;
-  const app = join(BUILDS_DIR, key);
-  if (existsSync(join(app, 'dist/index.html'))) return app;
+  const app = join(BUILDS_DIR, `${name}-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(join(app, '.built'))) return app;
   const staging = `${app}.${process.pid}.${Date.now()}`;
-  for (const [path, text] of files) {
-    await mkdir(join(staging, path, '..'), { recursive: true });
-    await writeFile(join(staging, path), text);
-  }
-  await run(
-    process.execPath,
-    [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-    { cwd: staging },
-  );
+  await writeFiles(staging, files);
+  await build(staging);
+  await writeFile(join(staging, '.built'), '');
   await rename(staging, app).catch(async () => {
+    // Another worker made it first.
     await rm(staging, { recursive: true, force: true });
   });
   return app;
+}
+
+/** Writes `files` (relative paths) below `dir`. */
+export async function writeFiles(dir: string, files: ReadonlyMap<string, string>): Promise<void> {
+  for (const [path, text] of files) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+}
+
+/** A fresh directory below the shared `node_modules`, for a check that must run every time. */
+export async function scratchDir(name: string): Promise<string> {
+  await ensureNodeModules();
+  return mkdtemp(join(BUILDS_DIR, `${name}-`));
 }
 
 /** Replaces what `dir` serves by `app`'s build (an app deployed over another). */

@@ -55,6 +55,7 @@ export async function connectHttpCache(options: ConnectOptions = {}): Promise<Ht
     return existing === undefined
       ? `no service worker is registered for this page after ${timeout} ms: register one first ` +
           '(registerSW from virtual:pwa-register, workbox-window) or call registerHttpCache(); ' +
+          'under vite dev, vite-plugin-pwa registers one only with devOptions: { enabled: true }; ' +
           'if the app does register one, its script may have failed to evaluate (see the ' +
           "browser's console: a module script needs type: 'module')"
       : controlTimeoutMessage(existing, timeout);
