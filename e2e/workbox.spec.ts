@@ -48,3 +48,16 @@ test('a POST through the Workbox route invalidates the cached GET', async ({
   expect(parseCacheStatus(after.headers['cache-status']).fwd).toBe('uri-miss');
   expect(origin.requests(path).map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
 });
+
+test('a HEAD through the Workbox route is answered from the stored GET', async ({
+  swContext,
+  origin,
+}) => {
+  const page = await openWorkboxPage(swContext, origin.url);
+  const path = '/api/resource?cc=max-age%3D60&id=head';
+  await pageFetch(page, path);
+  const head = await pageFetch(page, path, { init: { method: 'HEAD' } });
+  expect(head.status).toBe(200);
+  expect(parseCacheStatus(head.headers['cache-status']).hit).toBe(true);
+  expect(origin.requests(path).map((r) => r.method)).toEqual(['GET']);
+});
