@@ -14,6 +14,10 @@ import { pageFetch } from './helpers/page-fetch.ts';
 import { readmeFile } from './helpers/readme-snippets.ts';
 import { REPO_ROOT, cachedApp, run, writeFiles } from './helpers/recipe-app.ts';
 import { startOrigin, type Origin } from './server/origin.mjs';
+import type * as Client from '../src/client/index.ts';
+
+/** What the page imports as `sw-http-cache` through its import map. */
+type ClientModule = typeof Client;
 
 /** Replaces `from` by `to`, which `text` must contain exactly once. */
 function replaceOnce(text: string, from: string, to: string): string {
@@ -172,9 +176,7 @@ test.describe('README: without a bundler', () => {
     await page.goto(`${origin.url}/blank.html`);
     const scriptURL = await page.evaluate(async () => {
       const specifier = 'sw-http-cache'; // resolved by the page's import map
-      const { registerHttpCache } = (await import(
-        specifier
-      )) as typeof import('../src/client/index.ts');
+      const { registerHttpCache } = (await import(specifier)) as ClientModule;
       const cache = await registerHttpCache({ scriptURL: '/sw.mjs' });
       return cache.registration.active?.scriptURL;
     });
@@ -190,9 +192,7 @@ test.describe('README: without a bundler', () => {
     await page.goto(`${origin.url}/blank.html`);
     const error = await page.evaluate(async () => {
       const specifier = 'sw-http-cache';
-      const { registerHttpCache } = (await import(
-        specifier
-      )) as typeof import('../src/client/index.ts');
+      const { registerHttpCache } = (await import(specifier)) as ClientModule;
       // Installed and active first, so the deadline below can only meet an unclaimed page.
       await navigator.serviceWorker.register('/no-claim-sw.js');
       await navigator.serviceWorker.ready;
