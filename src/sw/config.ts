@@ -52,6 +52,13 @@ export interface HttpCacheOptions {
    */
   readonly upstreamTimeout?: number;
   /**
+   * Navigation preload: a navigation that misses or must revalidate takes the response of the
+   * request the browser sent while the worker started (`FetchEvent.preloadResponse`) instead of
+   * sending its own, and stores it like any other. `installHttpCache` switches preload on in the
+   * browser; a Workbox app does that itself (workbox-navigation-preload). Default `false`.
+   */
+  readonly navigationPreload?: boolean;
+  /**
    * Entries stored before this time are treated as absent (and replaced when fetched again): a
    * way to invalidate everything older than a deploy. A `Date` or ms since the epoch.
    */
@@ -88,6 +95,7 @@ export interface ResolvedOptions {
   readonly lockTimeout: number;
   /** `undefined`: no limit. */
   readonly upstreamTimeout: number | undefined;
+  readonly navigationPreload: boolean;
   readonly validAfter: number | undefined;
   readonly storage: {
     readonly chunkSize?: number | undefined;
@@ -152,6 +160,7 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
     memory: { ...options.memory },
     lockTimeout,
     upstreamTimeout: upstreamTimeout === 0 ? undefined : upstreamTimeout,
+    navigationPreload: options.navigationPreload ?? false,
   };
 }
 

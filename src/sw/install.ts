@@ -48,9 +48,19 @@ export function installHttpCache(options: InstallOptions = {}): HttpCacheHandler
     );
   }
   if (options.clientsClaim ?? true) clientsClaim();
+  if (options.navigationPreload) enableNavigationPreload();
   self.addEventListener('fetch', (event) => handler.handleFetchEvent(event));
   if (options.control ?? true) listenForControl(handler);
   return handler;
+}
+
+/** Switches navigation preload on when the worker activates, where the browser has it. */
+function enableNavigationPreload(): void {
+  self.addEventListener('activate', (event) => {
+    // Feature-detected: without it navigations simply make their own request.
+    const preload = (self.registration as Partial<ServiceWorkerRegistration>).navigationPreload;
+    if (preload) event.waitUntil(preload.enable());
+  });
 }
 
 /**
