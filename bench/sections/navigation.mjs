@@ -5,7 +5,7 @@
 // body); with navigation preload the browser sends the request while the worker starts and the
 // cache takes the preload's answer instead. Workbox NetworkFirst with navigation preload is the
 // usual way to get the same start.
-import { servedBy } from '../lib/page-fetch.mjs';
+import { servedBy } from '../lib/cache-status.mjs';
 
 const DOCUMENT = `/api/resource?ctype=${encodeURIComponent('text/html; charset=utf-8')}&cc=no-cache&etag=nav&delay=20&size=20000`;
 
