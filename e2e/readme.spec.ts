@@ -12,30 +12,18 @@ import { expect, test } from './fixtures.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
 import { readmeFile } from './helpers/readme-snippets.ts';
-import { REPO_ROOT, cachedApp, run, writeFiles } from './helpers/recipe-app.ts';
+import { expectMissThenHit } from './helpers/miss-then-hit.ts';
+import { REPO_ROOT, cachedApp, replaceOnce, run, writeFiles } from './helpers/recipe-app.ts';
 import { startOrigin, type Origin } from './server/origin.mjs';
 import type * as Client from '../src/client/index.ts';
 
 /** What the page imports as `sw-http-cache` through its import map. */
 type ClientModule = typeof Client;
 
-/** Replaces `from` by `to`, which `text` must contain exactly once. */
-function replaceOnce(text: string, from: string, to: string): string {
-  expect(text.split(from).length - 1, `${JSON.stringify(from)} once`).toBe(1);
-  return text.replace(from, to);
-}
-
 /** A miss, then a hit, for a fresh URL of the test origin, through whatever controls `page`. */
-async function expectMissThenHit(page: Page, origin: Origin, id: string): Promise<string> {
+async function missThenHit(page: Page, origin: Origin, id: string): Promise<string> {
   const path = `/api/resource?cc=max-age%3D60&id=${id}`;
-  const miss = await pageFetch(page, path);
-  expect(parseCacheStatus(miss.headers['cache-status'])).toMatchObject({
-    fwd: 'uri-miss',
-    stored: true,
-  });
-  const hit = await pageFetch(page, path);
-  expect(parseCacheStatus(hit.headers['cache-status']).hit).toBe(true);
-  expect(origin.count(path)).toBe(1);
+  await expectMissThenHit(page, origin, path);
   return path;
 }
 
@@ -66,9 +54,10 @@ test.describe('README: another bundler, and Workbox', () => {
       [
         'build-workbox-sw.mjs',
         replaceOnce(
-          replaceOnce(buildSw, "entry: 'sw.ts'", "entry: 'workbox-sw.ts'"),
+          replaceOnce(buildSw, "entry: 'sw.ts'", "entry: 'workbox-sw.ts'", 'build-sw.mjs'),
           "fileName: () => 'sw.js'",
           "fileName: () => 'workbox-sw.js'",
+          'build-sw.mjs',
         ),
       ],
     ]);
@@ -92,7 +81,7 @@ test.describe('README: another bundler, and Workbox', () => {
     const page = await swContext.newPage();
     await page.goto(`${origin.url}/`);
     expect(await controlled(page)).toBe(`${origin.url}/sw.js`);
-    await expectMissThenHit(page, origin, 'bundler');
+    await missThenHit(page, origin, 'bundler');
   });
 
   test('the Workbox worker routes GET, HEAD and POST to HttpCacheHandler', async ({
@@ -102,7 +91,7 @@ test.describe('README: another bundler, and Workbox', () => {
     await page.goto(`${origin.url}/blank.html`);
     await page.evaluate(() => navigator.serviceWorker.register('/workbox-sw.js').then(() => {}));
     expect(await controlled(page)).toBe(`${origin.url}/workbox-sw.js`); // clientsClaim()
-    const path = await expectMissThenHit(page, origin, 'workbox');
+    const path = await missThenHit(page, origin, 'workbox');
 
     const head = await pageFetch(page, path, { init: { method: 'HEAD' } });
     expect(parseCacheStatus(head.headers['cache-status']).hit).toBe(true);
@@ -168,7 +157,7 @@ test.describe('README: without a bundler', () => {
 
   test('the importScripts worker: a miss, then a hit', async ({ swContext }) => {
     const page = await openIndex(swContext);
-    await expectMissThenHit(page, origin, 'classic');
+    await missThenHit(page, origin, 'classic');
   });
 
   test('registerHttpCache finds that sw.mjs is a module worker', async ({ swContext }) => {
@@ -182,7 +171,7 @@ test.describe('README: without a bundler', () => {
     });
     expect(scriptURL).toBe(`${origin.url}/sw.mjs`);
     expect(await controlled(page)).toBe(`${origin.url}/sw.mjs`);
-    await expectMissThenHit(page, origin, 'module');
+    await missThenHit(page, origin, 'module');
   });
 
   test('registerHttpCache rejects naming clients.claim() when the worker never claims the page', async ({
@@ -211,7 +200,7 @@ test.describe('README: without a bundler', () => {
     const page = await openIndex(swContext);
     const logged: string[] = [];
     page.on('console', (message) => logged.push(message.text()));
-    await expectMissThenHit(page, origin, 'tour');
+    await missThenHit(page, origin, 'tour');
     await page.evaluate(async () => {
       const tour = '/api-tour.js';
       await import(tour);

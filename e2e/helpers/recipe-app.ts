@@ -55,7 +55,7 @@ export async function run(
 }
 
 /** Replaces `from` by `to` in `text`, which must contain it exactly once (the recipe changed?). */
-function replaceOnce(text: string, from: string, to: string, file: string): string {
+export function replaceOnce(text: string, from: string, to: string, file: string): string {
   const count = text.split(from).length - 1;
   if (count !== 1)
     throw new Error(`${file}: expected ${JSON.stringify(from)} once, found ${count}`);
