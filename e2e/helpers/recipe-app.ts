@@ -157,6 +157,13 @@ export async function cachedApp(
     // Another worker made it first.
     await rm(staging, { recursive: true, force: true });
   });
+  // Builds of this app for older code are of no use any more (names are plain words).
+  const sameApp = new RegExp(`^${name}-[0-9a-f]{16}$`);
+  for (const entry of await readdir(BUILDS_DIR)) {
+    if (sameApp.test(entry) && join(BUILDS_DIR, entry) !== app) {
+      await rm(join(BUILDS_DIR, entry), { recursive: true, force: true });
+    }
+  }
   return app;
 }
 
