@@ -22,6 +22,7 @@ import { measureBundles, runColdStart } from './sections/cold-start.mjs';
 import { runCoalescing } from './sections/coalescing.mjs';
 import { runHits } from './sections/hits.mjs';
 import { runMemory } from './sections/memory.mjs';
+import { runNavigation } from './sections/navigation.mjs';
 import { runRanges } from './sections/ranges.mjs';
 import { runScale } from './sections/scale.mjs';
 import { runStreaming } from './sections/streaming.mjs';
@@ -49,6 +50,7 @@ const PLAN = quick
       scaleEntries: 2_000,
       scaleRuns: 3,
       coldRuns: 3,
+      navigationRuns: 3,
       memoryBytes: 50 * MiB,
     }
   : {
@@ -64,6 +66,7 @@ const PLAN = quick
       scaleEntries: 10_000,
       scaleRuns: 8,
       coldRuns: 10,
+      navigationRuns: 10,
       memoryBytes: 200 * MiB,
     };
 
@@ -110,6 +113,7 @@ try {
   await runColdStart(ctx, PLAN.coldRuns);
   const weights = measureBundles(ctx);
   await runMemory(ctx, PLAN.memoryBytes);
+  await runNavigation(ctx, PLAN.navigationRuns);
   await workers.close();
 
   const rows = summarize(ctx.samples, targetFor, refFor);

@@ -9,6 +9,7 @@
 //   upstreamTimeout        `upstreamTimeout` in milliseconds, a positive integer
 //   maxBodySize            `maxBodySize` in bytes, a positive integer
 //   debug                  `1` or `true` turns `debug` on
+//   navigationPreload      `1` or `true` turns `navigationPreload` on
 //
 // An unknown name or an invalid value throws while the script is evaluated, so the registration
 // fails loudly instead of running with a configuration nobody asked for.
@@ -26,6 +27,7 @@ const KNOWN_PARAMS = new Set([
   'upstreamTimeout',
   'maxBodySize',
   'debug',
+  'navigationPreload',
 ]);
 
 /** A positive integer from the query, or undefined when the parameter is absent. */
@@ -39,16 +41,23 @@ function positiveInteger(query: URLSearchParams, name: string): number | undefin
   return value;
 }
 
+/** A boolean from the query: `1`/`true` or `0`/`false`; absent is false. */
+function flag(query: URLSearchParams, name: string): boolean {
+  const raw = query.get(name);
+  if (raw !== null && !['1', 'true', '0', 'false'].includes(raw)) {
+    throw new RangeError(`sw.js?${name}= must be 1, true, 0 or false, got ${JSON.stringify(raw)}`);
+  }
+  return raw === '1' || raw === 'true';
+}
+
 /** The options the script URL asks for; the library's defaults for everything it leaves out. */
 function optionsFromScriptUrl(search: string): HttpCacheOptions {
   const query = new URLSearchParams(search);
   for (const name of query.keys()) {
     if (!KNOWN_PARAMS.has(name)) throw new RangeError(`sw.js: unknown option ${name}`);
   }
-  const debug = query.get('debug');
-  if (debug !== null && !['1', 'true', '0', 'false'].includes(debug)) {
-    throw new RangeError(`sw.js?debug= must be 1, true, 0 or false, got ${JSON.stringify(debug)}`);
-  }
+  const debug = flag(query, 'debug');
+  const navigationPreload = flag(query, 'navigationPreload');
   const maxBytes = positiveInteger(query, 'maxBytes');
   const maxEntries = positiveInteger(query, 'maxEntries');
   const lockTimeout = positiveInteger(query, 'lockTimeout');
@@ -61,7 +70,8 @@ function optionsFromScriptUrl(search: string): HttpCacheOptions {
       : {}),
     ...(lockTimeout !== undefined ? { lockTimeout } : {}),
     ...(upstreamTimeout !== undefined ? { upstreamTimeout } : {}),
-    ...(debug === '1' || debug === 'true' ? { debug: true } : {}),
+    ...(debug ? { debug: true } : {}),
+    ...(navigationPreload ? { navigationPreload: true } : {}),
   };
 }
 

@@ -8,8 +8,9 @@ import { HttpCacheHandler } from '../src/sw/index.ts';
 declare const self: ServiceWorkerGlobalScope;
 
 const httpCache = new HttpCacheHandler({ name: 'sw-http-cache-workbox' });
-registerRoute(({ url }) => url.pathname.startsWith('/api/'), httpCache, 'GET');
-registerRoute(({ url }) => url.pathname.startsWith('/api/'), httpCache, 'POST');
+// Workbox matches routes per method: each one the cache should see is registered.
+const api = ({ url }: { url: URL }) => url.pathname.startsWith('/api/');
+for (const method of ['GET', 'HEAD', 'POST'] as const) registerRoute(api, httpCache, method);
 
 self.addEventListener('install', () => void self.skipWaiting());
 clientsClaim();

@@ -50,6 +50,29 @@ function consumerTsconfig(lib: string[], file: string): string {
   });
 }
 
+/** Not the Workbox release this repository uses. */
+const APP_WORKBOX = '7.3.0';
+
+interface DependencyTree {
+  version?: string;
+  dependencies?: Record<string, DependencyTree>;
+}
+
+/** Each package's distinct installed versions (deduplicated entries count once). */
+function installedVersions(tree: DependencyTree): Record<string, string[]> {
+  const found: Record<string, Set<string>> = {};
+  const walk = (node: DependencyTree): void => {
+    for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+      if (['workbox-core', 'idb', 'comlink'].includes(name) && child.version) {
+        (found[name] ??= new Set()).add(child.version);
+      }
+      walk(child);
+    }
+  };
+  walk(tree);
+  return Object.fromEntries(Object.entries(found).map(([name, set]) => [name, [...set]]));
+}
+
 const APP_FILES: Record<string, string> = {
   'index.html': `<!doctype html><html><head><meta charset="utf-8"><title>consumer</title></head>
 <body><script type="module" src="./main.ts"></script></body></html>`,
@@ -113,19 +136,28 @@ test('the packed package installs, type-checks, builds and caches in a fresh Vit
     for (const [name, content] of Object.entries(APP_FILES)) {
       await writeFile(join(dir, name), content);
     }
-    await run(
+    const install = (packages: string[]) =>
+      run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], {
+        cwd: dir,
+      });
+    // An app already on Workbox 7 (an older release, which pins its workbox-core exactly)…
+    await install([
+      `vite@${viteVersion.version}`,
+      `typescript@${tsVersion.version}`,
+      `workbox-precaching@${APP_WORKBOX}`,
+    ]);
+    // …adds the cache: the caret ranges must keep one workbox-core, the app's.
+    await install([join(dir, packed.filename)]);
+    const { stdout: tree } = await run(
       'npm',
-      [
-        'install',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        join(dir, packed.filename),
-        `vite@${viteVersion.version}`,
-        `typescript@${tsVersion.version}`,
-      ],
+      ['ls', '--all', '--json', 'workbox-core', 'idb', 'comlink'],
       { cwd: dir },
     );
+    expect(installedVersions(JSON.parse(tree) as DependencyTree)).toEqual({
+      comlink: [expect.any(String)],
+      idb: [expect.any(String)],
+      'workbox-core': [APP_WORKBOX],
+    });
     for (const config of ['tsconfig.page.json', 'tsconfig.sw.json']) {
       await run(join(dir, 'node_modules/.bin/tsc'), ['-p', config], { cwd: dir });
     }

@@ -5,6 +5,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
+import { expectMissThenHit } from './helpers/miss-then-hit.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
 
 async function openWorkboxPage(context: BrowserContext, originUrl: string): Promise<Page> {
@@ -22,16 +23,12 @@ test('a Workbox route answered by HttpCacheHandler: miss, then hit', async ({
   expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(
     `${origin.url}/workbox-sw.js`,
   );
-  const path = '/api/resource?cc=max-age%3D60&etag=w1';
-  const miss = await pageFetch(page, path);
-  expect(parseCacheStatus(miss.headers['cache-status'])).toMatchObject({
-    fwd: 'uri-miss',
-    stored: true,
-  });
-  const hit = await pageFetch(page, path);
-  expect(parseCacheStatus(hit.headers['cache-status']).hit).toBe(true);
+  const { miss, hit } = await expectMissThenHit(
+    page,
+    origin,
+    '/api/resource?cc=max-age%3D60&etag=w1',
+  );
   expect(hit.bodyText).toBe(miss.bodyText);
-  expect(origin.count(path)).toBe(1);
 });
 
 test('a POST through the Workbox route invalidates the cached GET', async ({
@@ -47,4 +44,17 @@ test('a POST through the Workbox route invalidates the cached GET', async ({
   const after = await pageFetch(page, path);
   expect(parseCacheStatus(after.headers['cache-status']).fwd).toBe('uri-miss');
   expect(origin.requests(path).map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
+});
+
+test('a HEAD through the Workbox route is answered from the stored GET', async ({
+  swContext,
+  origin,
+}) => {
+  const page = await openWorkboxPage(swContext, origin.url);
+  const path = '/api/resource?cc=max-age%3D60&id=head';
+  await pageFetch(page, path);
+  const head = await pageFetch(page, path, { init: { method: 'HEAD' } });
+  expect(head.status).toBe(200);
+  expect(parseCacheStatus(head.headers['cache-status']).hit).toBe(true);
+  expect(origin.requests(path).map((r) => r.method)).toEqual(['GET']);
 });

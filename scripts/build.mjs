@@ -2,6 +2,8 @@
 //   dist/client/index.js, dist/sw/index.js,  the package's entry points (ESM, deps external)
 //   dist/inspector/index.js
 //   dist/types/**.d.ts                       their type declarations
+//   dist/worker/sw-http-cache.js, .mjs       the worker entry prebuilt with its dependencies, for
+//                                            importScripts() (classic) and import (module) users
 //   dist-demo/                               the demo app, with its worker at dist-demo/sw.js
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ rmSync('dist', { recursive: true, force: true });
 await build({
   ...quiet,
   configFile: false,
+  publicDir: false, // the demo's icons and manifest (public/) are not part of the package
   build: {
     outDir: 'dist',
     emptyOutDir: false,
@@ -34,6 +37,32 @@ await build({
     rolldownOptions: { external },
   },
 });
+
+// The worker prebuilt for apps without a bundler: everything in one file, production Workbox
+// (workbox-core reads process.env.NODE_ENV). The classic script defines the global
+// `swHttpCache` for `importScripts('…/sw-http-cache.js')`; the module exports the same names.
+for (const [format, fileName] of [
+  ['iife', 'sw-http-cache.js'],
+  ['es', 'sw-http-cache.mjs'],
+]) {
+  await build({
+    ...quiet,
+    configFile: false,
+    publicDir: false,
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir: 'dist/worker',
+      emptyOutDir: false,
+      minify: true,
+      lib: {
+        entry: 'src/sw/index.ts',
+        formats: [format],
+        name: 'swHttpCache',
+        fileName: () => fileName,
+      },
+    },
+  });
+}
 
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 rewriteDeclarationSpecifiers('dist/types');

@@ -18,6 +18,7 @@ export const WORKER_ENTRIES = {
   'sw-http-cache': 'bench/workers/sw-http-cache.ts',
   'workbox-cache-first': 'bench/workers/workbox-cache-first.ts',
   'workbox-swr': 'bench/workers/workbox-swr.ts',
+  'workbox-network-first-preload': 'bench/workers/workbox-network-first-preload.ts',
   floor: 'bench/workers/floor.ts',
 };
 

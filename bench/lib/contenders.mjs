@@ -30,6 +30,17 @@ export const CONTENDERS = {
   floor: { name: 'floor (ArrayBuffer in worker)', dir: 'floor', worker: '/sw.js' },
   scale10: { name: 'sw-http-cache, 10 entries', dir: 'sw-http-cache', worker: OURS },
   scale10k: { name: 'sw-http-cache, 10,000 entries', dir: 'sw-http-cache', worker: OURS },
+  navOurs: { name: 'sw-http-cache, no preload', dir: 'sw-http-cache', worker: OURS },
+  navOursPreload: {
+    name: 'sw-http-cache, navigation preload',
+    dir: 'sw-http-cache',
+    worker: `${OURS}&navigationPreload=1`,
+  },
+  navNetworkFirstPreload: {
+    name: 'workbox NetworkFirst, navigation preload',
+    dir: 'workbox-network-first-preload',
+    worker: '/sw.js',
+  },
   evict: {
     name: 'sw-http-cache, 1 MB budget',
     dir: 'sw-http-cache',

@@ -84,5 +84,8 @@ export function refFor(row) {
   if (section === '7 memory' && contender === 'sw-http-cache') {
     return { contender: 'workbox CacheFirst' };
   }
+  if (section === '8 navigation' && contender.startsWith('sw-http-cache')) {
+    return { contender: 'workbox NetworkFirst, navigation preload' };
+  }
   return undefined;
 }

@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 // The sw-http-cache contender: the library's worker entry with routes for `/api/`, tuned by the
-// query string of its script URL (`sw.js?maxBytes=…&maxEntries=…&maxBodySize=…`), like the demo
-// worker but without the demo's app shell, so only the cache is measured.
+// query string of its script URL (`sw.js?maxBytes=…&maxEntries=…&maxBodySize=…`, and
+// `navigationPreload=1`), like the demo worker but without the demo's app shell, so only the
+// cache is measured.
 import { installHttpCache } from '../../src/sw/index.ts';
 import type { HttpCacheOptions } from '../../src/sw/index.ts';
 
@@ -23,5 +24,6 @@ const options: HttpCacheOptions = {
     url.origin === self.location.origin && url.pathname.startsWith('/api/'),
   budget: { maxBytes: positive(query, 'maxBytes'), maxEntries: positive(query, 'maxEntries') },
   ...(maxBodySize !== undefined ? { maxBodySize } : {}),
+  navigationPreload: query.get('navigationPreload') === '1',
 };
 installHttpCache(options);

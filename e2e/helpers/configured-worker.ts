@@ -9,6 +9,7 @@ export interface WorkerUrlOptions {
   upstreamTimeout?: number;
   maxBodySize?: number;
   debug?: boolean;
+  navigationPreload?: boolean;
 }
 
 /**

@@ -21,12 +21,24 @@ import {
  * `status`, and a body from `body` (text), `size` (deterministic bytes, see `deterministicBody`)
  * or, by default, a text naming the request and its count — so a cached copy shows which origin
  * response it came from. Answers 304 when the request's validators match the configured ones.
+ * `delay=ms` holds the answer that long (a distant origin, for the benchmarks).
  *
  * @param {Req} req
  * @param {Res} res
  * @param {RouteContext} context
  */
-export function resourceRoute(req, res, { url, count, now }) {
+export function resourceRoute(req, res, context) {
+  const delay = Number(context.url.searchParams.get('delay') ?? 0);
+  if (delay > 0) setTimeout(() => answerResource(req, res, context), delay).unref();
+  else answerResource(req, res, context);
+}
+
+/**
+ * @param {Req} req
+ * @param {Res} res
+ * @param {RouteContext} context
+ */
+function answerResource(req, res, { url, count, now }) {
   const query = url.searchParams;
   const { headers, sendDate } = configuredHeaders(query, now);
   res.sendDate = sendDate;

@@ -2,8 +2,17 @@
  * What the worker caches and how, with its defaults. Every option is documented in the README.
  */
 
-/** Which requests go through the cache: a URL pattern, a function, or a list of either. */
-export type RouteMatcher = RegExp | URLPattern | ((request: Request, url: URL) => boolean);
+/**
+ * Which requests go through the cache: a `RegExp` or a `URLPattern` (each tested on the full
+ * URL), a function, or a list of them. Patterns are typed by their `test` method so that
+ * TypeScript versions whose lib has no `URLPattern` (5.x) still type the function's parameters.
+ */
+export type RouteMatcher = UrlTest | ((request: Request, url: URL) => boolean);
+
+/** What a `RegExp` and a `URLPattern` have in common here. */
+export interface UrlTest {
+  test(url: string): boolean;
+}
 
 export interface HttpCacheOptions {
   /**
@@ -43,6 +52,13 @@ export interface HttpCacheOptions {
    */
   readonly upstreamTimeout?: number;
   /**
+   * Navigation preload: a navigation that misses or must revalidate takes the response of the
+   * request the browser sent while the worker started (`FetchEvent.preloadResponse`) instead of
+   * sending its own, and stores it like any other. `installHttpCache` switches preload on in the
+   * browser; a Workbox app does that itself (workbox-navigation-preload). Default `false`.
+   */
+  readonly navigationPreload?: boolean;
+  /**
    * Entries stored before this time are treated as absent (and replaced when fetched again): a
    * way to invalidate everything older than a deploy. A `Date` or ms since the epoch.
    */
@@ -79,6 +95,7 @@ export interface ResolvedOptions {
   readonly lockTimeout: number;
   /** `undefined`: no limit. */
   readonly upstreamTimeout: number | undefined;
+  readonly navigationPreload: boolean;
   readonly validAfter: number | undefined;
   readonly storage: {
     readonly chunkSize?: number | undefined;
@@ -143,6 +160,7 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
     memory: { ...options.memory },
     lockTimeout,
     upstreamTimeout: upstreamTimeout === 0 ? undefined : upstreamTimeout,
+    navigationPreload: options.navigationPreload ?? false,
   };
 }
 
@@ -154,7 +172,11 @@ function routeMatcher(
   const list: readonly RouteMatcher[] = Array.isArray(routes) ? routes : [routes as RouteMatcher];
   const tests = list.map((route): ((request: Request, url: URL) => boolean) => {
     if (typeof route === 'function') return route;
-    if (route instanceof RegExp) return (_request, url) => route.test(url.href);
+    if (typeof (route as Partial<UrlTest> | null)?.test !== 'function') {
+      throw new TypeError(
+        `sw-http-cache: a route must be a RegExp, a URLPattern or a function, got ${JSON.stringify(route) ?? typeof route}`,
+      );
+    }
     return (_request, url) => route.test(url.href);
   });
   return (request, url) => tests.some((test) => test(request, url));

@@ -327,11 +327,7 @@ export function listenForControl(
   const api = createControlApi(cache);
   self.addEventListener('message', (event: ExtendableMessageEvent) => {
     if (!isControlMessage(event.data)) return; // someone else's message
-    const sameOriginWindow =
-      typeof WindowClient !== 'undefined' &&
-      event.source instanceof WindowClient &&
-      event.origin === self.location.origin;
-    const error = connectionError(event.data, event.ports, sameOriginWindow);
+    const error = connectionError(event.data, event.ports, isFromSameOriginWindow(event));
     const port = event.ports[0];
     if (error !== null) {
       log(`refused a control connection: ${error}`);
@@ -343,6 +339,15 @@ export function listenForControl(
     expose(api, guardedEndpoint(port, log));
     port.postMessage(reply({ kind: 'ready', version: CONTROL_PROTOCOL_VERSION }));
   });
+}
+
+/** Whether a message to the worker was posted by a window of the worker's own origin. */
+export function isFromSameOriginWindow(event: ExtendableMessageEvent): boolean {
+  return (
+    typeof WindowClient !== 'undefined' &&
+    event.source instanceof WindowClient &&
+    event.origin === self.location.origin
+  );
 }
 
 function reply(

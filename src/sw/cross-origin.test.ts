@@ -59,6 +59,25 @@ describe('routes', () => {
     const cdn = resolveOptions({ routes: (_r, url) => url.origin === CDN }, OWN);
     expect(cdn.matches(request(`${CDN}/a`), new URL(`${CDN}/a`))).toBe(true);
   });
+
+  it('test a RegExp or anything with test() (a URLPattern) on the full URL', () => {
+    const seen: string[] = [];
+    const pattern = { test: (url: string) => (seen.push(url), url.endsWith('/api/x')) };
+    const options = resolveOptions({ routes: [/\/static\//, pattern] }, OWN);
+    const matches = (url: string) => options.matches(new Request(url), new URL(url));
+    expect([matches(`${OWN}/static/a`), matches(`${OWN}/api/x`), matches(`${OWN}/b`)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(seen).toEqual([`${OWN}/api/x`, `${OWN}/b`]);
+  });
+
+  it('reject a route that is neither a pattern nor a function when the worker starts', () => {
+    expect(() => resolveOptions({ routes: ['/api/' as never] }, OWN)).toThrow(
+      /a route must be a RegExp, a URLPattern or a function, got "\/api\/"/,
+    );
+  });
 });
 
 describe('a routed cross-origin request', () => {

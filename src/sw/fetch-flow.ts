@@ -24,7 +24,7 @@ import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './
 import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { revalidate } from './revalidation.ts';
 import { serveStored } from './serve-stored.ts';
-import { askOrigin, UpstreamError, upstreamRequest } from './upstream.ts';
+import { askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
 
 /**
  * What a lookup found: the usable entry, nothing stored for the URL (`uri-miss`), or only other
@@ -44,10 +44,25 @@ const MAX_LOCK_RETRIES = 2;
 export class FetchFlow {
   constructor(private readonly deps: FlowDeps) {}
 
-  /** Answers a GET or HEAD request through the cache. Never rejects because of the cache. */
-  async handle(request: Request, waitUntil: WaitUntil, clientId = ''): Promise<Response> {
+  /**
+   * Answers a GET or HEAD request through the cache. Never rejects because of the cache.
+   * `clientId`: the tab that asked (for the outcome stream); `preload`: a navigation's preload
+   * response, used for the first request to the origin.
+   */
+  async handle(
+    request: Request,
+    waitUntil: WaitUntil,
+    { clientId = '', preload }: { clientId?: string; preload?: Promise<Response | undefined> } = {},
+  ): Promise<Response> {
     const cache = new HttpCache();
-    const response = await this.answer({ deps: this.deps, cache, request, waitUntil });
+    const ctx: RequestContext = {
+      deps: this.deps,
+      cache,
+      request,
+      waitUntil,
+      preload: preload && { response: preload, sentBy: this.deps.now() },
+    };
+    const response = await this.answer(ctx);
     const error = response.type === 'error';
     this.deps.record?.({
       url: request.url,
@@ -74,7 +89,7 @@ export class FetchFlow {
       // A bug or a storage failure must not cost the page its response: go to the network.
       this.deps.log('cache failed, answering from the network', error);
       try {
-        const { response } = await askOrigin(this.deps, upstreamRequest(request));
+        const { response } = await askOriginOnce(ctx, upstreamRequest(request));
         return forwardedResponse(response, { fwd: 'miss', detail: NoCacheReason.InternalError });
       } catch {
         return Response.error();
@@ -87,13 +102,13 @@ export class FetchFlow {
     background: BackgroundRevalidation | undefined,
   ): Promise<Response> {
     const { cache, request } = ctx;
-    if (request.cache === 'no-store') return this.forward(request, 'request');
+    if (request.cache === 'no-store') return this.forward(ctx, 'request');
 
     this.enable(ctx);
     if (background?.permit) cache.setWriteLock(background.permit);
     if (!cache.cacheablePrediction()) {
       cache.bypass();
-      return this.forward(request, 'bypass', 'predicted-uncacheable');
+      return this.forward(ctx, 'bypass', 'predicted-uncacheable');
     }
     if (request.cache === 'reload') {
       cache.cacheMiss();
@@ -145,7 +160,7 @@ export class FetchFlow {
           ? NoCacheReason.CacheLockGiveUp
           : NoCacheReason.CacheLockTimeout;
       cache.disable(reason);
-      return this.forward(request, 'miss', reason);
+      return this.forward(ctx, 'miss', reason);
     }
   }
 
@@ -260,12 +275,16 @@ export class FetchFlow {
   }
 
   private async fetchAndAdmit(ctx: RequestContext, fwd: ForwardReason): Promise<Response> {
-    const upstream = await askOrigin(this.deps, upstreamRequest(ctx.request));
+    const upstream = await askOriginOnce(ctx, upstreamRequest(ctx.request));
     return admit(ctx, upstream, fwd);
   }
 
-  private async forward(request: Request, fwd: ForwardReason, detail?: string): Promise<Response> {
-    const { response } = await askOrigin(this.deps, upstreamRequest(request));
+  private async forward(
+    ctx: RequestContext,
+    fwd: ForwardReason,
+    detail?: string,
+  ): Promise<Response> {
+    const { response } = await askOriginOnce(ctx, upstreamRequest(ctx.request));
     return forwardedResponse(response, { fwd, fwdStatus: response.status, detail });
   }
 }

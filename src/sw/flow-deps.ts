@@ -44,6 +44,19 @@ export interface RequestContext {
   readonly cache: HttpCache;
   readonly request: Request;
   readonly waitUntil: WaitUntil;
+  /** A navigation's preload (`FetchEvent.preloadResponse`), when navigation preload is on. */
+  readonly preload?: NavigationPreload | undefined;
+}
+
+/**
+ * The request the browser sent for a navigation while the worker started. It stands for the
+ * flow's first request to the origin, whatever that would have been (see `askOriginOnce`).
+ */
+export interface NavigationPreload {
+  /** Until the flow takes it: the browser's answer, `undefined` when it sent no request. */
+  response: Promise<Response | undefined> | undefined;
+  /** When the navigation reached the worker (the preload was sent no later). */
+  readonly sentBy: number;
 }
 
 /** The key for `Cache-Status; key=`, only when debugging. */

@@ -89,18 +89,33 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
     }
   }
 
-  /** Workbox `RouteHandlerObject`: `registerRoute(({ url }) => …, handler)`. */
+  /**
+   * Workbox `RouteHandlerObject`: `registerRoute(({ url }) => …, handler)`, once per method
+   * (Workbox routes GET only unless told: register HEAD and the unsafe methods too).
+   */
   handle({ request, event }: RouteHandlerCallbackOptions): Promise<Response> {
     const waitUntil = (promise: Promise<unknown>): void => event.waitUntil(promise);
     if (CACHEABLE_METHODS.has(request.method)) {
-      return this.#flow.handle(
-        request,
-        waitUntil,
-        event instanceof FetchEvent ? event.clientId : '',
-      );
+      return this.#flow.handle(request, waitUntil, {
+        clientId: event instanceof FetchEvent ? event.clientId : '',
+        preload: this.#preload(request, event),
+      });
     }
     if (isUnsafeMethod(request.method)) return handleUnsafe(this.#deps, request);
     return fetch(request);
+  }
+
+  /**
+   * A navigation's preload response when `navigationPreload` is on. The event is kept alive
+   * until it settles, used or not, so the browser never cancels it under the flow.
+   */
+  #preload(request: Request, event: ExtendableEvent): Promise<Response | undefined> | undefined {
+    if (!this.#options.navigationPreload || request.mode !== 'navigate') return undefined;
+    const preload = (event as Partial<FetchEvent>).preloadResponse as
+      Promise<Response | undefined> | undefined;
+    if (preload === undefined) return undefined;
+    event.waitUntil(preload.catch(() => undefined));
+    return preload;
   }
 
   stats(): Promise<CacheStats> {

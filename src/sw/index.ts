@@ -2,8 +2,8 @@
  * The worker side of sw-http-cache (`import … from 'sw-http-cache/sw'`): only what a worker
  * script calls or types. `src/public-api.test.ts` pins this list (see api/).
  */
-export { installHttpCache, type InstallOptions } from './install.ts';
+export { installHttpCache, listenForSkipWaiting, type InstallOptions } from './install.ts';
 export { HttpCacheHandler } from './handler.ts';
-export type { HttpCacheOptions, RouteMatcher } from './config.ts';
+export type { HttpCacheOptions, RouteMatcher, UrlTest } from './config.ts';
 export { listenForControl, type ControlledCache } from './control.ts';
 export type { CacheEntryInfo, CacheStats, PurgeTarget } from '../protocol/control-protocol.ts';

@@ -5,14 +5,23 @@
  */
 import { clientsClaim } from 'workbox-core';
 import type { HttpCacheOptions } from './config.ts';
-import { listenForControl } from './control.ts';
+import { isFromSameOriginWindow, listenForControl } from './control.ts';
 import { HttpCacheHandler } from './handler.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
+/** The message a page posts to a waiting worker to activate it (workbox-window, vite-plugin-pwa). */
+export const SKIP_WAITING_MESSAGE = 'SKIP_WAITING';
+
 export interface InstallOptions extends HttpCacheOptions {
-  /** Activate a new version of the worker at once instead of waiting for old tabs. Default `true`. */
-  readonly skipWaiting?: boolean;
+  /**
+   * When a new version of the worker activates. `true` (default): as soon as it is installed,
+   * without waiting for old tabs (vite-plugin-pwa's `registerType: 'autoUpdate'`). `'message'`:
+   * it waits until a same-origin page posts `{ type: 'SKIP_WAITING' }`, as `workbox-window`'s
+   * `messageSkipWaiting()` and vite-plugin-pwa's `updateServiceWorker()` do (`registerType:
+   * 'prompt'`). `false`: the worker does nothing; the app handles activation itself.
+   */
+  readonly skipWaiting?: boolean | 'message';
   /** Take control of open pages when the worker activates. Default `true`. */
   readonly clientsClaim?: boolean;
   /**
@@ -28,11 +37,48 @@ export interface InstallOptions extends HttpCacheOptions {
  */
 export function installHttpCache(options: InstallOptions = {}): HttpCacheHandler {
   const handler = new HttpCacheHandler(options);
-  if (options.skipWaiting ?? true) {
+  const skipWaiting = options.skipWaiting ?? true;
+  if (skipWaiting === true) {
     self.addEventListener('install', () => void self.skipWaiting());
+  } else if (skipWaiting === 'message') {
+    listenForSkipWaiting();
+  } else if (skipWaiting !== false) {
+    throw new RangeError(
+      `sw-http-cache: skipWaiting must be true, false or 'message', got ${JSON.stringify(skipWaiting)}`,
+    );
   }
   if (options.clientsClaim ?? true) clientsClaim();
+  if (options.navigationPreload) enableNavigationPreload();
   self.addEventListener('fetch', (event) => handler.handleFetchEvent(event));
   if (options.control ?? true) listenForControl(handler);
   return handler;
+}
+
+/** Switches navigation preload on when the worker activates, where the browser has it. */
+function enableNavigationPreload(): void {
+  self.addEventListener('activate', (event) => {
+    // Feature-detected: without it navigations simply make their own request.
+    const preload = (self.registration as Partial<ServiceWorkerRegistration>).navigationPreload;
+    if (preload) event.waitUntil(preload.enable());
+  });
+}
+
+/**
+ * Activates this worker when a window of its own origin posts `{ type: 'SKIP_WAITING' }`; other
+ * messages (the control client's hello among them) are left to their own listeners.
+ */
+export function listenForSkipWaiting(): void {
+  self.addEventListener('message', (event) => {
+    if (!isSkipWaitingMessage(event.data)) return;
+    if (!isFromSameOriginWindow(event)) return;
+    event.waitUntil(self.skipWaiting());
+  });
+}
+
+export function isSkipWaitingMessage(data: unknown): boolean {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    (data as { type?: unknown }).type === SKIP_WAITING_MESSAGE
+  );
 }

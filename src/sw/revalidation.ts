@@ -10,15 +10,21 @@ import { admit } from './admission.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
 import { storedResponse } from './respond.ts';
 import { serveStored } from './serve-stored.ts';
-import { askOrigin, requestSnapshot, upstreamRequest, type Upstream } from './upstream.ts';
+import {
+  askOrigin,
+  askOriginOnce,
+  requestSnapshot,
+  upstreamRequest,
+  type Upstream,
+} from './upstream.ts';
 
 export async function revalidate(ctx: RequestContext, stale: CacheMeta): Promise<Response> {
-  const { deps, cache, request } = ctx;
+  const { cache, request } = ctx;
   const headers = new Headers(request.headers);
   for (const [name, value] of Object.entries(revalidationHeaders(stale))) headers.set(name, value);
   let upstream: Upstream;
   try {
-    upstream = await askOrigin(deps, upstreamRequest(request, headers));
+    upstream = await askOriginOnce(ctx, upstreamRequest(request, headers));
   } catch (error) {
     // askOrigin rejects with an UpstreamError already: pass it on when nothing stale may stand in.
     if (canServeStaleOnError(ctx)) return serveStaleOnError(ctx);

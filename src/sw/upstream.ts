@@ -4,7 +4,7 @@
  * `Cache-Control: no-cache` to requests that carry neither.
  */
 import { clearsCache, type RequestSnapshot } from '../core/http/index.ts';
-import type { FlowDeps } from './flow-deps.ts';
+import type { FlowDeps, RequestContext } from './flow-deps.ts';
 
 /** The origin's response and when it was asked and answered (RFC 9111 §4.2.3). */
 export interface Upstream {
@@ -34,6 +34,37 @@ export async function askOrigin(deps: FlowDeps, request: Request): Promise<Upstr
   } catch (error) {
     throw new UpstreamError(error);
   }
+  return received(deps, response, requestTime);
+}
+
+/**
+ * The flow's first request to the origin for `ctx`: the navigation preload's answer when there
+ * is one (the browser sent it while the worker started, so a navigation that misses or must
+ * revalidate does not wait for the worker and then for a request of its own), else `request`.
+ * The preload is a plain request: where the flow would revalidate, its full answer replaces the
+ * stored response as a 200 to a conditional request would.
+ */
+export async function askOriginOnce(ctx: RequestContext, request: Request): Promise<Upstream> {
+  const { deps, preload } = ctx;
+  const preloaded = preload?.response;
+  if (preload === undefined || preloaded === undefined) return askOrigin(deps, request);
+  preload.response = undefined;
+  let response: Response | undefined;
+  try {
+    response = await preloaded;
+  } catch (error) {
+    throw new UpstreamError(error);
+  }
+  if (response === undefined) return askOrigin(deps, request);
+  deps.log('navigation preload answered', request.url);
+  return received(deps, response, preload.sentBy);
+}
+
+async function received(
+  deps: FlowDeps,
+  response: Response,
+  requestTime: number,
+): Promise<Upstream> {
   const responseTime = deps.now();
   if (clearsCache(response.headers)) {
     await deps.clear().catch((error: unknown) => deps.log('could not clear the cache', error));

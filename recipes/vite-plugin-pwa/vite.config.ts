@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+export default defineConfig({
+  plugins: [
+    VitePWA({
+      strategies: 'injectManifest', // our own worker: src/sw.ts
+      srcDir: 'src',
+      filename: 'sw.ts',
+      registerType: 'prompt', // or 'autoUpdate': then `skipWaiting: true` in src/sw.ts
+      injectRegister: false, // src/main.ts registers with registerSW
+      manifest: false, // add your web app manifest here
+      injectManifest: {
+        rollupFormat: 'es', // or 'iife': both work
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2}'], // the app shell to precache
+      },
+      devOptions: { enabled: true, type: 'module' }, // `vite dev` serves the worker too
+    }),
+  ],
+});

@@ -1,0 +1,174 @@
+/**
+ * registerHttpCache and connectHttpCache against a scripted `navigator.serviceWorker`: which
+ * registrations they make or reuse, and what their errors say when no worker takes control.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { connectHttpCache, controlTimeoutMessage, registerHttpCache } from './register.ts';
+
+const ORIGIN = 'https://app.test';
+
+interface FakeWorker {
+  scriptURL: string;
+}
+
+interface FakeRegistration {
+  scope: string;
+  installing: FakeWorker | null;
+  waiting: FakeWorker | null;
+  active: FakeWorker | null;
+}
+
+/** A container whose `register` answers by `outcome(type)`: a registration, or an error. */
+class FakeContainer extends EventTarget {
+  controller: FakeWorker | null = null;
+  registrations: FakeRegistration[] = [];
+  calls: { url: string; type: string | undefined }[] = [];
+  /** What the worker does once registered: claim the page, or stay in some state. */
+  after: 'claim' | 'waiting' | 'active' | 'installing' = 'claim';
+  failFor = new Set<string>();
+  failWith: (type: string) => Error = (type) =>
+    new TypeError(`ServiceWorker script evaluation failed (${type})`);
+  #ready: (registration: FakeRegistration) => void = () => {};
+  ready = new Promise<FakeRegistration>((resolve) => (this.#ready = resolve));
+
+  register(url: string, options: { type?: string } = {}): Promise<FakeRegistration> {
+    this.calls.push({ url, type: options.type });
+    const type = options.type ?? 'classic';
+    if (this.failFor.has(type)) return Promise.reject(this.failWith(type));
+    const worker = { scriptURL: url };
+    const registration: FakeRegistration = {
+      scope: `${ORIGIN}/`,
+      installing: this.after === 'installing' ? worker : null,
+      waiting: this.after === 'waiting' ? worker : null,
+      active: this.after === 'claim' || this.after === 'active' ? worker : null,
+    };
+    if (this.after === 'waiting') registration.active = { scriptURL: `${ORIGIN}/old.js` };
+    this.registrations.push(registration);
+    if (registration.active) this.#ready(registration);
+    if (this.after === 'claim') {
+      setTimeout(() => {
+        this.controller = worker;
+        this.dispatchEvent(new Event('controllerchange'));
+      }, 1);
+    }
+    return Promise.resolve(registration);
+  }
+
+  getRegistrations(): Promise<FakeRegistration[]> {
+    return Promise.resolve(this.registrations);
+  }
+
+  getRegistration(): Promise<FakeRegistration | undefined> {
+    return Promise.resolve(this.registrations[0]);
+  }
+}
+
+let container: FakeContainer;
+
+beforeEach(() => {
+  container = new FakeContainer();
+  vi.stubGlobal('navigator', { serviceWorker: container });
+  vi.stubGlobal('location', new URL(`${ORIGIN}/app/`));
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('registerHttpCache', () => {
+  it('registers a new worker as a classic script and resolves once it controls the page', async () => {
+    const client = await registerHttpCache({ scriptURL: '/sw.js' });
+    expect(container.calls).toEqual([{ url: `${ORIGIN}/sw.js`, type: 'classic' }]);
+    expect(client.registration).toBe(container.registrations[0]);
+    client.close();
+  });
+
+  it('tries a module when the script fails to evaluate as a classic script', async () => {
+    container.failFor.add('classic');
+    const client = await registerHttpCache({ scriptURL: 'sw.js' });
+    expect(container.calls.map((call) => call.type)).toEqual(['classic', 'module']);
+    expect(container.calls[1]?.url).toBe(`${ORIGIN}/app/sw.js`);
+    client.close();
+  });
+
+  it('names both attempts when the script fails as a classic script and as a module', async () => {
+    container.failFor.add('classic').add('module');
+    await expect(registerHttpCache()).rejects.toThrow(
+      /failed as a classic script \(TypeError: .*\(classic\)\) and as a module \(TypeError: .*\(module\)\)/,
+    );
+  });
+
+  it('does not retry a registration the browser forbids', async () => {
+    container.failFor.add('classic');
+    container.failWith = () => new DOMException('insecure', 'SecurityError');
+    await expect(registerHttpCache()).rejects.toThrow(/as a classic script failed: SecurityError/);
+    expect(container.calls).toHaveLength(1);
+  });
+
+  it('keeps an existing registration of the same script, whatever its type', async () => {
+    container.registrations.push({
+      scope: `${ORIGIN}/`,
+      installing: null,
+      waiting: null,
+      active: { scriptURL: `${ORIGIN}/sw.js` },
+    });
+    container.controller = { scriptURL: `${ORIGIN}/sw.js` };
+    const client = await registerHttpCache({ scriptURL: '/sw.js' });
+    expect(container.calls).toEqual([]);
+    expect(client.registration).toBe(container.registrations[0]);
+    client.close();
+  });
+
+  it('registers with the type it is given, and says what to try when that fails', async () => {
+    container.failFor.add('classic');
+    await expect(registerHttpCache({ type: 'classic' })).rejects.toThrow(/type: 'module'/);
+    expect(container.calls).toEqual([{ url: `${ORIGIN}/sw.js`, type: 'classic' }]);
+  });
+
+  it('rejects after timeout naming a waiting worker', async () => {
+    container.after = 'waiting';
+    await expect(registerHttpCache({ timeout: 20 })).rejects.toThrow(
+      /after 20 ms: a new worker .* is waiting to activate.*SKIP_WAITING/,
+    );
+  });
+
+  it('rejects after timeout naming a missing clients.claim()', async () => {
+    container.after = 'active';
+    await expect(registerHttpCache({ timeout: 20 })).rejects.toThrow(/clients\.claim\(\)/);
+  });
+
+  it('rejects a timeout that is not a positive number', async () => {
+    await expect(registerHttpCache({ timeout: 0 })).rejects.toThrow(RangeError);
+    expect(container.calls).toEqual([]);
+  });
+});
+
+describe('connectHttpCache', () => {
+  it("uses the app's own registration without registering", async () => {
+    const app = container.register(`${ORIGIN}/sw.js`, { type: 'module' });
+    container.calls = [];
+    const client = await connectHttpCache();
+    expect(container.calls).toEqual([]);
+    expect(client.registration).toBe(await app);
+    client.close();
+  });
+
+  it('says to register a worker first when the page has none', async () => {
+    await expect(connectHttpCache({ timeout: 20 })).rejects.toThrow(
+      /no service worker is registered for this page after 20 ms: register one first/,
+    );
+  });
+
+  it('names the state of a registration that never activates', async () => {
+    container.after = 'installing';
+    void container.register(`${ORIGIN}/sw.js`);
+    await expect(connectHttpCache({ timeout: 20 })).rejects.toThrow(/still installing/);
+  });
+});
+
+describe('controlTimeoutMessage', () => {
+  it('blames the script when the registration has no worker', () => {
+    const registration = { scope: `${ORIGIN}/`, installing: null, waiting: null, active: null };
+    expect(controlTimeoutMessage(registration, 5)).toMatch(/failed to install/);
+  });
+});
