@@ -12,13 +12,13 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Every file the tarball may hold, by kind. */
 const SHIPPED = [
   /^(package\.json|README\.md|LICENSE)$/,
-  /^dist\/(client|sw)\/index\.js(\.map)?$/, // the two entry points
-  /^dist\/[\w-]+\.js(\.map)?$/, // code the two entry points share
+  /^dist\/(client|sw|inspector)\/index\.js(\.map)?$/, // the three entry points
+  /^dist\/[\w-]+\.js(\.map)?$/, // code the entry points share
   /^dist\/types\/.+\.d\.ts$/,
   /^dist\/worker\/sw-http-cache\.m?js$/, // the prebuilt worker, classic and module
 ];
 
-test('npm pack ships only the library, its types, the prebuilt worker, README and LICENSE', async () => {
+test('npm pack ships only the library (three entry points), its types, the prebuilt worker, README and LICENSE', async () => {
   const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json'], {
     cwd: REPO_ROOT,
     maxBuffer: 16 * 1024 * 1024,
@@ -33,6 +33,7 @@ test('npm pack ships only the library, its types, the prebuilt worker, README an
       'package.json',
       'dist/client/index.js',
       'dist/sw/index.js',
+      'dist/inspector/index.js',
       'dist/types/client/index.d.ts',
       'dist/types/sw/index.d.ts',
       'dist/worker/sw-http-cache.js',

@@ -123,6 +123,8 @@ test.describe('README: without a bundler', () => {
         ['sw.mjs', await readmeFile('readme/no-bundler/sw.mjs')],
         // The tour has no type annotations: as written, it is JavaScript too.
         ['api-tour.js', await readmeFile('readme/api-tour.ts')],
+        // Likewise the inspector's snippet.
+        ['inspector.js', await readmeFile('readme/inspector.ts')],
         // Not from the README: a worker that never claims its pages (the error test below).
         [
           'no-claim-sw.js',
@@ -209,5 +211,19 @@ test.describe('README: without a bundler', () => {
     expect(logged.length).toBeGreaterThanOrEqual(2);
     const after = await pageFetch(page, '/api/resource?cc=max-age%3D60&id=tour');
     expect(parseCacheStatus(after.headers['cache-status']).fwd).toBe('uri-miss');
+  });
+
+  test('the inspector snippet shows the stored entries', async ({ swContext }) => {
+    const page = await openIndex(swContext);
+    await missThenHit(page, origin, 'inspected');
+    await page.evaluate(async () => {
+      const snippet = '/inspector.js';
+      await import(snippet);
+    });
+    // Playwright's locators reach into the element's shadow root.
+    await expect(page.locator('http-cache-inspector #entries tbody tr')).toHaveCount(1);
+    await expect(page.locator('http-cache-inspector #entries tbody tr')).toContainText(
+      'id=inspected',
+    );
   });
 });

@@ -34,6 +34,7 @@ export const RUN_BY: Readonly<Record<string, string>> = {
   'readme/no-bundler/sw.mjs': 'e2e/readme.spec.ts',
   'readme/workbox/sw.ts': 'e2e/readme.spec.ts',
   'readme/api-tour.ts': 'e2e/readme.spec.ts',
+  'readme/inspector.ts': 'e2e/readme.spec.ts',
 };
 
 export function parseSnippets(markdown: string): Snippet[] {

@@ -32,7 +32,13 @@ const execFileAsync = promisify(execFile);
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RECIPE_DIR = join(REPO_ROOT, 'recipes/vite-plugin-pwa');
-const BUILDS_DIR = join(tmpdir(), 'sw-http-cache-recipe-builds');
+// One folder per checkout: its node_modules links point into that checkout, so two clones of the
+// repository (a CI clone beside a work tree) never type-check or build against each other.
+const BUILDS_DIR = join(
+  tmpdir(),
+  'sw-http-cache-recipe-builds',
+  createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12),
+);
 
 export interface RecipeVariant {
   readonly format: 'es' | 'iife';
