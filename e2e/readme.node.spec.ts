@@ -1,10 +1,10 @@
 /**
  * The README's code cannot drift: every block is a file of the recipe (and equal to it) or a
  * README-only file that e2e/readme.spec.ts runs, and every TypeScript block type-checks as a
- * consumer's code against the built package (TypeScript 6 from the repository, `strict`,
+ * consumer's code against the built package (TypeScript 5.9 and 6, `strict`,
  * `skipLibCheck: false`), in the recipe's own tsconfigs: the page's with `DOM`, the worker's
- * with `WebWorker`. TypeScript 5 is not checked: it is not installed here and the tests run
- * offline. Needs `node scripts/build.mjs` first (the declarations in dist/types).
+ * with `WebWorker`. TypeScript 5 lacks `URLPattern` in its libs, which is why 5.9 is checked
+ * too. Needs `node scripts/build.mjs` first (the declarations in dist/types).
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,6 +35,12 @@ test('the README recipe starts "Use it in an app"', async () => {
   expect(firstHeading).toBe('With vite-plugin-pwa (Vite apps)');
 });
 
+/** The compilers the README promises: TypeScript 5.9 (the npm alias `typescript-5`) and 6. */
+const COMPILERS = [
+  { name: 'TypeScript 5.9', tsc: join(REPO_ROOT, 'node_modules/typescript-5/bin/tsc') },
+  { name: 'TypeScript 6', tsc: join(REPO_ROOT, 'node_modules/typescript/bin/tsc') },
+];
+
 test('the recipe and every TypeScript block of the README type-check', async () => {
   test.setTimeout(240_000);
   const dir = await scratchDir('readme-typecheck');
@@ -60,20 +66,23 @@ test('the recipe and every TypeScript block of the README type-check', async () 
       JSON.stringify({ extends: './tsconfig.app.json', include: ['src/main.ts', ...page] }),
     );
     await writeFiles(dir, files);
-    const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
-    for (const config of ['tsconfig.readme-page.json', 'tsconfig.readme-sw.json']) {
-      // The package's own declarations are among the files checked, not skipped.
-      const { stdout } = await run(process.execPath, [tsc, '-p', config, '--listFilesOnly'], {
-        cwd: dir,
-      });
-      expect(stdout).toContain(join(REPO_ROOT, 'dist/types/'));
-    }
-    for (const config of [
-      'tsconfig.readme-page.json',
-      'tsconfig.readme-sw.json',
-      'tsconfig.node.json',
-    ]) {
-      await run(process.execPath, [tsc, '-p', config], { cwd: dir });
+    for (const { name, tsc } of COMPILERS) {
+      const { stdout: version } = await run(process.execPath, [tsc, '--version'], { cwd: dir });
+      expect(version, name).toContain(name === 'TypeScript 6' ? 'Version 6.' : 'Version 5.9');
+      for (const config of ['tsconfig.readme-page.json', 'tsconfig.readme-sw.json']) {
+        // The package's own declarations are among the files checked, not skipped.
+        const { stdout } = await run(process.execPath, [tsc, '-p', config, '--listFilesOnly'], {
+          cwd: dir,
+        });
+        expect(stdout).toContain(join(REPO_ROOT, 'dist/types/'));
+      }
+      for (const config of [
+        'tsconfig.readme-page.json',
+        'tsconfig.readme-sw.json',
+        'tsconfig.node.json',
+      ]) {
+        await run(process.execPath, [tsc, '-p', config], { cwd: dir });
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
