@@ -117,7 +117,10 @@ export function generateHeaderSet(random: Random): HeaderSet {
       ['0', '-1', 'never', 'Thu, 01 Jan 1970 00:00:00 GMT'],
     );
   }
-  if (random.chance(0.2)) set.age = random.pick(['0', '30', '100000', 'abc', '-5', '1.5']);
+  if (random.chance(0.2)) {
+    // List values too: RFC 9111 §5.1 uses the first member.
+    set.age = random.pick(['0', '30', '100000', 'abc', '-5', '1.5', '0, 100000', '100000, 0']);
+  }
   if (random.chance(0.3)) set.lastModified = timeValue(random, [-3_600, -864_000, 60], ['garbage']);
   if (random.chance(0.4)) set.etag = random.pick(['"v1"', 'W/"v1"', '"a,b"']);
   if (random.chance(0.25))

@@ -64,8 +64,10 @@ export function reuseVerdict(set: HeaderSet): { verdict: ReuseVerdict; why: stri
 
   let ageValue = 0;
   if (set.age !== undefined) {
-    if (!/^\d+$/.test(set.age)) return either('invalid Age');
-    ageValue = Number(set.age);
+    // §5.1: a list-valued Age uses its first member, discarding the others.
+    const first = set.age.split(',')[0]!.trim();
+    if (!/^\d+$/.test(first)) return either('invalid Age');
+    ageValue = Number(first);
   }
   const age = Math.max(0, -date, ageValue);
   const freshFor = lifetime - age;
