@@ -211,6 +211,30 @@ describe('responseCacheability: the stored meta', () => {
       present: ['x-kept'],
     },
     {
+      rfc: 'RFC 9111 §3.1',
+      name: 'every hop-by-hop field, and each field Connection names (case and spaces ignored)',
+      headers: [
+        ['connection', 'keep-alive, X-One ,x-two'],
+        ['x-one', '1'],
+        ['x-two', '2'],
+        ['proxy-connection', 'keep-alive'],
+        ['te', 'trailers'],
+        ['transfer-encoding', 'chunked'],
+        ['upgrade', 'h2c'],
+        ['x-kept', '1'],
+      ],
+      absent: [
+        'connection',
+        'x-one',
+        'x-two',
+        'proxy-connection',
+        'te',
+        'transfer-encoding',
+        'upgrade',
+      ],
+      present: ['x-kept'],
+    },
+    {
       rfc: 'RFC 9111 §5.2.2.4',
       name: 'qualified no-cache fields are not stored',
       headers: [

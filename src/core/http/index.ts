@@ -17,3 +17,4 @@ export { varianceHash, varyMatchesNothing } from './variance.ts';
 export { clearsCache, invalidatedUrls, isUnsafeMethod } from './invalidation.ts';
 export { ifRangeAllows, parseRange } from './range.ts';
 export type { ByteRange } from './range.ts';
+export { withoutHopByHop } from './stored-headers.ts';
