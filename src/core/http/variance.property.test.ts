@@ -136,8 +136,8 @@ describe('Vary (properties)', () => {
             const hash = (value: string) => varianceHash([field], new Headers({ [field]: value }));
             assert.equal(hash(text(reordered, true)), hash(text(list, false)));
             // Changing one weight changes the variant.
-            const [[range, q], ...rest] = list;
-            const reweighted: typeof list = [[range, q === 1 ? 0.5 : 1], ...rest];
+            const [range, q] = list[0]!;
+            const reweighted: typeof list = [[range, q === 1 ? 0.5 : 1], ...list.slice(1)];
             assert.notEqual(hash(text(reweighted, false)), hash(text(list, false)));
           },
         ),
