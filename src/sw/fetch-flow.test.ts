@@ -143,13 +143,14 @@ describe('miss, store, hit (RFC 9111 §3, §4)', () => {
 });
 
 describe('stale-if-error and stale-while-revalidate (RFC 5861)', () => {
-  it('serves stale when the origin is unreachable inside the window, a network error outside it', async () => {
+  it('serves stale when the origin is unreachable inside the window; outside it disconnected operation decides', async () => {
     let up = true;
     origin.route('/s', () => {
       if (!up) throw new TypeError('Failed to fetch');
       return respond('s', { 'cache-control': 'max-age=1, stale-if-error=60' });
     });
     const f = flow();
+    const off = flow({ offlineMaxStale: 0 });
     await get(f, '/s');
     up = false;
     clock.advance(30_000);
@@ -157,9 +158,14 @@ describe('stale-if-error and stale-while-revalidate (RFC 5861)', () => {
     expect(stale.text).toBe('s');
     expect(cacheStatusOf(stale.response)).toMatchObject({ fwd: 'stale', detail: 'stale-if-error' });
     clock.advance(60_000);
-    expect((await get(f, '/s')).response.type).toBe('error');
+    const offline = await get(f, '/s');
+    expect(offline.text).toBe('s');
+    expect(cacheStatusOf(offline.response)).toMatchObject({
+      fwd: 'stale',
+      detail: 'origin-unreachable',
+    });
+    expect((await get(off, '/s')).response.type).toBe('error');
   });
-
   it('serves stale on a 5xx inside the window, and the 5xx outside it', async () => {
     let status = 200;
     origin.route('/5', () =>
@@ -470,5 +476,72 @@ describe('ranges (RFC 9110 §14)', () => {
     const full = await get(f, '/video');
     expect([full.text, cacheStatusOf(full.response).fwd]).toEqual(['0123456789', 'uri-miss']);
     expect(cacheStatusOf((await get(f, '/video')).response).hit).toBe(true);
+  });
+});
+
+describe('disconnected operation (RFC 9111 §4.2.4)', () => {
+  /** A URL stored with `cacheControl`, then asked for once the origin went down. */
+  async function offlineAnswer(
+    cacheControl: string,
+    options: HttpCacheOptions = {},
+    init: RequestInit = {},
+    staleFor = 3_600_000,
+  ) {
+    let up = true;
+    origin.route('/d', () => {
+      if (!up) throw new TypeError('Failed to fetch');
+      return respond('stored', { 'cache-control': cacheControl, etag: '"d1"' });
+    });
+    const f = flow(options);
+    await get(f, '/d');
+    up = false;
+    clock.advance(staleFor);
+    const answer = await get(f, '/d', init);
+    return { ...answer, attempts: origin.count('/d') };
+  }
+
+  it('serves a stale entry without stale-if-error, and says why', async () => {
+    const { response, text, attempts } = await offlineAnswer('max-age=60');
+    expect(text).toBe('stored');
+    expect(response.status).toBe(200);
+    expect(cacheStatusOf(response)).toMatchObject({ fwd: 'stale', detail: 'origin-unreachable' });
+    expect(cacheStatusOf(response)['fwd-status']).toBeUndefined();
+    expect(attempts).toBe(2);
+  });
+
+  it.each([
+    { name: 'must-revalidate', cc: 'max-age=60, must-revalidate', init: {} },
+    { name: 'proxy-revalidate', cc: 'max-age=60, proxy-revalidate', init: {} },
+    { name: 'no-cache', cc: 'no-cache', init: {} },
+    {
+      name: 'a request no-cache',
+      cc: 'max-age=60',
+      init: { headers: { 'cache-control': 'no-cache' } },
+    },
+    {
+      name: 'a request max-stale=60',
+      cc: 'max-age=60',
+      init: { headers: { 'cache-control': 'max-stale=60' } },
+    },
+  ])('$name forbids it: a network error', async ({ cc, init }) => {
+    const { response, attempts } = await offlineAnswer(cc, {}, init);
+    expect(response.type).toBe('error');
+    expect(attempts).toBe(2);
+  });
+
+  it('offlineMaxStale bounds the staleness and 0 switches it off', async () => {
+    expect((await offlineAnswer('max-age=60', { offlineMaxStale: 7200 })).text).toBe('stored');
+    origin = new FakeOrigin();
+    storage = new MemoryStorage();
+    const tooOld = await offlineAnswer('max-age=60', { offlineMaxStale: 60 });
+    expect(tooOld.response.type).toBe('error');
+    origin = new FakeOrigin();
+    storage = new MemoryStorage();
+    expect((await offlineAnswer('max-age=60', { offlineMaxStale: 0 })).response.type).toBe('error');
+  });
+
+  it('rejects an offlineMaxStale that is not a non-negative number', () => {
+    expect(() => resolveOptions({ offlineMaxStale: -1 }, ORIGIN)).toThrow(RangeError);
+    expect(() => resolveOptions({ offlineMaxStale: Number.NaN }, ORIGIN)).toThrow(RangeError);
   });
 });
