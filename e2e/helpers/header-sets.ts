@@ -20,6 +20,7 @@ export interface Directive {
     | 's-maxage'
     | 'stale-while-revalidate'
     | 'stale-if-error'
+    | 'immutable'
     | 'harmless';
   /** delta-seconds of max-age / stale-* directives. */
   seconds?: number;
@@ -58,7 +59,7 @@ const WELL_FORMED: Directive[] = [
   { text: 's-maxage=600', name: 's-maxage', seconds: 600 },
   { text: 'stale-while-revalidate=60', name: 'stale-while-revalidate', seconds: 60 },
   { text: 'stale-if-error=60', name: 'stale-if-error', seconds: 60 },
-  { text: 'immutable', name: 'harmless' },
+  { text: 'immutable', name: 'immutable' },
   { text: 'no-transform', name: 'harmless' },
   { text: 'proxy-revalidate', name: 'harmless' },
   { text: 'x-ext="a, b"', name: 'harmless' },

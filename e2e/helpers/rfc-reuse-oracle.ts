@@ -98,3 +98,13 @@ export function mayServeStoredOnError(set: HeaderSet): boolean {
   if (reuseVerdict(set).verdict !== 'never') return true;
   return has('stale-if-error') && !has('must-revalidate') && !has('no-cache');
 }
+
+/**
+ * May the cache answer a reload (`cache: 'no-cache'`) with the stored response without the
+ * origin? RFC 8246 §2: a fresh `immutable` response is not revalidated on reload. Only where the
+ * plain second request could be reused too (the same freshness), never for a request `no-cache`.
+ */
+export function mayReuseOnReload(set: HeaderSet): boolean {
+  const immutable = set.directives.some((d) => d.name === 'immutable');
+  return immutable && reuseVerdict(set).verdict !== 'never';
+}

@@ -263,6 +263,37 @@ describe('request cache modes (Fetch standard)', () => {
     expect(origin.last('/m')?.headers.get('if-none-match')).toBe('"1"');
   });
 
+  it('no-cache (a reload) sends Cache-Control: max-age=0 with its validators, unless it has its own', async () => {
+    const f = flow();
+    await get(f, '/m');
+    await get(f, '/m', { cache: 'no-cache' });
+    expect(origin.last('/m')?.headers.get('cache-control')).toBe('max-age=0');
+    await get(f, '/m', { cache: 'no-cache', headers: { 'cache-control': 'max-stale=5' } });
+    expect(origin.last('/m')?.headers.get('cache-control')).toBe('max-stale=5');
+  });
+
+  it('no-cache (a reload) reuses a fresh immutable entry; a stale one is revalidated', async () => {
+    origin.route('/i', (_r, n) =>
+      respond(`i${n}`, { 'cache-control': 'max-age=10, immutable', etag: `"${n}"` }),
+    );
+    const f = flow();
+    await get(f, '/i');
+    const reload = await get(f, '/i', { cache: 'no-cache' });
+    expect(reload.text).toBe('i1');
+    expect(cacheStatusOf(reload.response)).toMatchObject({ hit: true });
+    expect(origin.count('/i')).toBe(1);
+    const forced = await get(f, '/i', {
+      cache: 'no-cache',
+      headers: { 'cache-control': 'no-cache' },
+    });
+    expect(cacheStatusOf(forced.response).fwd).toBe('stale');
+    expect(origin.count('/i')).toBe(2);
+    clock.advance(20_000);
+    await get(f, '/i', { cache: 'no-cache' });
+    expect(origin.count('/i')).toBe(3);
+    expect(origin.last('/i')?.headers.get('if-none-match')).toBe('"2"');
+  });
+
   it('force-cache uses a stale entry without the origin', async () => {
     const f = flow();
     await get(f, '/m');

@@ -9,6 +9,7 @@
 import { HttpCache } from '../core/http-cache.ts';
 import {
   evaluateReuse,
+  reusableOnReload,
   varianceHash,
   varyMatchesNothing,
   type ReuseDecision,
@@ -199,10 +200,14 @@ export class FetchFlow {
 
   /** RFC 9111 §4 with the request's directives; Fetch's cache modes on top. */
   private reuse(meta: CacheMeta, request: Request, background: boolean): ReuseDecision {
-    const decision = evaluateReuse(meta, request.headers, this.deps.now());
+    const now = this.deps.now();
+    const decision = evaluateReuse(meta, request.headers, now);
     const onlyIfCached = decision.onlyIfCached || request.cache === 'only-if-cached';
-    // A background revalidation and Fetch's `no-cache` mode always ask the origin.
-    if (background || request.cache === 'no-cache') {
+    // A reload (Fetch's `no-cache` mode) reuses a fresh immutable response (RFC 8246 §2).
+    const reload = request.cache === 'no-cache';
+    if (!background && reload && reusableOnReload(meta, request.headers, now)) return decision;
+    // A background revalidation and other reloads always ask the origin.
+    if (background || reload) {
       const status = decision.status === HitStatus.Fresh ? HitStatus.ForceExpired : decision.status;
       return { action: 'revalidate', status, onlyIfCached: false };
     }

@@ -11,7 +11,12 @@ export type { RequestSnapshot } from './cacheability.ts';
 export { isNotModified, revalidationHeaders } from './conditional.ts';
 export { formatHttpDate } from './dates.ts';
 export { freshenWith304 } from './merge-304.ts';
-export { canServeDisconnected, canServeStaleIfError, evaluateReuse } from './request-directives.ts';
+export {
+  canServeDisconnected,
+  canServeStaleIfError,
+  evaluateReuse,
+  reusableOnReload,
+} from './request-directives.ts';
 export type { ReuseDecision } from './request-directives.ts';
 export { varianceHash, varyMatchesNothing } from './variance.ts';
 export { clearsCache, invalidatedUrls, isUnsafeMethod } from './invalidation.ts';

@@ -7,6 +7,7 @@ import {
   canServeStaleIfError,
   canServeStaleWhileRevalidate,
   evaluateReuse,
+  reusableOnReload,
 } from './request-directives.ts';
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
@@ -516,6 +517,47 @@ describe('disconnected operation', () => {
       expect(
         canServeDisconnected(stored(response), NOW + after * S, toHeaders(request), bound),
       ).toBe(expected);
+    },
+  );
+});
+
+describe('reload (Fetch no-cache mode)', () => {
+  it.each([
+    {
+      rfc: 'RFC 8246 §2',
+      response: 'max-age=600, immutable',
+      request: {},
+      after: 10,
+      expected: true,
+    },
+    {
+      rfc: 'RFC 8246 §2',
+      response: 'max-age=600, immutable',
+      request: {},
+      after: 700,
+      expected: false,
+    },
+    { rfc: 'RFC 8246 §2', response: 'max-age=600', request: {}, after: 10, expected: false },
+    {
+      rfc: 'RFC 9111 §5.2.1.4',
+      response: 'max-age=600, immutable',
+      request: { 'cache-control': 'no-cache' },
+      after: 10,
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.1.3',
+      response: 'max-age=600, immutable',
+      request: { 'cache-control': 'min-fresh=900' },
+      after: 10,
+      expected: false,
+    },
+  ])(
+    '$rfc: "$response" request $request after $after s → reused $expected',
+    ({ response, request, after, expected }) => {
+      expect(reusableOnReload(stored(response), toHeaders(request), NOW + after * S)).toBe(
+        expected,
+      );
     },
   );
 });

@@ -88,6 +88,18 @@ export function evaluateReuse(
 }
 
 /**
+ * Whether a reload may reuse the stored response without asking the origin: it is `immutable`
+ * and the request itself accepts it fresh (RFC 8246 §2: clients should not revalidate a fresh
+ * immutable response on reload). A reload is Fetch's `no-cache` mode, which sends `max-age=0`;
+ * an explicit request `no-cache` or an unmet `min-fresh` still refuse it.
+ */
+export function reusableOnReload(meta: ReuseMeta, requestHeaders: Headers, now: number): boolean {
+  return (
+    storedCacheControl(meta).immutable && evaluateReuse(meta, requestHeaders, now).action === 'use'
+  );
+}
+
+/**
  * Whether a stale response may be served while it revalidates (RFC 5861 §3): stale, inside the
  * response's `stale-while-revalidate` window, and not `must-revalidate` / `no-cache`.
  * Request directives are checked by {@link evaluateReuse}, which calls this.
