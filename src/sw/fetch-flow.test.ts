@@ -4,7 +4,7 @@ import { ManualClock } from '../core/testing/fakes.ts';
 import type { Storage } from '../core/storage.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
-import type { HttpCacheOptions } from './config.ts';
+import { resolveOptions, type HttpCacheOptions } from './config.ts';
 import { FetchFlow } from './fetch-flow.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { handleUnsafe } from './invalidation.ts';
@@ -419,9 +419,52 @@ describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
   });
 
   async function unsafe(method: string, path: string): Promise<Response> {
-    // No background work to wait for: the purge is done before the answer.
-    return handleUnsafe(deps(), new Request(ORIGIN + path, { method, body: 'x' }));
+    // The purge is done before the answer; storing a POST answer may go on in the background.
+    return handleUnsafe(
+      deps(),
+      new Request(ORIGIN + path, { method, body: 'x' }),
+      background.waitUntil,
+    );
   }
+
+  it('a POST answer with explicit freshness and its own Content-Location is stored for GETs', async () => {
+    origin.route('/cart', (request, n) =>
+      respond(`${request.method} ${n}`, {
+        'cache-control': 'max-age=60',
+        'content-location': n === 3 ? '/elsewhere' : '/cart',
+      }),
+    );
+    const f = flow();
+    const posted = await unsafe('POST', '/cart');
+    expect(await posted.text()).toBe('POST 1');
+    expect(cacheStatusOf(posted)).toMatchObject({ fwd: 'method', stored: true });
+    await background.settle();
+    const got = await get(f, '/cart');
+    expect(got.text).toBe('POST 1');
+    expect(cacheStatusOf(got.response)).toMatchObject({ hit: true });
+    expect(origin.count('/cart')).toBe(1);
+    // Another POST still goes to the origin and replaces it.
+    expect(await (await unsafe('POST', '/cart')).text()).toBe('POST 2');
+    await background.settle();
+    expect((await get(f, '/cart')).text).toBe('POST 2');
+    // A Content-Location naming another URL: not stored, and the entry was invalidated.
+    const other = await unsafe('POST', '/cart');
+    expect(await other.text()).toBe('POST 3');
+    await background.settle();
+    expect((await get(f, '/cart')).text).toBe('GET 4');
+    expect(origin.count('/cart')).toBe(4);
+  });
+
+  it('a POST answer without explicit freshness is not stored', async () => {
+    origin.route('/form', (request, n) =>
+      respond(`${request.method} ${n}`, { 'content-location': '/form', etag: '"f"' }),
+    );
+    const f = flow();
+    const posted = await unsafe('POST', '/form');
+    expect(cacheStatusOf(posted).stored).toBeUndefined();
+    await background.settle();
+    expect((await get(f, '/form')).text).toBe('GET 2');
+  });
 
   it('a successful POST invalidates its target and its same-origin Location', async () => {
     origin.route('/items', (request, n) =>

@@ -84,7 +84,7 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
   handle({ request, event }: RouteHandlerCallbackOptions): Promise<Response> {
     const waitUntil = (promise: Promise<unknown>): void => event.waitUntil(promise);
     if (CACHEABLE_METHODS.has(request.method)) return this.#flow.handle(request, waitUntil);
-    if (isUnsafeMethod(request.method)) return handleUnsafe(this.#deps, request);
+    if (isUnsafeMethod(request.method)) return handleUnsafe(this.#deps, request, waitUntil);
     return fetch(request);
   }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { toHeaders } from '../testing/headers.ts';
 import { getHeader } from '../meta.ts';
+import type { HeaderList } from '../meta.ts';
 import { NoCacheReason } from '../phase.ts';
 import { ttl } from './age.ts';
-import { responseCacheability } from './cacheability.ts';
+import { isReusablePostResponse, responseCacheability } from './cacheability.ts';
 import type { Cacheability, CacheabilityOptions } from './cacheability.ts';
 import cases from './storability-cases.json';
 
@@ -316,5 +317,93 @@ describe('responseCacheability: the stored meta', () => {
       ]),
     );
     expect(structuredClone(meta)).toEqual(meta);
+  });
+});
+
+describe('isReusablePostResponse', () => {
+  const URL_ = 'https://example.test/cart?x=1';
+  it.each([
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['cache-control', 'max-age=60'],
+        ['content-location', '/cart?x=1'],
+      ],
+      expected: true,
+    },
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['expires', 'Mon, 15 Jan 2024 13:00:00 GMT'],
+        ['content-location', URL_],
+      ],
+      expected: true,
+    },
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['cache-control', 'max-age=60'],
+        ['content-location', '/cart'],
+      ],
+      expected: false,
+    },
+    { rfc: 'RFC 9110 §9.3.3', headers: [['cache-control', 'max-age=60']], expected: false },
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['cache-control', 's-maxage=60'],
+        ['content-location', URL_],
+      ],
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['etag', '"e"'],
+        ['content-location', URL_],
+      ],
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9110 §8.7',
+      headers: [
+        ['cache-control', 'max-age=60'],
+        ['content-location', 'http://[::1'],
+      ],
+      expected: false,
+    },
+  ])('$rfc: $headers → $expected', ({ headers, expected }) => {
+    expect(isReusablePostResponse(URL_, headers as unknown as HeaderList)).toBe(expected);
+  });
+
+  it('RFC 9111 §3: such a POST answer gets a meta; other POST answers are refused', () => {
+    const post = { method: 'POST', url: URL_, headers: new Headers() };
+    const timing = { requestTime: 0, responseTime: 0 };
+    const ok = responseCacheability(
+      post,
+      {
+        status: 200,
+        statusText: 'OK',
+        headers: new Headers({ 'cache-control': 'max-age=60', 'content-location': URL_ }),
+      },
+      timing,
+    );
+    expect(ok.cacheable).toBe(true);
+    const other = responseCacheability(
+      post,
+      { status: 200, statusText: 'OK', headers: new Headers({ 'cache-control': 'max-age=60' }) },
+      timing,
+    );
+    expect(other).toMatchObject({ cacheable: false, detail: 'method' });
+    const noStore = responseCacheability(
+      post,
+      {
+        status: 200,
+        statusText: 'OK',
+        headers: new Headers({ 'cache-control': 'max-age=60, no-store', 'content-location': URL_ }),
+      },
+      timing,
+    );
+    expect(noStore).toMatchObject({ cacheable: false, detail: 'no-store' });
   });
 });

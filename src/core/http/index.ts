@@ -6,7 +6,7 @@
  */
 
 export { currentAge, ttl } from './age.ts';
-export { responseCacheability } from './cacheability.ts';
+export { isReusablePostResponse, responseCacheability } from './cacheability.ts';
 export type { RequestSnapshot } from './cacheability.ts';
 export { isNotModified, revalidationHeaders } from './conditional.ts';
 export { formatHttpDate } from './dates.ts';
