@@ -8,6 +8,7 @@ import { NoCacheReason } from '../core/phase.ts';
 import { fanOutToStore, type BodySink } from './body-stream.ts';
 import type { CacheStatus, ForwardReason } from './cache-status.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
+import { updateFromHead } from './head-update.ts';
 import { forwardedResponse } from './respond.ts';
 import { requestSnapshot, type Upstream } from './upstream.ts';
 
@@ -25,8 +26,10 @@ export async function admit(
   const { response } = upstream;
   const status: CacheStatus = { fwd, fwdStatus: response.status, key: debugKey(ctx) };
   if (request.method === 'HEAD') {
-    // A HEAD response has no body to store; HEAD is answered from a stored GET instead.
+    // A HEAD response has no body to store; HEAD is answered from a stored GET instead, which
+    // its answer may update (RFC 9111 §4.3.5).
     cache.disable(NoCacheReason.Deferred);
+    await updateFromHead(deps, request, upstream);
     return forwardedResponse(response, status);
   }
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.redirected) {

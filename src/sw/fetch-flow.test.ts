@@ -334,6 +334,44 @@ describe('HEAD and the page’s own conditional requests', () => {
     expect(origin.count('/h')).toBe(2);
   });
 
+  it('a 200 to HEAD with matching validators updates the stored GET (RFC 9111 §4.3.5)', async () => {
+    origin.route('/hu', (request, n) =>
+      respond(request.method === 'HEAD' ? '' : 'hello', {
+        'cache-control': n === 1 ? 'max-age=0' : 'max-age=60',
+        etag: '"h"',
+        'x-version': String(n),
+        ...(request.method === 'HEAD' ? { 'content-length': '5' } : {}),
+      }),
+    );
+    const f = flow();
+    await get(f, '/hu');
+    clock.advance(1_000);
+    await get(f, '/hu', { method: 'HEAD', cache: 'reload' });
+    const after = await get(f, '/hu');
+    expect(after.text).toBe('hello');
+    expect(after.response.headers.get('x-version')).toBe('2');
+    expect(cacheStatusOf(after.response)).toMatchObject({ hit: true });
+    expect(origin.requests.map((request) => request.method)).toEqual(['GET', 'HEAD']);
+  });
+
+  it('a 200 to HEAD with another ETag or length drops the stored GET', async () => {
+    for (const [path, head] of [
+      ['/he', { etag: '"other"' }],
+      ['/hl', { etag: '"h"', 'content-length': '99' }],
+    ] as const) {
+      origin.route(path, (request) =>
+        request.method === 'HEAD'
+          ? respond('', { 'cache-control': 'max-age=60', ...head })
+          : respond('hello', { 'cache-control': 'max-age=60', etag: '"h"' }),
+      );
+      const f = flow();
+      await get(f, path);
+      await get(f, path, { method: 'HEAD', cache: 'reload' });
+      expect(cacheStatusOf((await get(f, path)).response).fwd).toBe('uri-miss');
+      expect(origin.count(path)).toBe(3);
+    }
+  });
+
   it('answers a matching If-None-Match with 304 from cache (RFC 9110 §13.1.2)', async () => {
     const f = flow();
     await get(f, '/h');
