@@ -55,3 +55,34 @@ test('a Vary: * response is never served from the cache', async ({ swPage, origi
   const path = apiUrl('/api/resource', { cc: 'max-age=60', vary: '*' });
   await expectNeverCached(swPage, origin, path);
 });
+
+test('selecting values are normalised per field: Accept-Language case, spacing and order', async ({
+  swPage,
+  origin,
+}) => {
+  const path = apiUrl('/api/resource', { cc: 'max-age=60', vary: 'Accept-Language, X-Custom' });
+  const ask = (language: string, custom: string) =>
+    pageFetch(swPage, path, {
+      init: { headers: { 'accept-language': language, 'x-custom': custom } },
+    });
+
+  const stored = await ask('en-US, fr;q=0.5, de;q=0.5', 'a, b');
+  expect(parseCacheStatus(stored.headers['cache-status'])).toMatchObject({ stored: true });
+
+  // The same preferences written differently select the stored variant.
+  const same = await ask('DE;q=0.500 ,fr;q=0.5,en-us', 'a,b');
+  expect(parseCacheStatus(same.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(same.bodyText).toBe(stored.bodyText);
+
+  // Other weights are other preferences; a field without list semantics keeps its order.
+  const reweighted = await ask('fr, en-US;q=0.5, de;q=0.5', 'a, b');
+  expect(parseCacheStatus(reweighted.headers['cache-status']).hit).toBe(false);
+  const reordered = await ask('en-US, fr;q=0.5, de;q=0.5', 'b, a');
+  expect(parseCacheStatus(reordered.headers['cache-status']).hit).toBe(false);
+
+  expect(origin.requests(path).map((request) => request.headers['accept-language'])).toEqual([
+    'en-US, fr;q=0.5, de;q=0.5',
+    'fr, en-US;q=0.5, de;q=0.5',
+    'en-US, fr;q=0.5, de;q=0.5',
+  ]);
+});
