@@ -657,3 +657,57 @@ describe('disconnected operation (RFC 9111 §4.2.4)', () => {
     expect(() => resolveOptions({ offlineMaxStale: Number.NaN }, ORIGIN)).toThrow(RangeError);
   });
 });
+
+describe('No-Vary-Search (draft-ietf-httpbis-no-vary-search)', () => {
+  beforeEach(() => {
+    origin.route('/search', (request, n) => {
+      const nvs = new URL(request.url).searchParams.get('nvs');
+      return respond(`search ${n}`, {
+        'cache-control': 'max-age=60',
+        ...(nvs === null ? {} : { 'no-vary-search': nvs }),
+      });
+    });
+  });
+  const path = (query: string, nvs = 'params=("utm"), key-order') =>
+    `/search?nvs=${encodeURIComponent(nvs)}&${query}`;
+
+  it('a URL that differs only in ignored parameters gets the stored response', async () => {
+    const f = flow();
+    expect((await get(f, path('id=1&utm=a'))).text).toBe('search 1');
+    const other = await get(f, path('utm=b&id=1'));
+    expect(other.text).toBe('search 1');
+    expect(cacheStatusOf(other.response)).toMatchObject({ hit: true });
+    expect(origin.count('/search')).toBe(1);
+    // A parameter that counts: another response.
+    expect((await get(f, path('id=2&utm=a'))).text).toBe('search 2');
+  });
+
+  it('an exact match wins over an equivalent one; a miss is stored under the equivalent URL', async () => {
+    origin.route('/exact', (request, n) => {
+      const plain = new URL(request.url).searchParams.get('utm') === 'plain';
+      return respond(`exact ${n}`, {
+        'cache-control': 'max-age=60',
+        ...(plain ? {} : { 'no-vary-search': 'params=("utm")' }),
+      });
+    });
+    const f = flow();
+    await get(f, '/exact?id=1&utm=plain');
+    await get(f, '/exact?id=1&utm=a');
+    expect((await get(f, '/exact?id=1&utm=plain')).text).toBe('exact 1');
+    expect((await get(f, '/exact?id=1&utm=b')).text).toBe('exact 2');
+    // A reload of an equivalent URL replaces the equivalent entry.
+    await get(f, '/exact?id=1&utm=c', { cache: 'reload' });
+    expect((await get(f, '/exact?id=1&utm=a')).text).toBe('exact 3');
+    expect(origin.count('/exact')).toBe(3);
+  });
+
+  it.each(['params=(utm)', 'except=("id")', 'params=?0', 'nonsense('])(
+    'a malformed or default No-Vary-Search "%s" matches exactly only',
+    async (nvs) => {
+      const f = flow();
+      await get(f, path('id=1&utm=a', nvs));
+      expect((await get(f, path('id=1&utm=b', nvs))).text).toBe('search 2');
+      expect((await get(f, path('id=1&utm=a', nvs))).text).toBe('search 1');
+    },
+  );
+});

@@ -15,7 +15,7 @@ import {
   type ReuseDecision,
 } from '../core/http/index.ts';
 import { normalizeUrl, type CacheKey } from '../core/key.ts';
-import type { CacheMeta } from '../core/meta.ts';
+import { headerListFrom, type CacheMeta } from '../core/meta.ts';
 import { HitStatus, NoCacheReason } from '../core/phase.ts';
 import { LockStatus, type WritePermit } from '../core/lock.ts';
 import type { LookupResult } from '../core/storage.ts';
@@ -24,6 +24,7 @@ import { ownCacheStatus, type ForwardReason } from './cache-status.ts';
 import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './flow-deps.ts';
 import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { revalidate } from './revalidation.ts';
+import { answersBySearchVariance, SearchVarianceHints } from './search-variance.ts';
 import { serveStored } from './serve-stored.ts';
 import { askOrigin, UpstreamError, upstreamRequest } from './upstream.ts';
 
@@ -43,6 +44,9 @@ interface BackgroundRevalidation {
 const MAX_LOCK_RETRIES = 2;
 
 export class FetchFlow {
+  /** Stored URLs whose `No-Vary-Search` may answer other URLs of their path. */
+  readonly #searchHints = new SearchVarianceHints();
+
   constructor(private readonly deps: FlowDeps) {}
 
   /** Answers a GET or HEAD request through the cache. Never rejects because of the cache. */
@@ -88,7 +92,7 @@ export class FetchFlow {
     const { cache, request } = ctx;
     if (request.cache === 'no-store') return this.forward(request, 'request');
 
-    this.enable(ctx);
+    await this.enable(ctx);
     if (background?.permit) cache.setWriteLock(background.permit);
     if (!cache.cacheablePrediction()) {
       cache.bypass();
@@ -161,16 +165,35 @@ export class FetchFlow {
     return this.serveHit(ctx, locked);
   }
 
-  private enable({ cache, request }: RequestContext): void {
+  private async enable({ cache, request }: RequestContext): Promise<void> {
     const { storage, eviction, predictor, lock, options, now } = this.deps;
     cache.enable({ storage, eviction, predictor, lock, clock: now });
-    cache.setCacheKey(this.keyFor(request));
+    cache.setCacheKey(await this.keyFor(request));
     if (options.validAfter !== undefined) cache.setValidAfter(options.validAfter);
     cache.setMaxFileSizeBytes(options.maxBodySize);
   }
 
-  private keyFor(request: Request): CacheKey {
-    return { namespace: this.deps.options.namespace, primary: normalizeUrl(request.url) };
+  /**
+   * The request's URL as the key; or, when nothing is stored under it, the stored URL whose
+   * `No-Vary-Search` makes the two equivalent (see `search-variance.ts`). The draft's order:
+   * an exact match first.
+   */
+  private async keyFor(request: Request): Promise<CacheKey> {
+    const { namespace } = this.deps.options;
+    const exact: CacheKey = { namespace, primary: normalizeUrl(request.url) };
+    const candidate = this.#searchHints.candidate(exact.primary);
+    if (candidate === undefined) return exact;
+    const { storage } = this.deps;
+    const own = await storage.lookup(exact);
+    if (own !== null) {
+      await own.hit.finish();
+      return exact;
+    }
+    const key: CacheKey = { namespace, primary: candidate };
+    const stored = await storage.lookup(key);
+    if (stored === null) return exact;
+    await stored.hit.finish();
+    return answersBySearchVariance(exact.primary, candidate, stored.meta.headers) ? key : exact;
   }
 
   /**
@@ -181,6 +204,7 @@ export class FetchFlow {
     const { variance: known } = cache.cacheKey();
     const primary = await cache.cacheLookup();
     if (!primary) return { kind: known === undefined ? 'uri-miss' : 'vary-miss' };
+    this.#searchHints.record(cache.cacheKey().primary, primary.meta.headers);
     if (primary.meta.vary.length === 0) return found(primary);
     if (known !== undefined) {
       // Looking up again after waiting for a lock: the key already names this request's variant.
@@ -257,6 +281,11 @@ export class FetchFlow {
 
   private async fetchAndAdmit(ctx: RequestContext, fwd: ForwardReason): Promise<Response> {
     const upstream = await askOrigin(this.deps, upstreamRequest(ctx.request));
+    if (ctx.request.method === 'GET' && upstream.response.ok) {
+      // Only a hint: keyFor() checks that the entry exists and its No-Vary-Search applies.
+      const headers = headerListFrom(upstream.response.headers);
+      this.#searchHints.record(ctx.cache.cacheKey().primary, headers);
+    }
     return admit(ctx, upstream, fwd);
   }
 

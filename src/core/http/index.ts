@@ -23,3 +23,9 @@ export { clearsCache, invalidatedUrls, isUnsafeMethod } from './invalidation.ts'
 export { ifRangeAllows, parseRange } from './range.ts';
 export type { ByteRange } from './range.ts';
 export { withoutHopByHop } from './stored-headers.ts';
+export {
+  equivalentModuloSearchVariance,
+  isDefaultSearchVariance,
+  parseNoVarySearch,
+  withoutQuery,
+} from './no-vary-search.ts';
