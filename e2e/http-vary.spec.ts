@@ -86,3 +86,29 @@ test('selecting values are normalised per field: Accept-Language case, spacing a
     'en-US, fr;q=0.5, de;q=0.5',
   ]);
 });
+
+test('a stored response in the language the request prefers most is selected without an exact match', async ({
+  swPage,
+  origin,
+}) => {
+  const path = apiUrl('/api/resource', {
+    cc: 'max-age=60',
+    vary: 'Accept-Language',
+    h: 'content-language:fr',
+  });
+  const ask = (language: string) =>
+    pageFetch(swPage, path, { init: { headers: { 'accept-language': language } } });
+
+  const stored = await ask('fr-CH, fr;q=0.9');
+  const french = await ask('fr, en;q=0.5');
+  expect(parseCacheStatus(french.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(french.bodyText).toBe(stored.bodyText);
+
+  // English first: the stored French response is not the best answer; the origin decides.
+  const english = await ask('en, fr;q=0.5');
+  expect(parseCacheStatus(english.headers['cache-status'])).toMatchObject({ fwd: 'vary-miss' });
+  expect(origin.requests(path).map((request) => request.headers['accept-language'])).toEqual([
+    'fr-CH, fr;q=0.9',
+    'en, fr;q=0.5',
+  ]);
+});

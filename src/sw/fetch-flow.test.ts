@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { formatHttpDate } from '../core/http/index.ts';
+import { formatHttpDate, varianceHash } from '../core/http/index.ts';
+import { LockTable } from '../lock/lock-table.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import type { Storage } from '../core/storage.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
@@ -221,6 +222,51 @@ describe('Vary (RFC 9111 §4.1)', () => {
     expect((await get(f, '/v', en)).text).toBe('lang=en');
     expect((await get(f, '/v', fr)).text).toBe('lang=fr');
     expect(origin.count('/v')).toBe(2);
+  });
+
+  it('selects the stored response in the language the request prefers most', async () => {
+    origin.route('/lang', (request, n) => {
+      const wanted = request.headers.get('accept-language') ?? '';
+      return respond(`${n}`, {
+        'cache-control': 'max-age=60',
+        vary: 'Accept-Language',
+        'content-language': wanted.startsWith('fr') ? 'fr' : 'en',
+      });
+    });
+    const f = flow();
+    const ask = (language: string) => get(f, '/lang', { headers: { 'accept-language': language } });
+    await ask('fr-CH, fr;q=0.9');
+    // First choice French: the stored French response, though the header differs.
+    const french = await ask('fr, en;q=0.5');
+    expect(french.text).toBe('1');
+    expect(cacheStatusOf(french.response)).toMatchObject({ hit: true });
+    expect(origin.count('/lang')).toBe(1);
+    // First choice English: not what is stored, so the origin decides.
+    const english = await ask('en, fr;q=0.5');
+    expect(english.text).toBe('2');
+    expect(cacheStatusOf(english.response).fwd).toBe('vary-miss');
+    expect(origin.count('/lang')).toBe(2);
+  });
+
+  it('a language selection hands back the lock it took for the variant', async () => {
+    origin.route('/lock', () =>
+      respond('fr', {
+        'cache-control': 'max-age=60',
+        vary: 'Accept-Language',
+        'content-language': 'fr',
+      }),
+    );
+    const lock = new LockTable({ timeoutMs: 60_000 });
+    const f = new FetchFlow({ ...deps(), lock });
+    await get(f, '/lock', { headers: { 'accept-language': 'fr' } });
+    const selected = await get(f, '/lock', { headers: { 'accept-language': 'fr, de;q=0.1' } });
+    expect(cacheStatusOf(selected.response)).toMatchObject({ hit: true });
+    const variance = varianceHash(
+      ['accept-language'],
+      new Headers({ 'accept-language': 'fr, de;q=0.1' }),
+    );
+    const next = lock.lockNow({ namespace: '', primary: `${ORIGIN}/lock`, variance });
+    expect(next.kind, 'the variant key is free').toBe('write');
   });
 
   it('never matches Vary: *', async () => {

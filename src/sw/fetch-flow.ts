@@ -9,13 +9,14 @@
 import { HttpCache } from '../core/http-cache.ts';
 import {
   evaluateReuse,
+  prefersContentLanguage,
   reusableOnReload,
   varianceHash,
   varyMatchesNothing,
   type ReuseDecision,
 } from '../core/http/index.ts';
-import { normalizeUrl, type CacheKey } from '../core/key.ts';
-import { headerListFrom, type CacheMeta } from '../core/meta.ts';
+import { normalizeUrl, withoutVariance, type CacheKey } from '../core/key.ts';
+import { getCombinedHeader, headerListFrom, type CacheMeta } from '../core/meta.ts';
 import { HitStatus, NoCacheReason } from '../core/phase.ts';
 import { LockStatus, type WritePermit } from '../core/lock.ts';
 import type { LookupResult } from '../core/storage.ts';
@@ -200,7 +201,8 @@ export class FetchFlow {
    * Looks the key up, then follows `Vary` (pingora `cache_vary_lookup`): when the primary slot's
    * response varies on headers this request does not match, look up this request's variant.
    */
-  private async lookup({ cache, request }: RequestContext): Promise<Lookup> {
+  private async lookup(ctx: RequestContext): Promise<Lookup> {
+    const { cache, request } = ctx;
     const { variance: known } = cache.cacheKey();
     const primary = await cache.cacheLookup();
     if (!primary) return { kind: known === undefined ? 'uri-miss' : 'vary-miss' };
@@ -217,9 +219,37 @@ export class FetchFlow {
     if (cache.cacheVaryLookup(variance, primary.meta)) return found(primary);
     await primary.hit.finish();
     const variant = await cache.cacheLookup();
-    if (!variant) return { kind: 'vary-miss' };
+    if (!variant) return (await this.preferredLanguage(ctx, primary.meta)) ?? { kind: 'vary-miss' };
     if (variant.meta.variance !== variance) return varyMiss(variant);
     return found(variant);
+  }
+
+  /**
+   * No stored variant matches the request exactly, but the primary slot's response (the latest
+   * variant stored) varies on `Accept-Language` alone and is in the language the request prefers
+   * most (RFC 9111 §4.1 lets a cache select by the field's semantics; see
+   * `prefersContentLanguage`): it is selected. Not by a request waiting for another one's
+   * download of the variant; the one that would fetch it hands its lock back, so waiting
+   * requests look up again.
+   */
+  private async preferredLanguage(
+    { cache, request }: RequestContext,
+    primary: CacheMeta,
+  ): Promise<Lookup | null> {
+    const varyOnLanguage = primary.vary.length === 1 && primary.vary[0] === 'accept-language';
+    const contentLanguage = getCombinedHeader(primary.headers, 'content-language');
+    if (!varyOnLanguage || cache.isCacheLocked()) return null;
+    if (!prefersContentLanguage(request.headers.get('accept-language'), contentLanguage)) {
+      return null;
+    }
+    const again = await this.deps.storage.lookup(withoutVariance(cache.cacheKey()));
+    if (again === null) return null;
+    if (again.meta.variance !== primary.variance) {
+      await again.hit.finish(); // replaced meanwhile by another variant
+      return null;
+    }
+    if (cache.isCacheLockWriter()) cache.takeWriteLock().release(LockStatus.Done);
+    return found(again);
   }
 
   /** RFC 9111 §4 with the request's directives; Fetch's cache modes on top. */

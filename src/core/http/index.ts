@@ -29,3 +29,4 @@ export {
   parseNoVarySearch,
   withoutQuery,
 } from './no-vary-search.ts';
+export { prefersContentLanguage } from './negotiation.ts';
