@@ -112,3 +112,29 @@ test('a stored response in the language the request prefers most is selected wit
     'en, fr;q=0.5',
   ]);
 });
+
+test('a vary-miss offers the stored variant’s entity tag; the origin’s 304 selects it', async ({
+  swPage,
+  origin,
+}) => {
+  const path = apiUrl('/api/resource', { cc: 'max-age=60', vary: 'Accept-Language', etag: 'v1' });
+  const ask = (language: string) =>
+    pageFetch(swPage, path, { init: { headers: { 'accept-language': language } } });
+
+  const english = await ask('en');
+  const german = await ask('de');
+  expect(german.status).toBe(200);
+  expect(german.bodyText).toBe(english.bodyText);
+  expect(parseCacheStatus(german.headers['cache-status'])).toMatchObject({
+    fwd: 'vary-miss',
+    fwdStatus: 304,
+    stored: true,
+  });
+  const requests = origin.requests(path);
+  expect(requests.map((request) => request.headers['if-none-match'])).toEqual([undefined, '"v1"']);
+  expect(requests[1]?.headers['accept-language']).toBe('de');
+
+  // Now stored for German too.
+  expect(parseCacheStatus((await ask('de')).headers['cache-status'])).toMatchObject({ hit: true });
+  expect(origin.count(path)).toBe(2);
+});

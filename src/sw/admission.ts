@@ -15,16 +15,18 @@ import { requestSnapshot, type Upstream } from './upstream.ts';
 /**
  * Stores `upstream` if it may be stored, and answers the page either way. The body is split
  * between the page and storage as it arrives; `waitUntil` keeps the worker alive until it is
- * stored. A storage failure never breaks the page's response.
+ * stored. A storage failure never breaks the page's response. `fwdStatus` is what the origin
+ * answered when `upstream` stands for a stored body it selected with a 304.
  */
 export async function admit(
   ctx: RequestContext,
   upstream: Upstream,
   fwd: ForwardReason,
+  fwdStatus = upstream.response.status,
 ): Promise<Response> {
   const { deps, cache, request, waitUntil } = ctx;
   const { response } = upstream;
-  const status: CacheStatus = { fwd, fwdStatus: response.status, key: debugKey(ctx) };
+  const status: CacheStatus = { fwd, fwdStatus, key: debugKey(ctx) };
   if (request.method === 'HEAD') {
     // A HEAD response has no body to store; HEAD is answered from a stored GET instead, which
     // its answer may update (RFC 9111 §4.3.5).

@@ -269,6 +269,47 @@ describe('Vary (RFC 9111 §4.1)', () => {
     expect(next.kind, 'the variant key is free').toBe('write');
   });
 
+  it('a vary-miss offers the stored variant’s tag; a 304 naming it selects that variant', async () => {
+    origin.route('/tag', (request, n) => {
+      const offered = request.headers.get('if-none-match');
+      const headers = { 'cache-control': 'max-age=60', vary: 'Accept-Language', etag: '"e1"' };
+      if (offered === '"e1"') return new Response(null, { status: 304, headers });
+      return respond(`body ${n}`, headers);
+    });
+    const f = flow();
+    const ask = (language: string) => get(f, '/tag', { headers: { 'accept-language': language } });
+    await ask('en');
+    const french = await ask('fr');
+    expect(french.text).toBe('body 1');
+    expect(french.response.status).toBe(200);
+    expect(cacheStatusOf(french.response)).toMatchObject({
+      fwd: 'vary-miss',
+      'fwd-status': '304',
+      stored: true,
+    });
+    expect(origin.last('/tag')?.headers.get('if-none-match')).toBe('"e1"');
+    // Stored under the French variance: a hit now, both variants kept.
+    expect(cacheStatusOf((await ask('fr')).response)).toMatchObject({ hit: true });
+    expect(cacheStatusOf((await ask('en')).response)).toMatchObject({ hit: true });
+    expect(origin.count('/tag')).toBe(2);
+  });
+
+  it('a 304 naming another tag is followed by a plain request', async () => {
+    origin.route('/tag2', (request, n) => {
+      const headers = { 'cache-control': 'max-age=60', vary: 'Accept-Language' };
+      if (request.headers.has('if-none-match')) {
+        return new Response(null, { status: 304, headers: { ...headers, etag: '"other"' } });
+      }
+      return respond(`body ${n}`, { ...headers, etag: `"e${n}"` });
+    });
+    const f = flow();
+    await get(f, '/tag2', { headers: { 'accept-language': 'en' } });
+    const french = await get(f, '/tag2', { headers: { 'accept-language': 'fr' } });
+    expect(french.text).toBe('body 3');
+    expect(origin.count('/tag2')).toBe(3);
+    expect(origin.last('/tag2')?.headers.has('if-none-match')).toBe(false);
+  });
+
   it('never matches Vary: *', async () => {
     origin.route('/star', (_r, n) => respond(`${n}`, { 'cache-control': 'max-age=60', vary: '*' }));
     const f = flow();

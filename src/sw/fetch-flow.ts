@@ -27,13 +27,16 @@ import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { revalidate } from './revalidation.ts';
 import { answersBySearchVariance, SearchVarianceHints } from './search-variance.ts';
 import { serveStored } from './serve-stored.ts';
+import { admitSelectedVariant, withVariantTag } from './variant-validation.ts';
 import { askOrigin, UpstreamError, upstreamRequest } from './upstream.ts';
 
 /**
  * What a lookup found: the usable entry, nothing stored for the URL (`uri-miss`), or only other
  * variants of it (`vary-miss`). The two misses are told apart in `Cache-Status`.
  */
-type Lookup = { readonly kind: 'found'; readonly entry: LookupResult } | { readonly kind: Miss };
+type Lookup =
+  | { readonly kind: 'found'; readonly entry: LookupResult }
+  | { readonly kind: Miss; readonly other?: CacheMeta | undefined };
 type Miss = Extract<ForwardReason, 'uri-miss' | 'vary-miss'>;
 
 /** A stale-while-revalidate refresh, with the write permit of the request that served stale. */
@@ -130,7 +133,7 @@ export class FetchFlow {
         }
         if (!cache.isCacheLocked()) {
           cache.cacheMiss();
-          return this.fetchAndAdmit(ctx, result.kind);
+          return this.fetchAndAdmit(ctx, result.kind, result.other);
         }
       }
       const status = await cache.cacheLockWait();
@@ -219,7 +222,10 @@ export class FetchFlow {
     if (cache.cacheVaryLookup(variance, primary.meta)) return found(primary);
     await primary.hit.finish();
     const variant = await cache.cacheLookup();
-    if (!variant) return (await this.preferredLanguage(ctx, primary.meta)) ?? { kind: 'vary-miss' };
+    if (!variant) {
+      const preferred = await this.preferredLanguage(ctx, primary.meta);
+      return preferred ?? { kind: 'vary-miss', other: primary.meta };
+    }
     if (variant.meta.variance !== variance) return varyMiss(variant);
     return found(variant);
   }
@@ -309,8 +315,26 @@ export class FetchFlow {
     }
   }
 
-  private async fetchAndAdmit(ctx: RequestContext, fwd: ForwardReason): Promise<Response> {
-    const upstream = await askOrigin(this.deps, upstreamRequest(ctx.request));
+  /**
+   * Fetches the response and admits it. On a vary-miss with another variant stored, the request
+   * offers that variant's tag (see `variant-validation.ts`); a 304 that does not select it is
+   * followed by a plain request.
+   */
+  private async fetchAndAdmit(
+    ctx: RequestContext,
+    fwd: ForwardReason,
+    other?: CacheMeta,
+  ): Promise<Response> {
+    const offered = other === undefined ? undefined : withVariantTag(ctx.request, other);
+    let upstream = await askOrigin(this.deps, upstreamRequest(ctx.request, offered));
+    if (offered !== undefined && other !== undefined) {
+      const selected = await admitSelectedVariant(ctx, other, upstream);
+      if (selected !== null) return selected;
+      if (upstream.response.status === 304) {
+        await upstream.response.body?.cancel();
+        upstream = await askOrigin(this.deps, upstreamRequest(ctx.request));
+      }
+    }
     if (ctx.request.method === 'GET' && upstream.response.ok) {
       // Only a hint: keyFor() checks that the entry exists and its No-Vary-Search applies.
       const headers = headerListFrom(upstream.response.headers);

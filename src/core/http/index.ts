@@ -10,7 +10,12 @@ export { isReusablePostResponse, responseCacheability } from './cacheability.ts'
 export type { RequestSnapshot } from './cacheability.ts';
 export { isNotModified, revalidationHeaders } from './conditional.ts';
 export { formatHttpDate } from './dates.ts';
-export { freshenWith304, freshenWithHead } from './merge-304.ts';
+export {
+  freshenWith304,
+  freshenWithHead,
+  identifiesStoredResponse,
+  merge304Headers,
+} from './merge-304.ts';
 export {
   canServeDisconnected,
   canServeStaleIfError,
