@@ -2,6 +2,7 @@
  * Disconnected operation (RFC 9111 §4.2.4): when the origin cannot be reached, a stored stale
  * response answers instead of a network error, without any `stale-if-error` from the origin,
  * unless its directives forbid serving it stale; `offlineMaxStale` bounds it or switches it off.
+ * The origin that never answers (`upstreamTimeout`) is in http-upstream-timeout.spec.ts.
  */
 import { expect, test } from './fixtures.ts';
 import { apiUrl } from './helpers/api-url.ts';
@@ -29,29 +30,6 @@ test('an unreachable origin: the stale entry is served, and Cache-Status says wh
   const attempts = origin.requests(path);
   expect(attempts.length).toBeGreaterThanOrEqual(2);
   expect(attempts.at(-1)?.headers['if-none-match']).toBe('"v1"');
-});
-
-test('an origin that never answers: the stale entry is served after upstreamTimeout', async ({
-  swPage,
-  origin,
-}) => {
-  await useWorkerOptions(swPage, { upstreamTimeout: 1000 });
-  const path = apiUrl('/api/faulty', {
-    plan: 'ok,hang',
-    id: 'offline-hang',
-    size: 1024,
-    cc: 'max-age=0',
-    etag: 'h1',
-  });
-  const stored = await pageFetch(swPage, path, { as: 'sha256' });
-  const stale = await pageFetch(swPage, path, { as: 'sha256' });
-  expect(stale.status).toBe(200);
-  expect(stale.sha256).toBe(stored.sha256);
-  expect(parseCacheStatus(stale.headers['cache-status'])).toMatchObject({
-    fwd: 'stale',
-    detail: 'origin-unreachable',
-  });
-  expect(origin.count(path)).toBe(2);
 });
 
 test('must-revalidate forbids it: the page gets the network error', async ({ swPage, origin }) => {

@@ -376,34 +376,19 @@ describe('isReusablePostResponse', () => {
     expect(isReusablePostResponse(URL_, headers as unknown as HeaderList)).toBe(expected);
   });
 
-  it('RFC 9111 §3: such a POST answer gets a meta; other POST answers are refused', () => {
-    const post = { method: 'POST', url: URL_, headers: new Headers() };
-    const timing = { requestTime: 0, responseTime: 0 };
-    const ok = responseCacheability(
-      post,
-      {
-        status: 200,
-        statusText: 'OK',
-        headers: new Headers({ 'cache-control': 'max-age=60', 'content-location': URL_ }),
-      },
-      timing,
+  it.each([
+    { headers: { 'cache-control': 'max-age=60', 'content-location': URL_ }, detail: undefined },
+    { headers: { 'cache-control': 'max-age=60' }, detail: 'method' },
+    {
+      headers: { 'cache-control': 'max-age=60, no-store', 'content-location': URL_ },
+      detail: 'no-store',
+    },
+  ])('RFC 9111 §3: a POST answer with $headers → refused for $detail', ({ headers, detail }) => {
+    const result = responseCacheability(
+      { method: 'POST', url: URL_, headers: new Headers() },
+      { status: 200, statusText: 'OK', headers: toHeaders(headers) },
+      { requestTime: 0, responseTime: 0 },
     );
-    expect(ok.cacheable).toBe(true);
-    const other = responseCacheability(
-      post,
-      { status: 200, statusText: 'OK', headers: new Headers({ 'cache-control': 'max-age=60' }) },
-      timing,
-    );
-    expect(other).toMatchObject({ cacheable: false, detail: 'method' });
-    const noStore = responseCacheability(
-      post,
-      {
-        status: 200,
-        statusText: 'OK',
-        headers: new Headers({ 'cache-control': 'max-age=60, no-store', 'content-location': URL_ }),
-      },
-      timing,
-    );
-    expect(noStore).toMatchObject({ cacheable: false, detail: 'no-store' });
+    expect(result.cacheable ? undefined : result.detail).toBe(detail);
   });
 });
