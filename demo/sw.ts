@@ -8,6 +8,7 @@
 //   lockTimeout            `lockTimeout` in milliseconds, a positive integer
 //   upstreamTimeout        `upstreamTimeout` in milliseconds, a positive integer
 //   maxBodySize            `maxBodySize` in bytes, a positive integer
+//   offlineMaxStale        `offlineMaxStale` in seconds, a non-negative integer (0: off)
 //   debug                  `1` or `true` turns `debug` on
 //   navigationPreload      `1` or `true` turns `navigationPreload` on
 //
@@ -26,17 +27,19 @@ const KNOWN_PARAMS = new Set([
   'lockTimeout',
   'upstreamTimeout',
   'maxBodySize',
+  'offlineMaxStale',
   'debug',
   'navigationPreload',
 ]);
 
 /** A positive integer from the query, or undefined when the parameter is absent. */
-function positiveInteger(query: URLSearchParams, name: string): number | undefined {
+function positiveInteger(query: URLSearchParams, name: string, least = 1): number | undefined {
   const raw = query.get(name);
   if (raw === null) return undefined;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`sw.js?${name}= must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < least) {
+    const what = least === 0 ? 'a non-negative' : 'a positive';
+    throw new RangeError(`sw.js?${name}= must be ${what} integer, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -63,7 +66,9 @@ function optionsFromScriptUrl(search: string): HttpCacheOptions {
   const lockTimeout = positiveInteger(query, 'lockTimeout');
   const upstreamTimeout = positiveInteger(query, 'upstreamTimeout');
   const maxBodySize = positiveInteger(query, 'maxBodySize');
+  const offlineMaxStale = positiveInteger(query, 'offlineMaxStale', 0);
   return {
+    ...(offlineMaxStale !== undefined ? { offlineMaxStale } : {}),
     ...(maxBodySize !== undefined ? { maxBodySize } : {}),
     ...(maxBytes !== undefined || maxEntries !== undefined
       ? { budget: { maxBytes, maxEntries } }

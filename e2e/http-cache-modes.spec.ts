@@ -103,11 +103,40 @@ test("cache: 'no-cache' revalidates a fresh entry with the origin", async ({ swP
   const revalidated = await pageRequest(swPage, FRESH, { cache: 'no-cache' });
   expect(origin.count(FRESH)).toBe(2);
   expect(origin.requests(FRESH)[1]?.headers['if-none-match']).toBe('"v1"');
+  // What a browser sends on reload (RFC 9111 §5.2.1.1), not the no-cache of a no-store fetch.
+  expect(origin.requests(FRESH)[1]?.headers['cache-control']).toBe('max-age=0');
   expect(revalidated.bodyText).toBe(stored.bodyText);
   expect(parseCacheStatus(revalidated.headers['cache-status'])).toMatchObject({
     fwd: 'stale',
     fwdStatus: 304,
   });
+});
+
+test("cache: 'no-cache' (a reload) reuses a fresh immutable entry; a stale one is revalidated", async ({
+  swPage,
+  origin,
+}) => {
+  const immutable = apiUrl('/api/resource', { cc: 'max-age=60, immutable', etag: 'v1', id: 'im' });
+  const stored = await pageFetch(swPage, immutable);
+  const reloaded = await pageRequest(swPage, immutable, { cache: 'no-cache' });
+  expect(reloaded.bodyText).toBe(stored.bodyText);
+  expect(parseCacheStatus(reloaded.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(origin.count(immutable)).toBe(1);
+
+  const staleImmutable = apiUrl('/api/resource', {
+    cc: 'max-age=0, immutable',
+    etag: 'v1',
+    id: 'im0',
+  });
+  await pageFetch(swPage, staleImmutable);
+  const revalidated = await pageRequest(swPage, staleImmutable, { cache: 'no-cache' });
+  expect(parseCacheStatus(revalidated.headers['cache-status'])).toMatchObject({
+    fwd: 'stale',
+    fwdStatus: 304,
+  });
+  expect(origin.count(staleImmutable)).toBe(2);
+  expect(origin.requests(staleImmutable)[1]?.headers['if-none-match']).toBe('"v1"');
+  expect(origin.requests(staleImmutable)[1]?.headers['cache-control']).toBe('max-age=0');
 });
 
 test("cache: 'force-cache' serves a stale entry without the origin", async ({ swPage, origin }) => {

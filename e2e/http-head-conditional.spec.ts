@@ -1,11 +1,13 @@
 /**
- * HEAD answered from a stored GET (RFC 9110 §9.3.2), and the page's own conditional requests
+ * HEAD answered from a stored GET (RFC 9110 §9.3.2) and updating it (RFC 9111 §4.3.5), and the
+ * page's own conditional requests
  * answered by the cache (RFC 9111 §4.3.2; RFC 9110 §13.1.2, §13.1.3).
  */
 import { expect, test } from './fixtures.ts';
-import { apiUrl } from './helpers/api-url.ts';
+import { apiUrl, sequenceUrl } from './helpers/api-url.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
+import { pageRequest } from './helpers/page-request.ts';
 
 const LAST_MODIFIED = 'Mon, 01 Jan 2024 00:00:00 GMT';
 const FRESH = apiUrl('/api/resource', { cc: 'max-age=60', etag: 'v1', lm: LAST_MODIFIED });
@@ -113,4 +115,43 @@ test("in the default cache mode the browser sends the page's conditional request
   expect(parseCacheStatus(notModified.headers['cache-status'])).toMatchObject(
     browserName === 'firefox' ? { fwd: 'request' } : { fwd: 'stale', fwdStatus: 304 },
   );
+});
+
+test('a HEAD answered 200 with the same validators updates the stored GET (RFC 9111 §4.3.5)', async ({
+  swPage,
+  origin,
+}) => {
+  const path = sequenceUrl([
+    { cc: 'max-age=0', etag: 'v1', body: 'same', h: 'x-version:first' },
+    { cc: 'max-age=60', etag: 'v1', body: 'same', h: 'x-version:second' },
+  ]);
+  const stored = await pageFetch(swPage, path);
+  expect(stored.headers['x-version']).toBe('first');
+
+  // A reload HEAD reaches the origin unconditionally; its 200 describes the stored GET.
+  const head = await pageRequest(swPage, path, { method: 'HEAD', cache: 'reload' });
+  expect(head.status).toBe(200);
+  expect(head.headers['x-version']).toBe('second');
+
+  const after = await pageFetch(swPage, path);
+  expect(after.bodyText).toBe('same');
+  expect(after.headers['x-version']).toBe('second');
+  const status = parseCacheStatus(after.headers['cache-status']);
+  expect(status.hit).toBe(true);
+  expect(status.ttl).toBeGreaterThan(0);
+  expect(origin.requests(path).map((request) => request.method)).toEqual(['GET', 'HEAD']);
+  expect(origin.requests(path)[1]?.headers['if-none-match']).toBeUndefined();
+});
+
+test('a HEAD answered 200 with another ETag drops the stored GET', async ({ swPage, origin }) => {
+  const path = sequenceUrl([
+    { cc: 'max-age=60', etag: 'v1', body: 'old' },
+    { cc: 'max-age=60', etag: 'v2', body: 'new' },
+  ]);
+  await pageFetch(swPage, path);
+  await pageRequest(swPage, path, { method: 'HEAD', cache: 'reload' });
+  const after = await pageFetch(swPage, path);
+  expect(parseCacheStatus(after.headers['cache-status'])).toMatchObject({ fwd: 'uri-miss' });
+  expect(after.bodyText).toBe('new');
+  expect(origin.requests(path).map((request) => request.method)).toEqual(['GET', 'HEAD', 'GET']);
 });

@@ -129,3 +129,39 @@ test('Clear-Site-Data: "cache" on an unsafe request\'s answer empties the cache'
 
   expect(await isHit(swPage, stored)).toBe(false);
 });
+
+test('a POST answered with explicit freshness and its own Content-Location is stored for GETs', async ({
+  swPage,
+  origin,
+}) => {
+  const path = apiUrl('/api/mutate', { mself: '1', mh: 'Cache-Control:max-age=60', id: 'post' });
+  const posted = await pageFetch(swPage, path, { init: { method: 'POST', body: 'order' } });
+  expect(posted.status).toBe(200);
+  expect(posted.headers['content-location']).toBe(path);
+  expect(parseCacheStatus(posted.headers['cache-status'])).toMatchObject({
+    fwd: 'method',
+    stored: true,
+  });
+
+  // The next GET is a hit with the POST's answer (a reader follows a write still in progress).
+  const got = await pageFetch(swPage, path);
+  expect(parseCacheStatus(got.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(got.bodyText).toBe(posted.bodyText);
+  expect(got.headers['x-origin-count']).toBe('1');
+  expect(origin.requests(path).map((request) => request.method)).toEqual(['POST']);
+
+  // A second POST still reaches the origin (and replaces the stored answer).
+  const again = await pageFetch(swPage, path, { init: { method: 'POST', body: 'order 2' } });
+  expect(again.headers['x-origin-count']).toBe('2');
+  expect((await pageFetch(swPage, path)).headers['x-origin-count']).toBe('2');
+  expect(origin.requests(path).map((request) => request.method)).toEqual(['POST', 'POST']);
+});
+
+test('a POST answer without its own Content-Location is not stored', async ({ swPage, origin }) => {
+  const path = apiUrl('/api/mutate', { mh: 'Cache-Control:max-age=60', id: 'post-plain' });
+  const posted = await pageFetch(swPage, path, { init: { method: 'POST', body: 'x' } });
+  expect(parseCacheStatus(posted.headers['cache-status']).stored).toBe(false);
+  const got = await pageFetch(swPage, path);
+  expect(parseCacheStatus(got.headers['cache-status'])).toMatchObject({ fwd: 'uri-miss' });
+  expect(origin.requests(path).map((request) => request.method)).toEqual(['POST', 'GET']);
+});

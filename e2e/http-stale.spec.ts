@@ -6,6 +6,7 @@
 import { expect, test } from './fixtures.ts';
 import { apiUrl, sequenceUrl } from './helpers/api-url.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
+import { useWorkerOptions } from './helpers/configured-worker.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
 
 test('an unreachable origin inside the stale-if-error window gets the stale entry', async ({
@@ -30,10 +31,11 @@ test('an unreachable origin inside the stale-if-error window gets the stale entr
   expect(origin.count(path)).toBeGreaterThanOrEqual(2);
 });
 
-test('an unreachable origin after the stale-if-error window makes the page fetch reject', async ({
+test('an unreachable origin after the stale-if-error window makes the page fetch reject without disconnected operation', async ({
   swPage,
   origin,
 }) => {
+  await useWorkerOptions(swPage, { offlineMaxStale: 0 });
   const path = apiUrl('/api/resource', { cc: 'max-age=0, stale-if-error=1' });
   await pageFetch(swPage, path);
   // The window closes one second after the entry went stale (at once, max-age=0).

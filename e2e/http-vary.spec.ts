@@ -55,3 +55,86 @@ test('a Vary: * response is never served from the cache', async ({ swPage, origi
   const path = apiUrl('/api/resource', { cc: 'max-age=60', vary: '*' });
   await expectNeverCached(swPage, origin, path);
 });
+
+test('selecting values are normalised per field: Accept-Language case, spacing and order', async ({
+  swPage,
+  origin,
+}) => {
+  const path = apiUrl('/api/resource', { cc: 'max-age=60', vary: 'Accept-Language, X-Custom' });
+  const ask = (language: string, custom: string) =>
+    pageFetch(swPage, path, {
+      init: { headers: { 'accept-language': language, 'x-custom': custom } },
+    });
+
+  const stored = await ask('en-US, fr;q=0.5, de;q=0.5', 'a, b');
+  expect(parseCacheStatus(stored.headers['cache-status'])).toMatchObject({ stored: true });
+
+  // The same preferences written differently select the stored variant.
+  const same = await ask('DE;q=0.500 ,fr;q=0.5,en-us', 'a,b');
+  expect(parseCacheStatus(same.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(same.bodyText).toBe(stored.bodyText);
+
+  // Other weights are other preferences; a field without list semantics keeps its order.
+  const reweighted = await ask('fr, en-US;q=0.5, de;q=0.5', 'a, b');
+  expect(parseCacheStatus(reweighted.headers['cache-status']).hit).toBe(false);
+  const reordered = await ask('en-US, fr;q=0.5, de;q=0.5', 'b, a');
+  expect(parseCacheStatus(reordered.headers['cache-status']).hit).toBe(false);
+
+  expect(origin.requests(path).map((request) => request.headers['accept-language'])).toEqual([
+    'en-US, fr;q=0.5, de;q=0.5',
+    'fr, en-US;q=0.5, de;q=0.5',
+    'en-US, fr;q=0.5, de;q=0.5',
+  ]);
+});
+
+test('a stored response in the language the request prefers most is selected without an exact match', async ({
+  swPage,
+  origin,
+}) => {
+  const path = apiUrl('/api/resource', {
+    cc: 'max-age=60',
+    vary: 'Accept-Language',
+    h: 'content-language:fr',
+  });
+  const ask = (language: string) =>
+    pageFetch(swPage, path, { init: { headers: { 'accept-language': language } } });
+
+  const stored = await ask('fr-CH, fr;q=0.9');
+  const french = await ask('fr, en;q=0.5');
+  expect(parseCacheStatus(french.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(french.bodyText).toBe(stored.bodyText);
+
+  // English first: the stored French response is not the best answer; the origin decides.
+  const english = await ask('en, fr;q=0.5');
+  expect(parseCacheStatus(english.headers['cache-status'])).toMatchObject({ fwd: 'vary-miss' });
+  expect(origin.requests(path).map((request) => request.headers['accept-language'])).toEqual([
+    'fr-CH, fr;q=0.9',
+    'en, fr;q=0.5',
+  ]);
+});
+
+test('a vary-miss offers the stored variant’s entity tag; the origin’s 304 selects it', async ({
+  swPage,
+  origin,
+}) => {
+  const path = apiUrl('/api/resource', { cc: 'max-age=60', vary: 'Accept-Language', etag: 'v1' });
+  const ask = (language: string) =>
+    pageFetch(swPage, path, { init: { headers: { 'accept-language': language } } });
+
+  const english = await ask('en');
+  const german = await ask('de');
+  expect(german.status).toBe(200);
+  expect(german.bodyText).toBe(english.bodyText);
+  expect(parseCacheStatus(german.headers['cache-status'])).toMatchObject({
+    fwd: 'vary-miss',
+    fwdStatus: 304,
+    stored: true,
+  });
+  const requests = origin.requests(path);
+  expect(requests.map((request) => request.headers['if-none-match'])).toEqual([undefined, '"v1"']);
+  expect(requests[1]?.headers['accept-language']).toBe('de');
+
+  // Now stored for German too.
+  expect(parseCacheStatus((await ask('de')).headers['cache-status'])).toMatchObject({ hit: true });
+  expect(origin.count(path)).toBe(2);
+});

@@ -2,7 +2,8 @@
  * Generated response headers through the worker (docs/RELIABILITY.md, "Bad input"): thousands of
  * seeded header sets — Cache-Control with valid, conflicting and malformed directives, Expires,
  * Date, Age, Last-Modified, ETag, Vary, and many status codes — each served from its own URL and
- * requested three times: twice as is, then with `cache: 'no-cache'`. Every answer must arrive,
+ * requested three times: twice as is, then with `cache: 'no-cache'` (a reload, which only a
+ * fresh `immutable` response survives without the origin). Every answer must arrive,
  * carry the status and body the origin sent, and the second one may come from the cache only when
  * RFC 9111 allows it (helpers/rfc-reuse-oracle.ts, written independently of src/core; where the
  * RFC leaves the choice open, both answers pass). src/core's own storability and freshness
@@ -17,7 +18,11 @@ import { parseCacheStatus } from './helpers/cache-status.ts';
 import { generateHeaderSet, headerSetQuery } from './helpers/header-sets.ts';
 import type { HeaderSet } from './helpers/header-sets.ts';
 import { RELIABILITY_SCALE, scaled } from './helpers/reliability-scale.ts';
-import { mayServeStoredOnError, reuseVerdict } from './helpers/rfc-reuse-oracle.ts';
+import {
+  mayReuseOnReload,
+  mayServeStoredOnError,
+  reuseVerdict,
+} from './helpers/rfc-reuse-oracle.ts';
 import type { ReuseVerdict } from './helpers/rfc-reuse-oracle.ts';
 import { seededRun } from './helpers/seeded-random.ts';
 import { expectNoWorkerFaults } from './helpers/worker-faults.ts';
@@ -121,6 +126,7 @@ test('generated response headers: every request answered, reuse only where RFC 9
   let served = 0;
   let cacheStatusHits = 0;
   let storedOnError = 0;
+  let reusedOnReload = 0;
 
   for (let start = 0; start < sets.length; start += BATCH) {
     const batch = paths.slice(start, start + BATCH);
@@ -144,9 +150,11 @@ test('generated response headers: every request answered, reuse only where RFC 9
       // The first answer is the origin's first response; `no-cache` always reaches the origin.
       if (first!.originCount !== 1) return report('first answer not from the origin');
       if (!(revalidated!.originCount! > Math.max(1, second!.originCount!))) {
-        // The origin was asked but answered 5xx, and the stored response was served instead.
-        if (!mayServeStoredOnError(set)) return report('no-cache answered from the store');
-        storedOnError++;
+        // A fresh immutable response is reused on reload (RFC 8246 §2); otherwise the origin
+        // was asked but answered 5xx, and the stored response was served instead.
+        if (mayReuseOnReload(set)) reusedOnReload++;
+        else if (mayServeStoredOnError(set)) storedOnError++;
+        else return report('no-cache answered from the store');
       }
       const reused = second!.originCount === 1;
       if (reused) served++;
@@ -171,6 +179,7 @@ test('generated response headers: every request answered, reuse only where RFC 9
     requests,
     reusedSecondRequests: served,
     noCacheServedStoredOn5xx: storedOnError,
+    noCacheReusedImmutable: reusedOnReload,
     cacheStatusHits,
     originRequests,
     oracle: verdicts,
@@ -187,7 +196,8 @@ test('generated response headers: every request answered, reuse only where RFC 9
   expect(requests).toBe(3 * SETS);
   expect(verdicts.never).toBeGreaterThan(0);
   expect(verdicts.expected).toBeGreaterThan(0);
-  // Each unreused answer is one origin response (stale-while-revalidate may add background ones).
-  expect(originRequests).toBeGreaterThanOrEqual(3 * SETS - served);
+  // Each answer not reused (second request or reload) is one origin response (stale-while-revalidate
+  // may add background ones).
+  expect(originRequests).toBeGreaterThanOrEqual(3 * SETS - served - reusedOnReload);
   await expectNoWorkerFaults(swPage);
 });

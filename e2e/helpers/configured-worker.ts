@@ -8,6 +8,7 @@ export interface WorkerUrlOptions {
   lockTimeout?: number;
   upstreamTimeout?: number;
   maxBodySize?: number;
+  offlineMaxStale?: number;
   debug?: boolean;
   navigationPreload?: boolean;
 }

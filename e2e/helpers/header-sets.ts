@@ -20,6 +20,7 @@ export interface Directive {
     | 's-maxage'
     | 'stale-while-revalidate'
     | 'stale-if-error'
+    | 'immutable'
     | 'harmless';
   /** delta-seconds of max-age / stale-* directives. */
   seconds?: number;
@@ -58,7 +59,7 @@ const WELL_FORMED: Directive[] = [
   { text: 's-maxage=600', name: 's-maxage', seconds: 600 },
   { text: 'stale-while-revalidate=60', name: 'stale-while-revalidate', seconds: 60 },
   { text: 'stale-if-error=60', name: 'stale-if-error', seconds: 60 },
-  { text: 'immutable', name: 'harmless' },
+  { text: 'immutable', name: 'immutable' },
   { text: 'no-transform', name: 'harmless' },
   { text: 'proxy-revalidate', name: 'harmless' },
   { text: 'x-ext="a, b"', name: 'harmless' },
@@ -117,7 +118,10 @@ export function generateHeaderSet(random: Random): HeaderSet {
       ['0', '-1', 'never', 'Thu, 01 Jan 1970 00:00:00 GMT'],
     );
   }
-  if (random.chance(0.2)) set.age = random.pick(['0', '30', '100000', 'abc', '-5', '1.5']);
+  if (random.chance(0.2)) {
+    // List values too: RFC 9111 §5.1 uses the first member.
+    set.age = random.pick(['0', '30', '100000', 'abc', '-5', '1.5', '0, 100000', '100000, 0']);
+  }
   if (random.chance(0.3)) set.lastModified = timeValue(random, [-3_600, -864_000, 60], ['garbage']);
   if (random.chance(0.4)) set.etag = random.pick(['"v1"', 'W/"v1"', '"a,b"']);
   if (random.chance(0.25))

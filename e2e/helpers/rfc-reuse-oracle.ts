@@ -64,8 +64,10 @@ export function reuseVerdict(set: HeaderSet): { verdict: ReuseVerdict; why: stri
 
   let ageValue = 0;
   if (set.age !== undefined) {
-    if (!/^\d+$/.test(set.age)) return either('invalid Age');
-    ageValue = Number(set.age);
+    // §5.1: a list-valued Age uses its first member, discarding the others.
+    const first = set.age.split(',')[0]!.trim();
+    if (!/^\d+$/.test(first)) return either('invalid Age');
+    ageValue = Number(first);
   }
   const age = Math.max(0, -date, ageValue);
   const freshFor = lifetime - age;
@@ -95,4 +97,14 @@ export function mayServeStoredOnError(set: HeaderSet): boolean {
   if (has('no-store') || set.vary?.split(',').some((name) => name.trim() === '*')) return false;
   if (reuseVerdict(set).verdict !== 'never') return true;
   return has('stale-if-error') && !has('must-revalidate') && !has('no-cache');
+}
+
+/**
+ * May the cache answer a reload (`cache: 'no-cache'`) with the stored response without the
+ * origin? RFC 8246 §2: a fresh `immutable` response is not revalidated on reload. Only where the
+ * plain second request could be reused too (the same freshness), never for a request `no-cache`.
+ */
+export function mayReuseOnReload(set: HeaderSet): boolean {
+  const immutable = set.directives.some((d) => d.name === 'immutable');
+  return immutable && reuseVerdict(set).verdict !== 'never';
 }

@@ -54,7 +54,9 @@ export function sequenceRoute(req, res, { url, count, now }) {
 /**
  * `/api/mutate?…`: GET and HEAD behave as `/api/resource` with the same query (so the URL can be
  * cached); any other method is answered with status `mstatus` (default 200) and the headers of
- * every `mh=Name:Value` (e.g. `Location`, `Content-Location`), with a short text body.
+ * every `mh=Name:Value` (e.g. `Location`, `Content-Location`), with a short text body;
+ * `mself=1` adds a `Content-Location` naming the request's own URL (which an `mh` could not,
+ * being part of that URL).
  *
  * @param {Req} req
  * @param {Res} res
@@ -77,6 +79,8 @@ export function mutateRoute(req, res, context) {
     if (colon > 0)
       headers[field.slice(0, colon).trim().toLowerCase()] = field.slice(colon + 1).trim();
   }
+  if (url.searchParams.get('mself') === '1')
+    headers['content-location'] = url.pathname + url.search;
   const status = Number(url.searchParams.get('mstatus') ?? 200);
   res.writeHead(status, headers);
   res.end(`${req.method ?? ''} ${url.pathname}${url.search} → ${status}`);

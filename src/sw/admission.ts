@@ -8,6 +8,7 @@ import { NoCacheReason } from '../core/phase.ts';
 import { fanOutToStore, type BodySink } from './body-stream.ts';
 import type { CacheStatus, ForwardReason } from './cache-status.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
+import { updateFromHead } from './head-update.ts';
 import { forwardedResponse } from './respond.ts';
 import { requestSnapshot, type Upstream } from './upstream.ts';
 import type { TrackedWrite } from './write-tracker.ts';
@@ -15,19 +16,23 @@ import type { TrackedWrite } from './write-tracker.ts';
 /**
  * Stores `upstream` if it may be stored, and answers the page either way. The body is split
  * between the page and storage as it arrives; `waitUntil` keeps the worker alive until it is
- * stored. A storage failure never breaks the page's response.
+ * stored. A storage failure never breaks the page's response. `fwdStatus` is what the origin
+ * answered when `upstream` stands for a stored body it selected with a 304.
  */
 export async function admit(
   ctx: RequestContext,
   upstream: Upstream,
   fwd: ForwardReason,
+  fwdStatus = upstream.response.status,
 ): Promise<Response> {
   const { deps, cache, request, waitUntil } = ctx;
   const { response } = upstream;
-  const status: CacheStatus = { fwd, fwdStatus: response.status, key: debugKey(ctx) };
+  const status: CacheStatus = { fwd, fwdStatus, key: debugKey(ctx) };
   if (request.method === 'HEAD') {
-    // A HEAD response has no body to store; HEAD is answered from a stored GET instead.
+    // A HEAD response has no body to store; HEAD is answered from a stored GET instead, which
+    // its answer may update (RFC 9111 §4.3.5).
     cache.disable(NoCacheReason.Deferred);
+    await updateFromHead(deps, request, upstream);
     return forwardedResponse(response, status);
   }
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.redirected) {

@@ -59,6 +59,15 @@ export interface HttpCacheOptions {
    */
   readonly navigationPreload?: boolean;
   /**
+   * Disconnected operation (RFC 9111 §4.2.4): when the origin cannot be reached (a network
+   * error, a reset before the response headers, `upstreamTimeout`), a stored response that is at
+   * most this many seconds stale is served instead of a network error, unless its directives
+   * forbid it (`must-revalidate`, `proxy-revalidate`, `no-cache`, or the request's `no-cache`,
+   * `max-stale`, `min-fresh`). Default `Infinity` (any staleness); `0` switches it off, leaving
+   * only `stale-if-error`.
+   */
+  readonly offlineMaxStale?: number;
+  /**
    * Entries stored before this time are treated as absent (and replaced when fetched again): a
    * way to invalidate everything older than a deploy. A `Date` or ms since the epoch.
    */
@@ -96,6 +105,8 @@ export interface ResolvedOptions {
   /** `undefined`: no limit. */
   readonly upstreamTimeout: number | undefined;
   readonly navigationPreload: boolean;
+  /** Seconds; `Infinity`: any staleness; `0`: off. */
+  readonly offlineMaxStale: number;
   readonly validAfter: number | undefined;
   readonly storage: {
     readonly chunkSize?: number | undefined;
@@ -126,6 +137,11 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
   if (!(Number.isFinite(upstreamTimeout) && upstreamTimeout >= 0))
     throw new RangeError(
       `upstreamTimeout must be a non-negative number of milliseconds, got ${upstreamTimeout}`,
+    );
+  const offlineMaxStale = options.offlineMaxStale ?? Infinity;
+  if (!(offlineMaxStale >= 0))
+    throw new RangeError(
+      `offlineMaxStale must be a non-negative number of seconds or Infinity, got ${offlineMaxStale}`,
     );
   for (const [group, values] of [
     ['budget', options.budget],
@@ -161,6 +177,7 @@ export function resolveOptions(options: HttpCacheOptions, origin: string): Resol
     lockTimeout,
     upstreamTimeout: upstreamTimeout === 0 ? undefined : upstreamTimeout,
     navigationPreload: options.navigationPreload ?? false,
+    offlineMaxStale,
   };
 }
 

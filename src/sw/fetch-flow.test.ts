@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { formatHttpDate } from '../core/http/index.ts';
+import { formatHttpDate, varianceHash } from '../core/http/index.ts';
+import { LockTable } from '../lock/lock-table.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import type { Storage } from '../core/storage.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
-import type { HttpCacheOptions } from './config.ts';
+import { resolveOptions, type HttpCacheOptions } from './config.ts';
 import { FetchFlow } from './fetch-flow.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { handleUnsafe } from './invalidation.ts';
@@ -143,13 +144,14 @@ describe('miss, store, hit (RFC 9111 §3, §4)', () => {
 });
 
 describe('stale-if-error and stale-while-revalidate (RFC 5861)', () => {
-  it('serves stale when the origin is unreachable inside the window, a network error outside it', async () => {
+  it('serves stale when the origin is unreachable inside the window; outside it disconnected operation decides', async () => {
     let up = true;
     origin.route('/s', () => {
       if (!up) throw new TypeError('Failed to fetch');
       return respond('s', { 'cache-control': 'max-age=1, stale-if-error=60' });
     });
     const f = flow();
+    const off = flow({ offlineMaxStale: 0 });
     await get(f, '/s');
     up = false;
     clock.advance(30_000);
@@ -157,9 +159,14 @@ describe('stale-if-error and stale-while-revalidate (RFC 5861)', () => {
     expect(stale.text).toBe('s');
     expect(cacheStatusOf(stale.response)).toMatchObject({ fwd: 'stale', detail: 'stale-if-error' });
     clock.advance(60_000);
-    expect((await get(f, '/s')).response.type).toBe('error');
+    const offline = await get(f, '/s');
+    expect(offline.text).toBe('s');
+    expect(cacheStatusOf(offline.response)).toMatchObject({
+      fwd: 'stale',
+      detail: 'origin-unreachable',
+    });
+    expect((await get(off, '/s')).response.type).toBe('error');
   });
-
   it('serves stale on a 5xx inside the window, and the 5xx outside it', async () => {
     let status = 200;
     origin.route('/5', () =>
@@ -217,6 +224,92 @@ describe('Vary (RFC 9111 §4.1)', () => {
     expect(origin.count('/v')).toBe(2);
   });
 
+  it('selects the stored response in the language the request prefers most', async () => {
+    origin.route('/lang', (request, n) => {
+      const wanted = request.headers.get('accept-language') ?? '';
+      return respond(`${n}`, {
+        'cache-control': 'max-age=60',
+        vary: 'Accept-Language',
+        'content-language': wanted.startsWith('fr') ? 'fr' : 'en',
+      });
+    });
+    const f = flow();
+    const ask = (language: string) => get(f, '/lang', { headers: { 'accept-language': language } });
+    await ask('fr-CH, fr;q=0.9');
+    // First choice French: the stored French response, though the header differs.
+    const french = await ask('fr, en;q=0.5');
+    expect(french.text).toBe('1');
+    expect(cacheStatusOf(french.response)).toMatchObject({ hit: true });
+    expect(origin.count('/lang')).toBe(1);
+    // First choice English: not what is stored, so the origin decides.
+    const english = await ask('en, fr;q=0.5');
+    expect(english.text).toBe('2');
+    expect(cacheStatusOf(english.response).fwd).toBe('vary-miss');
+    expect(origin.count('/lang')).toBe(2);
+  });
+
+  it('a language selection hands back the lock it took for the variant', async () => {
+    origin.route('/lock', () =>
+      respond('fr', {
+        'cache-control': 'max-age=60',
+        vary: 'Accept-Language',
+        'content-language': 'fr',
+      }),
+    );
+    const lock = new LockTable({ timeoutMs: 60_000 });
+    const f = new FetchFlow({ ...deps(), lock });
+    await get(f, '/lock', { headers: { 'accept-language': 'fr' } });
+    const selected = await get(f, '/lock', { headers: { 'accept-language': 'fr, de;q=0.1' } });
+    expect(cacheStatusOf(selected.response)).toMatchObject({ hit: true });
+    const variance = varianceHash(
+      ['accept-language'],
+      new Headers({ 'accept-language': 'fr, de;q=0.1' }),
+    );
+    const next = lock.lockNow({ namespace: '', primary: `${ORIGIN}/lock`, variance });
+    expect(next.kind, 'the variant key is free').toBe('write');
+  });
+
+  it('a vary-miss offers the stored variant’s tag; a 304 naming it selects that variant', async () => {
+    origin.route('/tag', (request, n) => {
+      const offered = request.headers.get('if-none-match');
+      const headers = { 'cache-control': 'max-age=60', vary: 'Accept-Language', etag: '"e1"' };
+      if (offered === '"e1"') return new Response(null, { status: 304, headers });
+      return respond(`body ${n}`, headers);
+    });
+    const f = flow();
+    const ask = (language: string) => get(f, '/tag', { headers: { 'accept-language': language } });
+    await ask('en');
+    const french = await ask('fr');
+    expect(french.text).toBe('body 1');
+    expect(french.response.status).toBe(200);
+    expect(cacheStatusOf(french.response)).toMatchObject({
+      fwd: 'vary-miss',
+      'fwd-status': '304',
+      stored: true,
+    });
+    expect(origin.last('/tag')?.headers.get('if-none-match')).toBe('"e1"');
+    // Stored under the French variance: a hit now, both variants kept.
+    expect(cacheStatusOf((await ask('fr')).response)).toMatchObject({ hit: true });
+    expect(cacheStatusOf((await ask('en')).response)).toMatchObject({ hit: true });
+    expect(origin.count('/tag')).toBe(2);
+  });
+
+  it('a 304 naming another tag is followed by a plain request', async () => {
+    origin.route('/tag2', (request, n) => {
+      const headers = { 'cache-control': 'max-age=60', vary: 'Accept-Language' };
+      if (request.headers.has('if-none-match')) {
+        return new Response(null, { status: 304, headers: { ...headers, etag: '"other"' } });
+      }
+      return respond(`body ${n}`, { ...headers, etag: `"e${n}"` });
+    });
+    const f = flow();
+    await get(f, '/tag2', { headers: { 'accept-language': 'en' } });
+    const french = await get(f, '/tag2', { headers: { 'accept-language': 'fr' } });
+    expect(french.text).toBe('body 3');
+    expect(origin.count('/tag2')).toBe(3);
+    expect(origin.last('/tag2')?.headers.has('if-none-match')).toBe(false);
+  });
+
   it('never matches Vary: *', async () => {
     origin.route('/star', (_r, n) => respond(`${n}`, { 'cache-control': 'max-age=60', vary: '*' }));
     const f = flow();
@@ -257,6 +350,37 @@ describe('request cache modes (Fetch standard)', () => {
     expect(origin.last('/m')?.headers.get('if-none-match')).toBe('"1"');
   });
 
+  it('no-cache (a reload) sends Cache-Control: max-age=0 with its validators, unless it has its own', async () => {
+    const f = flow();
+    await get(f, '/m');
+    await get(f, '/m', { cache: 'no-cache' });
+    expect(origin.last('/m')?.headers.get('cache-control')).toBe('max-age=0');
+    await get(f, '/m', { cache: 'no-cache', headers: { 'cache-control': 'max-stale=5' } });
+    expect(origin.last('/m')?.headers.get('cache-control')).toBe('max-stale=5');
+  });
+
+  it('no-cache (a reload) reuses a fresh immutable entry; a stale one is revalidated', async () => {
+    origin.route('/i', (_r, n) =>
+      respond(`i${n}`, { 'cache-control': 'max-age=10, immutable', etag: `"${n}"` }),
+    );
+    const f = flow();
+    await get(f, '/i');
+    const reload = await get(f, '/i', { cache: 'no-cache' });
+    expect(reload.text).toBe('i1');
+    expect(cacheStatusOf(reload.response)).toMatchObject({ hit: true });
+    expect(origin.count('/i')).toBe(1);
+    const forced = await get(f, '/i', {
+      cache: 'no-cache',
+      headers: { 'cache-control': 'no-cache' },
+    });
+    expect(cacheStatusOf(forced.response).fwd).toBe('stale');
+    expect(origin.count('/i')).toBe(2);
+    clock.advance(20_000);
+    await get(f, '/i', { cache: 'no-cache' });
+    expect(origin.count('/i')).toBe(3);
+    expect(origin.last('/i')?.headers.get('if-none-match')).toBe('"2"');
+  });
+
   it('force-cache uses a stale entry without the origin', async () => {
     const f = flow();
     await get(f, '/m');
@@ -295,6 +419,44 @@ describe('HEAD and the page’s own conditional requests', () => {
     await get(f, '/h', { method: 'HEAD' });
     await get(f, '/h');
     expect(origin.count('/h')).toBe(2);
+  });
+
+  it('a 200 to HEAD with matching validators updates the stored GET (RFC 9111 §4.3.5)', async () => {
+    origin.route('/hu', (request, n) =>
+      respond(request.method === 'HEAD' ? '' : 'hello', {
+        'cache-control': n === 1 ? 'max-age=0' : 'max-age=60',
+        etag: '"h"',
+        'x-version': String(n),
+        ...(request.method === 'HEAD' ? { 'content-length': '5' } : {}),
+      }),
+    );
+    const f = flow();
+    await get(f, '/hu');
+    clock.advance(1_000);
+    await get(f, '/hu', { method: 'HEAD', cache: 'reload' });
+    const after = await get(f, '/hu');
+    expect(after.text).toBe('hello');
+    expect(after.response.headers.get('x-version')).toBe('2');
+    expect(cacheStatusOf(after.response)).toMatchObject({ hit: true });
+    expect(origin.requests.map((request) => request.method)).toEqual(['GET', 'HEAD']);
+  });
+
+  it('a 200 to HEAD with another ETag or length drops the stored GET', async () => {
+    for (const [path, head] of [
+      ['/he', { etag: '"other"' }],
+      ['/hl', { etag: '"h"', 'content-length': '99' }],
+    ] as const) {
+      origin.route(path, (request) =>
+        request.method === 'HEAD'
+          ? respond('', { 'cache-control': 'max-age=60', ...head })
+          : respond('hello', { 'cache-control': 'max-age=60', etag: '"h"' }),
+      );
+      const f = flow();
+      await get(f, path);
+      await get(f, path, { method: 'HEAD', cache: 'reload' });
+      expect(cacheStatusOf((await get(f, path)).response).fwd).toBe('uri-miss');
+      expect(origin.count(path)).toBe(3);
+    }
   });
 
   it('answers a matching If-None-Match with 304 from cache (RFC 9110 §13.1.2)', async () => {
@@ -392,9 +554,52 @@ describe('invalidation (RFC 9111 §4.4) and Clear-Site-Data', () => {
   });
 
   async function unsafe(method: string, path: string): Promise<Response> {
-    // No background work to wait for: the purge is done before the answer.
-    return handleUnsafe(deps(), new Request(ORIGIN + path, { method, body: 'x' }));
+    // The purge is done before the answer; storing a POST answer may go on in the background.
+    return handleUnsafe(
+      deps(),
+      new Request(ORIGIN + path, { method, body: 'x' }),
+      background.waitUntil,
+    );
   }
+
+  it('a POST answer with explicit freshness and its own Content-Location is stored for GETs', async () => {
+    origin.route('/cart', (request, n) =>
+      respond(`${request.method} ${n}`, {
+        'cache-control': 'max-age=60',
+        'content-location': n === 3 ? '/elsewhere' : '/cart',
+      }),
+    );
+    const f = flow();
+    const posted = await unsafe('POST', '/cart');
+    expect(await posted.text()).toBe('POST 1');
+    expect(cacheStatusOf(posted)).toMatchObject({ fwd: 'method', stored: true });
+    await background.settle();
+    const got = await get(f, '/cart');
+    expect(got.text).toBe('POST 1');
+    expect(cacheStatusOf(got.response)).toMatchObject({ hit: true });
+    expect(origin.count('/cart')).toBe(1);
+    // Another POST still goes to the origin and replaces it.
+    expect(await (await unsafe('POST', '/cart')).text()).toBe('POST 2');
+    await background.settle();
+    expect((await get(f, '/cart')).text).toBe('POST 2');
+    // A Content-Location naming another URL: not stored, and the entry was invalidated.
+    const other = await unsafe('POST', '/cart');
+    expect(await other.text()).toBe('POST 3');
+    await background.settle();
+    expect((await get(f, '/cart')).text).toBe('GET 4');
+    expect(origin.count('/cart')).toBe(4);
+  });
+
+  it('a POST answer without explicit freshness is not stored', async () => {
+    origin.route('/form', (request, n) =>
+      respond(`${request.method} ${n}`, { 'content-location': '/form', etag: '"f"' }),
+    );
+    const f = flow();
+    const posted = await unsafe('POST', '/form');
+    expect(cacheStatusOf(posted).stored).toBeUndefined();
+    await background.settle();
+    expect((await get(f, '/form')).text).toBe('GET 2');
+  });
 
   it('a successful POST invalidates its target and its same-origin Location', async () => {
     origin.route('/items', (request, n) =>
@@ -481,4 +686,125 @@ describe('ranges (RFC 9110 §14)', () => {
     expect([full.text, cacheStatusOf(full.response).fwd]).toEqual(['0123456789', 'uri-miss']);
     expect(cacheStatusOf((await get(f, '/video')).response).hit).toBe(true);
   });
+});
+
+describe('disconnected operation (RFC 9111 §4.2.4)', () => {
+  /** A URL stored with `cacheControl`, then asked for once the origin went down. */
+  async function offlineAnswer(
+    cacheControl: string,
+    options: HttpCacheOptions = {},
+    init: RequestInit = {},
+    staleFor = 3_600_000,
+  ) {
+    let up = true;
+    origin.route('/d', () => {
+      if (!up) throw new TypeError('Failed to fetch');
+      return respond('stored', { 'cache-control': cacheControl, etag: '"d1"' });
+    });
+    const f = flow(options);
+    await get(f, '/d');
+    up = false;
+    clock.advance(staleFor);
+    const answer = await get(f, '/d', init);
+    return { ...answer, attempts: origin.count('/d') };
+  }
+
+  it('serves a stale entry without stale-if-error, and says why', async () => {
+    const { response, text, attempts } = await offlineAnswer('max-age=60');
+    expect(text).toBe('stored');
+    expect(response.status).toBe(200);
+    expect(cacheStatusOf(response)).toMatchObject({ fwd: 'stale', detail: 'origin-unreachable' });
+    expect(cacheStatusOf(response)['fwd-status']).toBeUndefined();
+    expect(attempts).toBe(2);
+  });
+
+  it.each([
+    { name: 'must-revalidate', cc: 'max-age=60, must-revalidate', init: {} },
+    { name: 'proxy-revalidate', cc: 'max-age=60, proxy-revalidate', init: {} },
+    { name: 'no-cache', cc: 'no-cache', init: {} },
+    {
+      name: 'a request no-cache',
+      cc: 'max-age=60',
+      init: { headers: { 'cache-control': 'no-cache' } },
+    },
+    {
+      name: 'a request max-stale=60',
+      cc: 'max-age=60',
+      init: { headers: { 'cache-control': 'max-stale=60' } },
+    },
+  ])('$name forbids it: a network error', async ({ cc, init }) => {
+    const { response, attempts } = await offlineAnswer(cc, {}, init);
+    expect(response.type).toBe('error');
+    expect(attempts).toBe(2);
+  });
+
+  it('offlineMaxStale bounds the staleness and 0 switches it off', async () => {
+    expect((await offlineAnswer('max-age=60', { offlineMaxStale: 7200 })).text).toBe('stored');
+    origin = new FakeOrigin();
+    storage = new MemoryStorage();
+    const tooOld = await offlineAnswer('max-age=60', { offlineMaxStale: 60 });
+    expect(tooOld.response.type).toBe('error');
+    origin = new FakeOrigin();
+    storage = new MemoryStorage();
+    expect((await offlineAnswer('max-age=60', { offlineMaxStale: 0 })).response.type).toBe('error');
+  });
+
+  it('rejects an offlineMaxStale that is not a non-negative number', () => {
+    expect(() => resolveOptions({ offlineMaxStale: -1 }, ORIGIN)).toThrow(RangeError);
+    expect(() => resolveOptions({ offlineMaxStale: Number.NaN }, ORIGIN)).toThrow(RangeError);
+  });
+});
+
+describe('No-Vary-Search (draft-ietf-httpbis-no-vary-search)', () => {
+  beforeEach(() => {
+    origin.route('/search', (request, n) => {
+      const nvs = new URL(request.url).searchParams.get('nvs');
+      return respond(`search ${n}`, {
+        'cache-control': 'max-age=60',
+        ...(nvs === null ? {} : { 'no-vary-search': nvs }),
+      });
+    });
+  });
+  const path = (query: string, nvs = 'params=("utm"), key-order') =>
+    `/search?nvs=${encodeURIComponent(nvs)}&${query}`;
+
+  it('a URL that differs only in ignored parameters gets the stored response', async () => {
+    const f = flow();
+    expect((await get(f, path('id=1&utm=a'))).text).toBe('search 1');
+    const other = await get(f, path('utm=b&id=1'));
+    expect(other.text).toBe('search 1');
+    expect(cacheStatusOf(other.response)).toMatchObject({ hit: true });
+    expect(origin.count('/search')).toBe(1);
+    // A parameter that counts: another response.
+    expect((await get(f, path('id=2&utm=a'))).text).toBe('search 2');
+  });
+
+  it('an exact match wins over an equivalent one; a miss is stored under the equivalent URL', async () => {
+    origin.route('/exact', (request, n) => {
+      const plain = new URL(request.url).searchParams.get('utm') === 'plain';
+      return respond(`exact ${n}`, {
+        'cache-control': 'max-age=60',
+        ...(plain ? {} : { 'no-vary-search': 'params=("utm")' }),
+      });
+    });
+    const f = flow();
+    await get(f, '/exact?id=1&utm=plain');
+    await get(f, '/exact?id=1&utm=a');
+    expect((await get(f, '/exact?id=1&utm=plain')).text).toBe('exact 1');
+    expect((await get(f, '/exact?id=1&utm=b')).text).toBe('exact 2');
+    // A reload of an equivalent URL replaces the equivalent entry.
+    await get(f, '/exact?id=1&utm=c', { cache: 'reload' });
+    expect((await get(f, '/exact?id=1&utm=a')).text).toBe('exact 3');
+    expect(origin.count('/exact')).toBe(3);
+  });
+
+  it.each(['params=(utm)', 'except=("id")', 'params=?0', 'nonsense('])(
+    'a malformed or default No-Vary-Search "%s" matches exactly only',
+    async (nvs) => {
+      const f = flow();
+      await get(f, path('id=1&utm=a', nvs));
+      expect((await get(f, path('id=1&utm=b', nvs))).text).toBe('search 2');
+      expect((await get(f, path('id=1&utm=a', nvs))).text).toBe('search 1');
+    },
+  );
 });

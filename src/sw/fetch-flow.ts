@@ -9,12 +9,14 @@
 import { HttpCache } from '../core/http-cache.ts';
 import {
   evaluateReuse,
+  prefersContentLanguage,
+  reusableOnReload,
   varianceHash,
   varyMatchesNothing,
   type ReuseDecision,
 } from '../core/http/index.ts';
-import { normalizeUrl, type CacheKey } from '../core/key.ts';
-import type { CacheMeta } from '../core/meta.ts';
+import { normalizeUrl, withoutVariance, type CacheKey } from '../core/key.ts';
+import { getCombinedHeader, headerListFrom, type CacheMeta } from '../core/meta.ts';
 import { HitStatus, NoCacheReason } from '../core/phase.ts';
 import { LockStatus, type WritePermit } from '../core/lock.ts';
 import type { LookupResult } from '../core/storage.ts';
@@ -23,14 +25,18 @@ import { ownCacheStatus, type ForwardReason } from './cache-status.ts';
 import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './flow-deps.ts';
 import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { revalidate } from './revalidation.ts';
+import { answersBySearchVariance, SearchVarianceHints } from './search-variance.ts';
 import { serveStored } from './serve-stored.ts';
-import { askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
+import { admitSelectedVariant, withVariantTag } from './variant-validation.ts';
+import { askOrigin, askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
 
 /**
  * What a lookup found: the usable entry, nothing stored for the URL (`uri-miss`), or only other
  * variants of it (`vary-miss`). The two misses are told apart in `Cache-Status`.
  */
-type Lookup = { readonly kind: 'found'; readonly entry: LookupResult } | { readonly kind: Miss };
+type Lookup =
+  | { readonly kind: 'found'; readonly entry: LookupResult }
+  | { readonly kind: Miss; readonly other?: CacheMeta | undefined };
 type Miss = Extract<ForwardReason, 'uri-miss' | 'vary-miss'>;
 
 /** A stale-while-revalidate refresh, with the write permit of the request that served stale. */
@@ -42,6 +48,9 @@ interface BackgroundRevalidation {
 const MAX_LOCK_RETRIES = 2;
 
 export class FetchFlow {
+  /** Stored URLs whose `No-Vary-Search` may answer other URLs of their path. */
+  readonly #searchHints = new SearchVarianceHints();
+
   constructor(private readonly deps: FlowDeps) {}
 
   /**
@@ -104,7 +113,7 @@ export class FetchFlow {
     const { cache, request } = ctx;
     if (request.cache === 'no-store') return this.forward(ctx, 'request');
 
-    this.enable(ctx);
+    await this.enable(ctx);
     if (background?.permit) cache.setWriteLock(background.permit);
     if (!cache.cacheablePrediction()) {
       cache.bypass();
@@ -141,7 +150,7 @@ export class FetchFlow {
         }
         if (!cache.isCacheLocked()) {
           cache.cacheMiss();
-          return this.fetchAndAdmit(ctx, result.kind);
+          return this.fetchAndAdmit(ctx, result.kind, result.other);
         }
       }
       const status = await cache.cacheLockWait();
@@ -177,26 +186,47 @@ export class FetchFlow {
     return this.serveHit(ctx, locked);
   }
 
-  private enable({ cache, request }: RequestContext): void {
+  private async enable({ cache, request }: RequestContext): Promise<void> {
     const { storage, eviction, predictor, lock, options, now } = this.deps;
     cache.enable({ storage, eviction, predictor, lock, clock: now });
-    cache.setCacheKey(this.keyFor(request));
+    cache.setCacheKey(await this.keyFor(request));
     if (options.validAfter !== undefined) cache.setValidAfter(options.validAfter);
     cache.setMaxFileSizeBytes(options.maxBodySize);
   }
 
-  private keyFor(request: Request): CacheKey {
-    return { namespace: this.deps.options.namespace, primary: normalizeUrl(request.url) };
+  /**
+   * The request's URL as the key; or, when nothing is stored under it, the stored URL whose
+   * `No-Vary-Search` makes the two equivalent (see `search-variance.ts`). The draft's order:
+   * an exact match first.
+   */
+  private async keyFor(request: Request): Promise<CacheKey> {
+    const { namespace } = this.deps.options;
+    const exact: CacheKey = { namespace, primary: normalizeUrl(request.url) };
+    const candidate = this.#searchHints.candidate(exact.primary);
+    if (candidate === undefined) return exact;
+    const { storage } = this.deps;
+    const own = await storage.lookup(exact);
+    if (own !== null) {
+      await own.hit.finish();
+      return exact;
+    }
+    const key: CacheKey = { namespace, primary: candidate };
+    const stored = await storage.lookup(key);
+    if (stored === null) return exact;
+    await stored.hit.finish();
+    return answersBySearchVariance(exact.primary, candidate, stored.meta.headers) ? key : exact;
   }
 
   /**
    * Looks the key up, then follows `Vary` (pingora `cache_vary_lookup`): when the primary slot's
    * response varies on headers this request does not match, look up this request's variant.
    */
-  private async lookup({ cache, request }: RequestContext): Promise<Lookup> {
+  private async lookup(ctx: RequestContext): Promise<Lookup> {
+    const { cache, request } = ctx;
     const { variance: known } = cache.cacheKey();
     const primary = await cache.cacheLookup();
     if (!primary) return { kind: known === undefined ? 'uri-miss' : 'vary-miss' };
+    this.#searchHints.record(cache.cacheKey().primary, primary.meta.headers);
     if (primary.meta.vary.length === 0) return found(primary);
     if (known !== undefined) {
       // Looking up again after waiting for a lock: the key already names this request's variant.
@@ -209,17 +239,52 @@ export class FetchFlow {
     if (cache.cacheVaryLookup(variance, primary.meta)) return found(primary);
     await primary.hit.finish();
     const variant = await cache.cacheLookup();
-    if (!variant) return { kind: 'vary-miss' };
+    if (!variant) {
+      const preferred = await this.preferredLanguage(ctx, primary.meta);
+      return preferred ?? { kind: 'vary-miss', other: primary.meta };
+    }
     if (variant.meta.variance !== variance) return varyMiss(variant);
     return found(variant);
   }
 
+  /**
+   * No stored variant matches the request exactly, but the primary slot's response (the latest
+   * variant stored) varies on `Accept-Language` alone and is in the language the request prefers
+   * most (RFC 9111 §4.1 lets a cache select by the field's semantics; see
+   * `prefersContentLanguage`): it is selected. Not by a request waiting for another one's
+   * download of the variant; the one that would fetch it hands its lock back, so waiting
+   * requests look up again.
+   */
+  private async preferredLanguage(
+    { cache, request }: RequestContext,
+    primary: CacheMeta,
+  ): Promise<Lookup | null> {
+    const varyOnLanguage = primary.vary.length === 1 && primary.vary[0] === 'accept-language';
+    const contentLanguage = getCombinedHeader(primary.headers, 'content-language');
+    if (!varyOnLanguage || cache.isCacheLocked()) return null;
+    if (!prefersContentLanguage(request.headers.get('accept-language'), contentLanguage)) {
+      return null;
+    }
+    const again = await this.deps.storage.lookup(withoutVariance(cache.cacheKey()));
+    if (again === null) return null;
+    if (again.meta.variance !== primary.variance) {
+      await again.hit.finish(); // replaced meanwhile by another variant
+      return null;
+    }
+    if (cache.isCacheLockWriter()) cache.takeWriteLock().release(LockStatus.Done);
+    return found(again);
+  }
+
   /** RFC 9111 §4 with the request's directives; Fetch's cache modes on top. */
   private reuse(meta: CacheMeta, request: Request, background: boolean): ReuseDecision {
-    const decision = evaluateReuse(meta, request.headers, this.deps.now());
+    const now = this.deps.now();
+    const decision = evaluateReuse(meta, request.headers, now);
     const onlyIfCached = decision.onlyIfCached || request.cache === 'only-if-cached';
-    // A background revalidation and Fetch's `no-cache` mode always ask the origin.
-    if (background || request.cache === 'no-cache') {
+    // A reload (Fetch's `no-cache` mode) reuses a fresh immutable response (RFC 8246 §2).
+    const reload = request.cache === 'no-cache';
+    if (!background && reload && reusableOnReload(meta, request.headers, now)) return decision;
+    // A background revalidation and other reloads always ask the origin.
+    if (background || reload) {
       const status = decision.status === HitStatus.Fresh ? HitStatus.ForceExpired : decision.status;
       return { action: 'revalidate', status, onlyIfCached: false };
     }
@@ -274,8 +339,31 @@ export class FetchFlow {
     }
   }
 
-  private async fetchAndAdmit(ctx: RequestContext, fwd: ForwardReason): Promise<Response> {
-    const upstream = await askOriginOnce(ctx, upstreamRequest(ctx.request));
+  /**
+   * Fetches the response and admits it. On a vary-miss with another variant stored, the request
+   * offers that variant's tag (see `variant-validation.ts`); a 304 that does not select it is
+   * followed by a plain request.
+   */
+  private async fetchAndAdmit(
+    ctx: RequestContext,
+    fwd: ForwardReason,
+    other?: CacheMeta,
+  ): Promise<Response> {
+    const offered = other === undefined ? undefined : withVariantTag(ctx.request, other);
+    let upstream = await askOriginOnce(ctx, upstreamRequest(ctx.request, offered));
+    if (offered !== undefined && other !== undefined) {
+      const selected = await admitSelectedVariant(ctx, other, upstream);
+      if (selected !== null) return selected;
+      if (upstream.response.status === 304) {
+        await upstream.response.body?.cancel();
+        upstream = await askOrigin(this.deps, upstreamRequest(ctx.request));
+      }
+    }
+    if (ctx.request.method === 'GET' && upstream.response.ok) {
+      // Only a hint: keyFor() checks that the entry exists and its No-Vary-Search applies.
+      const headers = headerListFrom(upstream.response.headers);
+      this.#searchHints.record(ctx.cache.cacheKey().primary, headers);
+    }
     return admit(ctx, upstream, fwd);
   }
 

@@ -101,7 +101,7 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
         preload: this.#preload(request, event),
       });
     }
-    if (isUnsafeMethod(request.method)) return handleUnsafe(this.#deps, request);
+    if (isUnsafeMethod(request.method)) return handleUnsafe(this.#deps, request, waitUntil);
     return fetch(request);
   }
 

@@ -4,7 +4,8 @@ import type { IdbStorage } from '../storage/idb/idb.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
 import { bytes, keyOf, metaOf, store } from '../storage/testing/support.ts';
 import type { CacheStatus } from './cache-status.ts';
-import { storedResponse } from './respond.ts';
+import { testMeta } from '../core/testing/fakes.ts';
+import { hitHeaders, storedResponse } from './respond.ts';
 import { newIdb as idb } from '../storage/testing/idb.ts';
 
 const STATUS: CacheStatus = { hit: true, detail: 'idb' };
@@ -58,5 +59,26 @@ describe('storedResponse', () => {
       expect(response.body).toBeNull();
       expect(asked).toEqual({ reads: 0, blobs: 0, finished: 1 });
     }
+  });
+});
+
+describe('hitHeaders', () => {
+  it('RFC 9111 §3.1: replays no hop-by-hop field, even one an older entry stored', () => {
+    const meta = testMeta({
+      headers: [
+        ['content-type', 'text/x'],
+        ['connection', 'x-hop'],
+        ['x-hop', '1'],
+        ['keep-alive', 'timeout=5'],
+        ['transfer-encoding', 'chunked'],
+        ['x-kept', 'yes'],
+      ],
+    });
+    const headers = hitHeaders(meta, NOW, STATUS, () => true);
+    for (const name of ['connection', 'x-hop', 'keep-alive', 'transfer-encoding']) {
+      expect(headers.has(name)).toBe(false);
+    }
+    expect(headers.get('x-kept')).toBe('yes');
+    expect(headers.get('content-type')).toBe('text/x');
   });
 });

@@ -2,7 +2,7 @@
  * Building the responses the worker hands to the page: from a stored entry, or from the
  * origin's response with our `Cache-Status` added.
  */
-import { currentAge, ttl } from '../core/http/index.ts';
+import { currentAge, ttl, withoutHopByHop } from '../core/http/index.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import type { HitHandler } from '../core/storage.ts';
 import { hitToBody } from './body-stream.ts';
@@ -59,7 +59,9 @@ export function hitHeaders(
   keep: (name: string) => boolean,
 ): Headers {
   const headers = new Headers();
-  for (const [name, value] of meta.headers) if (keep(name)) headers.append(name, value);
+  for (const [name, value] of withoutHopByHop(meta.headers)) {
+    if (keep(name)) headers.append(name, value);
+  }
   headers.set('age', String(currentAge(meta, now)));
   const member = formatCacheStatus({ ...status, ttl: ttl(meta, now) });
   headers.set('cache-status', appendCacheStatus(headers.get('cache-status'), member));

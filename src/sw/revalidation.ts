@@ -3,7 +3,12 @@
  * request; a 304 freshens the stored headers and keeps the body (§4.3.4); a 200 replaces the
  * entry; an origin that fails leaves the stale entry to serve where `stale-if-error` allows.
  */
-import { canServeStaleIfError, freshenWith304, revalidationHeaders } from '../core/http/index.ts';
+import {
+  canServeDisconnected,
+  canServeStaleIfError,
+  freshenWith304,
+  revalidationHeaders,
+} from '../core/http/index.ts';
 import { LockStatus } from '../core/lock.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import { admit } from './admission.ts';
@@ -19,15 +24,19 @@ import {
 } from './upstream.ts';
 
 export async function revalidate(ctx: RequestContext, stale: CacheMeta): Promise<Response> {
-  const { cache, request } = ctx;
+  const { deps, cache, request } = ctx;
   const headers = new Headers(request.headers);
   for (const [name, value] of Object.entries(revalidationHeaders(stale))) headers.set(name, value);
   let upstream: Upstream;
   try {
     upstream = await askOriginOnce(ctx, upstreamRequest(request, headers));
   } catch (error) {
-    // askOrigin rejects with an UpstreamError already: pass it on when nothing stale may stand in.
+    // askOrigin rejects with an UpstreamError already: pass it on when nothing stored may stand in.
     if (canServeStaleOnError(ctx)) return serveStaleOnError(ctx);
+    const { offlineMaxStale } = deps.options;
+    if (canServeDisconnected(cache.cacheMeta(), deps.now(), request.headers, offlineMaxStale)) {
+      return serveStaleOnError(ctx, undefined, 'origin-unreachable');
+    }
     throw error;
   }
   const { response } = upstream;
@@ -79,7 +88,15 @@ function canServeStaleOnError({ deps, cache, request }: RequestContext): boolean
   );
 }
 
-function serveStaleOnError(ctx: RequestContext, fwdStatus?: number): Promise<Response> {
+/**
+ * Serves the stored entry in place of the origin's failure; `detail` says which rule allowed it:
+ * the `stale-if-error` window, or disconnected operation (`origin-unreachable`, §4.2.4).
+ */
+function serveStaleOnError(
+  ctx: RequestContext,
+  fwdStatus?: number,
+  detail: 'stale-if-error' | 'origin-unreachable' = 'stale-if-error',
+): Promise<Response> {
   const { deps, cache, request } = ctx;
   // This request locked the key to revalidate it; the entry is unchanged, so the requests
   // waiting on it compete again now instead of waiting for the lock to time out.
@@ -87,7 +104,7 @@ function serveStaleOnError(ctx: RequestContext, fwdStatus?: number): Promise<Res
   return storedResponse(cache.cacheMeta(), cache.hitHandler(), request.method, deps.now(), {
     fwd: 'stale',
     fwdStatus,
-    detail: 'stale-if-error',
+    detail,
     key: debugKey(ctx),
   });
 }

@@ -72,8 +72,17 @@ async function received(
   return { response, requestTime, responseTime };
 }
 
-/** A copy of a GET or HEAD `request` for the network, with `headers` replacing its headers. */
+/**
+ * A copy of a GET or HEAD `request` for the network, with `headers` replacing its headers. A
+ * reload (Fetch's `no-cache` mode) without `Cache-Control` of its own carries `max-age=0`, what
+ * the browser sends for it (Fetch, HTTP-network-or-cache fetch), not the `no-cache` that Fetch
+ * adds to the `no-store` copy (RFC 9111 §5.2.1.1: revalidate, but any validated response will do).
+ */
 export function upstreamRequest(request: Request, headers: Headers = request.headers): Request {
+  if (request.cache === 'no-cache' && !headers.has('cache-control')) {
+    headers = new Headers(headers);
+    headers.set('cache-control', 'max-age=0');
+  }
   // A navigation request cannot be copied with an init (its mode is `navigate`), so navigations
   // are rebuilt from their parts; redirects are left to the browser, as for any navigation.
   const navigate = request.mode === 'navigate';

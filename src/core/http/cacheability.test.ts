@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { toHeaders } from '../testing/headers.ts';
 import { getHeader } from '../meta.ts';
+import type { HeaderList } from '../meta.ts';
 import { NoCacheReason } from '../phase.ts';
 import { ttl } from './age.ts';
-import { responseCacheability } from './cacheability.ts';
+import { isReusablePostResponse, responseCacheability } from './cacheability.ts';
 import type { Cacheability, CacheabilityOptions } from './cacheability.ts';
 import cases from './storability-cases.json';
 
@@ -211,6 +212,30 @@ describe('responseCacheability: the stored meta', () => {
       present: ['x-kept'],
     },
     {
+      rfc: 'RFC 9111 §3.1',
+      name: 'every hop-by-hop field, and each field Connection names (case and spaces ignored)',
+      headers: [
+        ['connection', 'keep-alive, X-One ,x-two'],
+        ['x-one', '1'],
+        ['x-two', '2'],
+        ['proxy-connection', 'keep-alive'],
+        ['te', 'trailers'],
+        ['transfer-encoding', 'chunked'],
+        ['upgrade', 'h2c'],
+        ['x-kept', '1'],
+      ],
+      absent: [
+        'connection',
+        'x-one',
+        'x-two',
+        'proxy-connection',
+        'te',
+        'transfer-encoding',
+        'upgrade',
+      ],
+      present: ['x-kept'],
+    },
+    {
       rfc: 'RFC 9111 §5.2.2.4',
       name: 'qualified no-cache fields are not stored',
       headers: [
@@ -292,5 +317,78 @@ describe('responseCacheability: the stored meta', () => {
       ]),
     );
     expect(structuredClone(meta)).toEqual(meta);
+  });
+});
+
+describe('isReusablePostResponse', () => {
+  const URL_ = 'https://example.test/cart?x=1';
+  it.each([
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['cache-control', 'max-age=60'],
+        ['content-location', '/cart?x=1'],
+      ],
+      expected: true,
+    },
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['expires', 'Mon, 15 Jan 2024 13:00:00 GMT'],
+        ['content-location', URL_],
+      ],
+      expected: true,
+    },
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['cache-control', 'max-age=60'],
+        ['content-location', '/cart'],
+      ],
+      expected: false,
+    },
+    { rfc: 'RFC 9110 §9.3.3', headers: [['cache-control', 'max-age=60']], expected: false },
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['cache-control', 's-maxage=60'],
+        ['content-location', URL_],
+      ],
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9110 §9.3.3',
+      headers: [
+        ['etag', '"e"'],
+        ['content-location', URL_],
+      ],
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9110 §8.7',
+      headers: [
+        ['cache-control', 'max-age=60'],
+        ['content-location', 'http://[::1'],
+      ],
+      expected: false,
+    },
+  ])('$rfc: $headers → $expected', ({ headers, expected }) => {
+    expect(isReusablePostResponse(URL_, headers as unknown as HeaderList)).toBe(expected);
+  });
+
+  it.each([
+    { headers: { 'cache-control': 'max-age=60', 'content-location': URL_ }, detail: undefined },
+    { headers: { 'cache-control': 'max-age=60' }, detail: 'method' },
+    {
+      headers: { 'cache-control': 'max-age=60, no-store', 'content-location': URL_ },
+      detail: 'no-store',
+    },
+  ])('RFC 9111 §3: a POST answer with $headers → refused for $detail', ({ headers, detail }) => {
+    const result = responseCacheability(
+      { method: 'POST', url: URL_, headers: new Headers() },
+      { status: 200, statusText: 'OK', headers: toHeaders(headers) },
+      { requestTime: 0, responseTime: 0 },
+    );
+    expect(result.cacheable ? undefined : result.detail).toBe(detail);
   });
 });

@@ -5,6 +5,7 @@
 
 import type { CacheMeta, HeaderList } from '../meta.ts';
 import { getCombinedHeader, getHeader, headerListFrom } from '../meta.ts';
+import { normalizeUrl } from '../key.ts';
 import { NoCacheReason } from '../phase.ts';
 import { parseCacheControl } from './cache-control.ts';
 import { revalidationHeaders } from './conditional.ts';
@@ -80,7 +81,8 @@ export const UNDERSTOOD_STATUS: ReadonlySet<number> = new Set([
 
 /**
  * Whether a response to a request may be stored, and its meta when it may (RFC 9111 §3):
- * - only `GET` responses are stored (a `HEAD` can be answered from a stored `GET`);
+ * - only `GET` responses are stored (a `HEAD` can be answered from a stored `GET`), and `POST`
+ *   responses that describe their own URL ({@link isReusablePostResponse});
  * - no `no-store` in the request or the response — unless the response says `must-understand`
  *   and its status is understood (§5.2.2.3);
  * - final status only; never 206 (no partial storage) or 304;
@@ -121,7 +123,9 @@ export function metaFromResponse(
     reason,
     detail,
   });
-  if (request.method.toUpperCase() !== 'GET') return refuse(NoCacheReason.NeverEnabled, 'method');
+  const method = request.method.toUpperCase();
+  const reusablePost = method === 'POST' && isReusablePostResponse(request.url, headers);
+  if (method !== 'GET' && !reusablePost) return refuse(NoCacheReason.NeverEnabled, 'method');
   const requestCc = parseCacheControl(request.headers.get('cache-control'));
   // Deferred, not NeverEnabled: the cache was enabled (the request may hold the write lock), and
   // a later request without the directive may store the response.
@@ -185,6 +189,24 @@ export function metaFromResponse(
     mustRevalidate: times.mustRevalidate,
   };
   return { cacheable: true, meta };
+}
+
+/**
+ * Whether a response to POST may be stored for later GETs of its URL (RFC 9110 §9.3.3, RFC 9111
+ * §4): it has explicit freshness (`max-age` or `Expires`; `s-maxage` is for shared caches) and
+ * a `Content-Location` that names the POST's own target URI, so its body is the representation
+ * a GET of that URL would get. The other storage rules apply as to any response.
+ */
+export function isReusablePostResponse(targetUrl: string, headers: HeaderList): boolean {
+  const cc = parseCacheControl(getCombinedHeader(headers, 'cache-control'));
+  const explicit = cc.maxAge !== undefined || getHeader(headers, 'expires') !== null;
+  const contentLocation = getCombinedHeader(headers, 'content-location');
+  if (!explicit || contentLocation === null) return false;
+  try {
+    return normalizeUrl(contentLocation.trim(), targetUrl) === normalizeUrl(targetUrl);
+  } catch {
+    return false; // a malformed Content-Location names nothing
+  }
 }
 
 /** Tags of the `Cache-Tag` header (comma-separated, trimmed, deduplicated, order kept). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHttpDate, parseHttpDate } from './dates.ts';
+import { formatHttpDate, parseHttpDate, parseSingletonHttpDate } from './dates.ts';
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 const SAMPLE = Date.UTC(1994, 10, 6, 8, 49, 37);
@@ -157,5 +157,35 @@ describe('parseHttpDate: years 0000-0099 (found by dates.property.test.ts)', () 
     expect(parseHttpDate('Thu, 31 Dec 0099 23:59:59 GMT', NOW)).toBe(year99.getTime());
     expect(parseHttpDate(formatHttpDate(-59_011_459_200_001), NOW)).toBe(-59_011_459_201_000);
     expect(parseHttpDate('Tue, 29 Feb 0000 00:00:00 GMT', NOW)).toBe(-62_162_121_600_000);
+  });
+});
+
+describe('parseSingletonHttpDate', () => {
+  const IMF = 'Sun, 06 Nov 1994 08:49:37 GMT';
+  it.each([
+    { rfc: 'RFC 9110 §5.6.7', name: 'one date', value: IMF, expected: SAMPLE },
+    {
+      rfc: 'RFC 9111 §4.2.1',
+      name: 'the same date twice',
+      value: `${IMF}, ${IMF}`,
+      expected: SAMPLE,
+    },
+    {
+      rfc: 'RFC 9111 §4.2.1',
+      name: 'the same instant in two formats',
+      value: `${IMF}, Sunday, 06-Nov-94 08:49:37 GMT, Sun Nov  6 08:49:37 1994`,
+      expected: SAMPLE,
+    },
+    {
+      rfc: 'RFC 9111 §4.2.1',
+      name: 'two different dates',
+      value: `${IMF}, Mon, 07 Nov 1994 08:49:37 GMT`,
+      expected: null,
+    },
+    { rfc: 'RFC 9111 §5.3', name: 'a date and garbage', value: `${IMF}, 0`, expected: null },
+    { rfc: 'RFC 9111 §5.3', name: 'garbage', value: '0, 0', expected: null },
+    { rfc: 'RFC 9110 §5.6.7', name: 'absent', value: null, expected: null },
+  ])('$rfc: $name → $expected', ({ value, expected }) => {
+    expect(parseSingletonHttpDate(value, NOW)).toBe(expected);
   });
 });

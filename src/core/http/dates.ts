@@ -19,6 +19,9 @@ const RFC850_DATE = new RegExp(`^${LONG_DAYS}, (\\d{2})-${MONTH}-(\\d{2}) ${TIME
 /** `Sun Nov  6 08:49:37 1994` (day padded with a space or, leniently, a zero) */
 const ASCTIME_DATE = new RegExp(`^${SHORT_DAYS} ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`, 'i');
 
+/** A list comma: one followed by the weekday that starts each of the three date formats. */
+const MEMBER_SEPARATOR = new RegExp(`,\\s*(?=${LONG_DAYS}|${SHORT_DAYS}\\b)`, 'i');
+
 const MS_PER_YEAR_APPROX = 365.25 * 24 * 3600 * 1000;
 
 /**
@@ -48,6 +51,27 @@ export function parseHttpDate(value: string | null | undefined, now: number): nu
     return build(String(year), match[2], match[1], match[4], match[5], match[6]);
   }
   return null;
+}
+
+/**
+ * A combined field value that may hold several HTTP-dates (two `Expires` or `Date` lines, which
+ * Fetch joins with ", "): the date when every member parses and all name the same instant, else
+ * `null` (RFC 9111 §4.2.1: with several values "the response should be considered stale"; an
+ * invalid date is handled by each caller as the RFC asks for that field). Dates contain commas
+ * themselves, so members are split only where a comma is followed by a weekday name.
+ */
+export function parseSingletonHttpDate(
+  value: string | null | undefined,
+  now: number,
+): number | null {
+  if (value == null) return null;
+  const whole = parseHttpDate(value, now);
+  if (whole !== null) return whole;
+  const members = value.split(MEMBER_SEPARATOR);
+  if (members.length < 2) return null;
+  const dates = members.map((member) => parseHttpDate(member, now));
+  const [first] = dates;
+  return first != null && dates.every((date) => date === first) ? first : null;
 }
 
 function build(

@@ -90,6 +90,34 @@ describe('freshnessLifetime', () => {
       seconds: 0,
       source: 'max-age',
     },
+    {
+      rfc: 'RFC 9111 §4.2.1',
+      status: 200,
+      headers: [
+        ['date', DATE_NOW],
+        ['expires', 'Mon, 15 Jan 2024 12:10:00 GMT'],
+        ['expires', 'Mon, 15 Jan 2024 12:10:00 GMT'],
+      ],
+      seconds: 600,
+      source: 'expires',
+    },
+    {
+      rfc: 'RFC 9111 §4.2.1',
+      status: 200,
+      headers: [['expires', 'Mon, 15 Jan 2024 12:10:00 GMT, Mon, 15 Jan 2024 13:00:00 GMT']],
+      seconds: 0,
+      source: 'expires',
+    },
+    {
+      rfc: 'RFC 9110 §6.6.1',
+      status: 200,
+      headers: [
+        ['date', `${DATE_NOW}, Mon, 15 Jan 2024 11:00:00 GMT`],
+        ['expires', 'Mon, 15 Jan 2024 12:10:00 GMT'],
+      ],
+      seconds: 600,
+      source: 'expires',
+    },
   ])('$rfc: $status $headers → $seconds s ($source)', ({ status, headers, seconds, source }) => {
     expect(freshnessLifetime(status, headers as unknown as HeaderList, NOW)).toEqual({
       seconds,
@@ -149,11 +177,24 @@ describe('age', () => {
 
   it.each([
     { rfc: 'RFC 9111 §5.1', value: '10', age: 10 },
-    { rfc: 'RFC 9111 §5.1', value: '10, 20', age: 20 },
+    { rfc: 'RFC 9111 §5.1', value: '10, 20', age: 10 },
+    { rfc: 'RFC 9111 §5.1', value: '0, 100000', age: 0 },
+    { rfc: 'RFC 9111 §5.1', value: '100000, 0', age: 100000 },
+    { rfc: 'RFC 9111 §5.1', value: '0, old', age: 0 },
+    { rfc: 'RFC 9111 §5.1', value: 'old, 30', age: 0 },
     { rfc: 'RFC 9111 §5.1', value: '-3', age: 0 },
     { rfc: 'RFC 9111 §5.1', value: 'soon', age: 0 },
   ])('$rfc: age_value "$value" → $age', ({ value, age }) => {
     expect(ageValue([['age', value]])).toBe(age);
+  });
+
+  it('RFC 9111 §5.1: two Age lines use the first', () => {
+    expect(
+      ageValue([
+        ['age', '5'],
+        ['age', '500'],
+      ]),
+    ).toBe(5);
   });
 
   const meta = { initialAge: 10.7, responseTime: NOW, freshUntil: NOW + 49_300 };

@@ -7,7 +7,7 @@ import { getCombinedHeader } from '../meta.ts';
 import type { HeaderList } from '../meta.ts';
 import { DELTA_SECONDS_MAX, parseCacheControl, parseDeltaSeconds } from './cache-control.ts';
 import type { CacheControl } from './cache-control.ts';
-import { parseHttpDate } from './dates.ts';
+import { parseHttpDate, parseSingletonHttpDate } from './dates.ts';
 
 /** Tuning of the heuristic freshness of responses without explicit expiration (§4.2.2). */
 export interface FreshnessOptions {
@@ -55,7 +55,8 @@ export function freshnessLifetime(
   const dateValue = responseDate(headers, responseTime);
   const expiresHeader = getCombinedHeader(headers, 'expires');
   if (expiresHeader !== null) {
-    const expires = parseHttpDate(expiresHeader, responseTime);
+    // Several Expires values that disagree cannot be one date: stale (§4.2.1, §5.3).
+    const expires = parseSingletonHttpDate(expiresHeader, responseTime);
     const seconds = expires === null ? 0 : Math.max(0, (expires - dateValue) / 1000);
     return { seconds: Math.min(seconds, DELTA_SECONDS_MAX), source: 'expires' };
   }
@@ -76,19 +77,19 @@ export function freshnessLifetime(
  * (RFC 9110 §6.6.1: a recipient records the receipt time in place of a missing `Date`).
  */
 export function responseDate(headers: HeaderList, responseTime: number): number {
-  return parseHttpDate(getCombinedHeader(headers, 'date'), responseTime) ?? responseTime;
+  return parseSingletonHttpDate(getCombinedHeader(headers, 'date'), responseTime) ?? responseTime;
 }
 
 /**
- * `age_value`: the `Age` header in seconds, 0 when absent or invalid. With several values
- * (several lines, or a list) the largest valid one wins: the older reading is the safer one.
+ * `age_value`: the `Age` header in seconds, 0 when absent or invalid. A list-valued `Age`
+ * (`Age: 0, old`, or two lines that Fetch joins) uses its first member and discards the rest;
+ * an invalid first member means the field is ignored (RFC 9111 §5.1).
  */
 export function ageValue(headers: HeaderList): number {
   const raw = getCombinedHeader(headers, 'age');
   if (raw === null) return 0;
-  let age = 0;
-  for (const member of raw.split(',')) age = Math.max(age, parseDeltaSeconds(member.trim()) ?? 0);
-  return age;
+  const [first = ''] = raw.split(',');
+  return parseDeltaSeconds(first.trim()) ?? 0;
 }
 
 /**

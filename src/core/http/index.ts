@@ -6,14 +6,32 @@
  */
 
 export { currentAge, ttl } from './age.ts';
-export { responseCacheability } from './cacheability.ts';
+export { isReusablePostResponse, responseCacheability } from './cacheability.ts';
 export type { RequestSnapshot } from './cacheability.ts';
 export { isNotModified, revalidationHeaders } from './conditional.ts';
 export { formatHttpDate } from './dates.ts';
-export { freshenWith304 } from './merge-304.ts';
-export { canServeStaleIfError, evaluateReuse } from './request-directives.ts';
+export {
+  freshenWith304,
+  freshenWithHead,
+  identifiesStoredResponse,
+  merge304Headers,
+} from './merge-304.ts';
+export {
+  canServeDisconnected,
+  canServeStaleIfError,
+  evaluateReuse,
+  reusableOnReload,
+} from './request-directives.ts';
 export type { ReuseDecision } from './request-directives.ts';
 export { varianceHash, varyMatchesNothing } from './variance.ts';
 export { clearsCache, invalidatedUrls, isUnsafeMethod } from './invalidation.ts';
 export { ifRangeAllows, parseRange } from './range.ts';
 export type { ByteRange } from './range.ts';
+export { withoutHopByHop } from './stored-headers.ts';
+export {
+  equivalentModuloSearchVariance,
+  isDefaultSearchVariance,
+  parseNoVarySearch,
+  withoutQuery,
+} from './no-vary-search.ts';
+export { prefersContentLanguage } from './negotiation.ts';

@@ -3,7 +3,13 @@ import { toHeaders } from '../testing/headers.ts';
 import type { CacheMeta, HeaderList } from '../meta.ts';
 import { getHeader } from '../meta.ts';
 import { responseCacheability } from './cacheability.ts';
-import { freshenWith304, identifiesStoredResponse, merge304Headers } from './merge-304.ts';
+import {
+  freshenWith304,
+  freshenWithHead,
+  headMatchesStored,
+  identifiesStoredResponse,
+  merge304Headers,
+} from './merge-304.ts';
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 const LATER = NOW + 3600_000;
@@ -225,5 +231,55 @@ describe('freshenWith304', () => {
   ])('$rfc: 304 $response → $kind', ({ response, kind }) => {
     const meta = stored({ 'cache-control': 'max-age=60', etag: '"a"' });
     expect(freshenWith304(meta, REQUEST, toHeaders(response), timing).kind).toBe(kind);
+  });
+});
+
+describe('HEAD updates (RFC 9111 §4.3.5)', () => {
+  const LM = 'Mon, 01 Jan 2024 00:00:00 GMT';
+  it.each([
+    { name: 'same ETag', head: { etag: '"a"' }, expected: true },
+    { name: 'same ETag, weak', head: { etag: 'W/"a"' }, expected: true },
+    { name: 'another ETag', head: { etag: '"b"' }, expected: false },
+    { name: 'same Last-Modified', head: { 'last-modified': LM }, expected: true },
+    {
+      name: 'another Last-Modified',
+      head: { 'last-modified': 'Tue, 02 Jan 2024 00:00:00 GMT' },
+      expected: false,
+    },
+    {
+      name: 'ETag matches, Last-Modified does not',
+      head: { etag: '"a"', 'last-modified': 'Tue, 02 Jan 2024 00:00:00 GMT' },
+      expected: false,
+    },
+    { name: 'no validator', head: {}, expected: false },
+    { name: 'same length', head: { etag: '"a"', 'content-length': '5' }, expected: true },
+    { name: 'another length', head: { etag: '"a"', 'content-length': '6' }, expected: false },
+  ])('$name → $expected', ({ head, expected }) => {
+    const meta = stored({ etag: '"a"', 'last-modified': LM, 'cache-control': 'max-age=0' });
+    expect(headMatchesStored(meta, toHeaders(head), 5)).toBe(expected);
+  });
+
+  it('updates headers and freshness from a matching HEAD, as a 304 would', () => {
+    const meta = stored({ etag: '"a"', 'cache-control': 'max-age=0', 'x-v': '1' });
+    const result = freshenWithHead(
+      meta,
+      { ...REQUEST, method: 'HEAD' },
+      toHeaders({ etag: '"a"', 'cache-control': 'max-age=600', 'x-v': '2', 'content-length': '5' }),
+      { requestTime: LATER, responseTime: LATER },
+      5,
+    );
+    if (result.kind !== 'updated') throw new Error(result.kind);
+    expect(getHeader(result.meta.headers, 'x-v')).toBe('2');
+    expect(result.meta.freshUntil).toBe(LATER + 600_000);
+    expect(result.meta.created).toBe(meta.created);
+    expect(
+      freshenWithHead(
+        meta,
+        REQUEST,
+        toHeaders({ etag: '"b"' }),
+        { requestTime: LATER, responseTime: LATER },
+        5,
+      ),
+    ).toEqual({ kind: 'mismatch' });
   });
 });

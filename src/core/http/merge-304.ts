@@ -4,7 +4,7 @@
  */
 
 import type { CacheMeta, HeaderList } from '../meta.ts';
-import { headerListFrom } from '../meta.ts';
+import { getHeader, headerListFrom } from '../meta.ts';
 import type { NoCacheReason } from '../phase.ts';
 import { metaFromResponse } from './cacheability.ts';
 import type {
@@ -101,7 +101,65 @@ export function freshenWith304(
   options: CacheabilityOptions = {},
 ): FreshenResult {
   if (!identifiesStoredResponse(meta, notModifiedHeaders)) return { kind: 'mismatch' };
-  const headers = merge304Headers(meta.headers, notModifiedHeaders, timing.responseTime);
+  return freshen(meta, request, notModifiedHeaders, timing, options);
+}
+
+/**
+ * Whether a 200 answer to HEAD describes the stored GET response (RFC 9111 §4.3.5): every
+ * validator it carries (`ETag`, `Last-Modified`; at least one) matches the stored one, and its
+ * `Content-Length`, when present, is the stored body's size. An `ETag` compares weakly: HEAD
+ * carries no body, so only "the same representation" is asked, not byte equality.
+ */
+export function headMatchesStored(
+  meta: Pick<CacheMeta, 'validators' | 'responseTime' | 'headers'>,
+  headHeaders: Headers,
+  storedSize: number | undefined,
+): boolean {
+  const etagValue = headHeaders.get('etag');
+  const lastModifiedValue = headHeaders.get('last-modified');
+  if (etagValue === null && lastModifiedValue === null) return false;
+  if (etagValue !== null) {
+    const etag = parseEntityTag(etagValue);
+    const stored = meta.validators.etag === undefined ? null : parseEntityTag(meta.validators.etag);
+    if (etag === null || stored === null || !weakMatch(etag, stored)) return false;
+  }
+  if (lastModifiedValue !== null) {
+    const lastModified = parseHttpDate(lastModifiedValue, meta.responseTime);
+    const stored = parseHttpDate(meta.validators.lastModified, meta.responseTime);
+    if (lastModified === null || lastModified !== stored) return false;
+  }
+  const length = headHeaders.get('content-length');
+  const storedLength = getHeader(meta.headers, 'content-length') ?? storedSize?.toString();
+  return length === null || storedLength === undefined || length.trim() === storedLength.trim();
+}
+
+/**
+ * Updates the stored GET `meta` with a 200 answer to HEAD (RFC 9111 §4.3.5): when it describes
+ * the stored response ({@link headMatchesStored}) its header fields update the stored ones as a
+ * 304's would (§3.2) and freshness is recomputed; otherwise `mismatch`, and the caller treats
+ * the stored response as stale (drops it).
+ */
+export function freshenWithHead(
+  meta: CacheMeta,
+  request: RequestSnapshot,
+  headHeaders: Headers,
+  timing: Timing,
+  storedSize: number | undefined,
+  options: CacheabilityOptions = {},
+): FreshenResult {
+  if (!headMatchesStored(meta, headHeaders, storedSize)) return { kind: 'mismatch' };
+  // The stored response answers GET: its storability is judged as a GET's.
+  return freshen(meta, { ...request, method: 'GET' }, headHeaders, timing, options);
+}
+
+function freshen(
+  meta: CacheMeta,
+  request: RequestSnapshot,
+  fields: Headers,
+  timing: Timing,
+  options: CacheabilityOptions,
+): FreshenResult {
+  const headers = merge304Headers(meta.headers, fields, timing.responseTime);
   const result = metaFromResponse(
     request,
     meta.status,

@@ -3,9 +3,11 @@ import { toHeaders } from '../testing/headers.ts';
 import { responseCacheability } from './cacheability.ts';
 import type { CacheMeta } from '../meta.ts';
 import {
+  canServeDisconnected,
   canServeStaleIfError,
   canServeStaleWhileRevalidate,
   evaluateReuse,
+  reusableOnReload,
 } from './request-directives.ts';
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
@@ -394,6 +396,166 @@ describe('stale windows', () => {
     '$rfc: canServeStaleIfError "$response" request $request after $after s → $expected',
     ({ response, request, after, expected }) => {
       expect(canServeStaleIfError(stored(response), NOW + after * S, toHeaders(request))).toBe(
+        expected,
+      );
+    },
+  );
+});
+
+describe('disconnected operation', () => {
+  it.each([
+    {
+      rfc: 'RFC 9111 §4.2.4',
+      response: 'max-age=60',
+      request: {},
+      after: 3600,
+      bound: Infinity,
+      expected: true,
+    },
+    {
+      rfc: 'RFC 9111 §4.2.4',
+      response: 'max-age=60',
+      request: {},
+      after: 30,
+      bound: Infinity,
+      expected: true,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.2.2',
+      response: 'max-age=60, must-revalidate',
+      request: {},
+      after: 120,
+      bound: Infinity,
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.2.4',
+      response: 'no-cache',
+      request: {},
+      after: 1,
+      bound: Infinity,
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.2.8',
+      response: 'max-age=60, proxy-revalidate',
+      request: {},
+      after: 120,
+      bound: Infinity,
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.1.4',
+      response: 'max-age=60',
+      request: { 'cache-control': 'no-cache' },
+      after: 120,
+      bound: Infinity,
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9111 §5.4',
+      response: 'max-age=60',
+      request: { pragma: 'no-cache' },
+      after: 120,
+      bound: Infinity,
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.1.2',
+      response: 'max-age=60',
+      request: { 'cache-control': 'max-stale=100' },
+      after: 150,
+      bound: Infinity,
+      expected: true,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.1.2',
+      response: 'max-age=60',
+      request: { 'cache-control': 'max-stale=100' },
+      after: 200,
+      bound: Infinity,
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.1.3',
+      response: 'max-age=60',
+      request: { 'cache-control': 'min-fresh=10' },
+      after: 120,
+      bound: Infinity,
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.1.3',
+      response: 'max-age=60',
+      request: { 'cache-control': 'min-fresh=10' },
+      after: 30,
+      bound: Infinity,
+      expected: true,
+    },
+    // A request max-age is a preference for fresher responses, not a ban on stale ones offline.
+    {
+      rfc: 'RFC 9111 §5.2.1.1',
+      response: 'max-age=60',
+      request: { 'cache-control': 'max-age=0' },
+      after: 120,
+      bound: Infinity,
+      expected: true,
+    },
+    { rfc: 'option', response: 'max-age=60', request: {}, after: 120, bound: 3600, expected: true },
+    {
+      rfc: 'option',
+      response: 'max-age=60',
+      request: {},
+      after: 3700,
+      bound: 3600,
+      expected: false,
+    },
+    { rfc: 'option', response: 'max-age=60', request: {}, after: 30, bound: 0, expected: false },
+  ])(
+    '$rfc: "$response" request $request after $after s, bound $bound → $expected',
+    ({ response, request, after, bound, expected }) => {
+      expect(
+        canServeDisconnected(stored(response), NOW + after * S, toHeaders(request), bound),
+      ).toBe(expected);
+    },
+  );
+});
+
+describe('reload (Fetch no-cache mode)', () => {
+  it.each([
+    {
+      rfc: 'RFC 8246 §2',
+      response: 'max-age=600, immutable',
+      request: {},
+      after: 10,
+      expected: true,
+    },
+    {
+      rfc: 'RFC 8246 §2',
+      response: 'max-age=600, immutable',
+      request: {},
+      after: 700,
+      expected: false,
+    },
+    { rfc: 'RFC 8246 §2', response: 'max-age=600', request: {}, after: 10, expected: false },
+    {
+      rfc: 'RFC 9111 §5.2.1.4',
+      response: 'max-age=600, immutable',
+      request: { 'cache-control': 'no-cache' },
+      after: 10,
+      expected: false,
+    },
+    {
+      rfc: 'RFC 9111 §5.2.1.3',
+      response: 'max-age=600, immutable',
+      request: { 'cache-control': 'min-fresh=900' },
+      after: 10,
+      expected: false,
+    },
+  ])(
+    '$rfc: "$response" request $request after $after s → reused $expected',
+    ({ response, request, after, expected }) => {
+      expect(reusableOnReload(stored(response), toHeaders(request), NOW + after * S)).toBe(
         expected,
       );
     },

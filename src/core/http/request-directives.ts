@@ -88,6 +88,18 @@ export function evaluateReuse(
 }
 
 /**
+ * Whether a reload may reuse the stored response without asking the origin: it is `immutable`
+ * and the request itself accepts it fresh (RFC 8246 §2: clients should not revalidate a fresh
+ * immutable response on reload). A reload is Fetch's `no-cache` mode, which sends `max-age=0`;
+ * an explicit request `no-cache` or an unmet `min-fresh` still refuse it.
+ */
+export function reusableOnReload(meta: ReuseMeta, requestHeaders: Headers, now: number): boolean {
+  return (
+    storedCacheControl(meta).immutable && evaluateReuse(meta, requestHeaders, now).action === 'use'
+  );
+}
+
+/**
  * Whether a stale response may be served while it revalidates (RFC 5861 §3): stale, inside the
  * response's `stale-while-revalidate` window, and not `must-revalidate` / `no-cache`.
  * Request directives are checked by {@link evaluateReuse}, which calls this.
@@ -115,6 +127,33 @@ export function canServeStaleIfError(
   if (now < meta.staleIfErrorUntil) return true;
   const requested = requestHeaders ? requestCacheControl(requestHeaders).staleIfError : undefined;
   return requested !== undefined && (now - meta.freshUntil) / 1000 <= requested;
+}
+
+/**
+ * Whether the stored response may answer when the origin cannot be reached at all (a network
+ * error, a connection reset before the headers, the upstream timeout): RFC 9111 §4.2.4 lets a
+ * cache "disconnected from the origin server" serve a stale response unless a directive forbids
+ * it, without any `stale-if-error`. Forbidden by the response's `must-revalidate` or `no-cache`
+ * (§5.2.2.2, §5.2.2.4) and, although §5.2.2.8 addresses shared caches, `proxy-revalidate` too
+ * (the origin asked for validation before reuse by a cache between it and the user); by the
+ * request's `no-cache` (§5.2.1.4), a `min-fresh` the response does not meet (§5.2.1.3) and a
+ * `max-stale=N` it exceeds (§5.2.1.2). `maxStaleSeconds` is the cache's own bound (`Infinity`:
+ * any staleness; `0` or less: never, the rule is off).
+ */
+export function canServeDisconnected(
+  meta: Pick<CacheMeta, 'headers' | 'freshUntil' | 'mustRevalidate'>,
+  now: number,
+  requestHeaders: Headers,
+  maxStaleSeconds: number,
+): boolean {
+  if (!(maxStaleSeconds > 0) || meta.mustRevalidate) return false;
+  if (storedCacheControl(meta).proxyRevalidate) return false;
+  const request = requestCacheControl(requestHeaders);
+  if (request.noCache) return false;
+  const staleness = (now - meta.freshUntil) / 1000;
+  if (request.minFresh !== undefined && -staleness < request.minFresh) return false;
+  if (request.maxStale !== undefined && staleness > request.maxStale) return false;
+  return staleness <= maxStaleSeconds;
 }
 
 function storedCacheControl(meta: Pick<CacheMeta, 'headers'>): CacheControl {

@@ -31,6 +31,17 @@ function connectionOptions(headers: HeaderList): Set<string> {
 }
 
 /**
+ * `headers` without hop-by-hop fields: `Connection`, the fields it names, `Keep-Alive`,
+ * `Proxy-Connection`, `TE`, `Transfer-Encoding`, `Upgrade` and the proxy authentication fields
+ * (§3.1). Used when storing and again when replaying a stored response, so an entry written
+ * before a field joined the list is not replayed with it either.
+ */
+export function withoutHopByHop(headers: HeaderList): HeaderList {
+  const named = connectionOptions(headers);
+  return headers.filter(([name]) => !HOP_BY_HOP.has(name) && !named.has(name));
+}
+
+/**
  * The header list to store for a response received at `responseTime`:
  * - without hop-by-hop and proxy fields (§3.1);
  * - without the fields named by a qualified `no-cache="…"`, which may not be reused without
@@ -40,10 +51,9 @@ function connectionOptions(headers: HeaderList): Set<string> {
  *   the receipt time when it caches such a response).
  */
 export function storedHeaders(headers: HeaderList, responseTime: number): HeaderList {
-  const dropped = connectionOptions(headers);
   const cacheControl = parseCacheControl(getCombinedHeader(headers, 'cache-control'));
-  for (const name of cacheControl.noCacheFields) dropped.add(name);
-  const kept = headers.filter(([name]) => !HOP_BY_HOP.has(name) && !dropped.has(name));
+  const dropped = new Set(cacheControl.noCacheFields);
+  const kept = [...withoutHopByHop(headers)].filter(([name]) => !dropped.has(name));
   if (!kept.some(([name]) => name === 'date')) kept.push(['date', formatHttpDate(responseTime)]);
   return kept;
 }

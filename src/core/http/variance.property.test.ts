@@ -81,7 +81,7 @@ describe('Vary (properties)', () => {
   );
 
   it(
-    'varianceHash ignores whitespace around commas and at the ends, and nothing else',
+    'varianceHash of other fields ignores whitespace around commas and at the ends, and nothing else',
     async () => {
       const items = fc.array(fc.stringMatching(/^[a-z0-9;=.]{1,6}$/), {
         minLength: 1,
@@ -92,16 +92,55 @@ describe('Vary (properties)', () => {
         fc.property(items, space, space, space, (values, before, after, edge) => {
           const tight = values.join(',');
           const loose = edge + values.join(`${before},${after}`) + edge;
+          // A field without a list definition: only whitespace is normalised.
           const hash = (value: string): string | undefined =>
-            varianceHash(['accept'], new Headers({ accept: value }));
+            varianceHash(['x-list'], new Headers({ 'x-list': value }));
           assert.equal(hash(loose), hash(tight));
           assert.equal(normalizeVaryValue(loose), tight);
           // A value that differs in more than whitespace hashes differently (case is kept).
           if (tight !== tight.toUpperCase())
             assert.notEqual(hash(tight.toUpperCase()), hash(tight));
           // Absent and empty differ (RFC 9111 §4.1).
-          assert.notEqual(varianceHash(['accept'], new Headers()), hash(''));
+          assert.notEqual(varianceHash(['x-list'], new Headers()), hash(''));
         }),
+        2_000,
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    'varianceHash of a weighted list ignores its order, case and spacing, never its weights',
+    async () => {
+      const member = fc.tuple(
+        fc.stringMatching(/^[a-z]{1,3}(-[a-z]{2})?$/),
+        fc.constantFrom(1, 0.9, 0.5, 0),
+      );
+      const members = fc.uniqueArray(member, {
+        minLength: 1,
+        maxLength: 5,
+        selector: ([range]) => range,
+      });
+      await checkProperty(
+        fc.property(
+          members.chain((list) => fc.tuple(fc.constant(list), shuffled(list))),
+          fc.constantFrom('accept-language', 'accept-encoding', 'accept-charset'),
+          ([list, reordered], field) => {
+            const text = (items: typeof list, upper: boolean) =>
+              items
+                .map(
+                  ([range, q]) =>
+                    `${upper ? range.toUpperCase() : range}${q === 1 ? '' : ` ; q=${q}`}`,
+                )
+                .join(' , ');
+            const hash = (value: string) => varianceHash([field], new Headers({ [field]: value }));
+            assert.equal(hash(text(reordered, true)), hash(text(list, false)));
+            // Changing one weight changes the variant.
+            const [range, q] = list[0]!;
+            const reweighted: typeof list = [[range, q === 1 ? 0.5 : 1], ...list.slice(1)];
+            assert.notEqual(hash(text(reweighted, false)), hash(text(list, false)));
+          },
+        ),
         2_000,
       );
     },

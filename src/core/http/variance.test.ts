@@ -52,16 +52,30 @@ describe('varianceHash', () => {
     },
     {
       rfc: 'RFC 9111 §4.1',
-      name: 'case is kept (conservative)',
+      name: 'Accept: case of the media range is ignored',
       a: { accept: 'text/html' },
       b: { accept: 'TEXT/HTML' },
-      same: false,
+      same: true,
     },
     {
       rfc: 'RFC 9111 §4.1',
-      name: 'order is kept (conservative)',
+      name: 'Accept: order of equal weights is ignored',
       a: { accept: 'a/b, c/d' },
       b: { accept: 'c/d, a/b' },
+      same: true,
+    },
+    {
+      rfc: 'RFC 9110 §12.5.1',
+      name: 'Accept: a parameter value keeps its case',
+      a: { accept: 'text/html;level=A' },
+      b: { accept: 'text/html; level=a' },
+      same: false,
+    },
+    {
+      rfc: 'RFC 9110 §12.4.2',
+      name: 'Accept: different weights differ',
+      a: { accept: 'a/b, c/d;q=0.5' },
+      b: { accept: 'a/b;q=0.5, c/d' },
       same: false,
     },
     {
@@ -76,6 +90,49 @@ describe('varianceHash', () => {
     const ha = hash(['accept'], a as unknown as Record<string, string>);
     const hb = hash(['accept'], b as unknown as Record<string, string>);
     expect(ha === hb).toBe(same);
+  });
+
+  it.each([
+    { rfc: 'RFC 9111 §4.1', name: 'x-list', a: 'a, b', b: 'b, a', same: false },
+    { rfc: 'RFC 9111 §4.1', name: 'x-list', a: 'a', b: 'A', same: false },
+    { rfc: 'RFC 9110 §12.5.4', name: 'accept-language', a: 'en-US, fr', b: 'fr,en-us', same: true },
+    {
+      rfc: 'RFC 9110 §12.5.4',
+      name: 'accept-language',
+      a: 'fr;q=0.5, en;q=1.0',
+      b: 'en,FR;Q=0.500',
+      same: true,
+    },
+    {
+      rfc: 'RFC 9110 §12.5.4',
+      name: 'accept-language',
+      a: 'en, fr;q=0.5',
+      b: 'fr, en;q=0.5',
+      same: false,
+    },
+    {
+      rfc: 'RFC 9110 §12.5.3',
+      name: 'accept-encoding',
+      a: 'gzip, br, zstd',
+      b: 'zstd,br , GZIP',
+      same: true,
+    },
+    {
+      rfc: 'RFC 9110 §12.5.3',
+      name: 'accept-encoding',
+      a: 'gzip, gzip;q=0',
+      b: 'gzip',
+      same: true,
+    },
+    {
+      rfc: 'RFC 9111 §4.1',
+      name: 'accept-language',
+      a: 'en;q=2, fr',
+      b: 'fr, en;q=2',
+      same: false,
+    },
+  ])('$rfc: $name "$a" vs "$b" → same $same', ({ name, a, b, same }) => {
+    expect(hash([name], { [name]: a }) === hash([name], { [name]: b })).toBe(same);
   });
 
   it.each([
@@ -103,6 +160,27 @@ describe('varianceHash', () => {
   ])('$rfc: normalizeVaryValue("$value") → $expected', ({ value, expected }) => {
     expect(normalizeVaryValue(value)).toBe(expected);
   });
+
+  it.each([
+    {
+      name: 'accept-language',
+      value: 'de-CH, fr;q=0.9, EN;q=0.9, *;q=0.5',
+      expected: 'de-ch,en;q=0.9,fr;q=0.9,*;q=0.5',
+    },
+    {
+      name: 'accept',
+      value: 'text/html;q=0.9, application/json',
+      expected: 'application/json,text/html;q=0.9',
+    },
+    // Malformed: the whitespace rule only (an invalid qvalue is not guessed at).
+    { name: 'accept-language', value: ' en;q=high , fr ', expected: 'en;q=high,fr' },
+    { name: 'x-other', value: ' B , a ', expected: 'B,a' },
+  ])(
+    'RFC 9111 §4.1: normalizeVaryValue("$value", $name) → $expected',
+    ({ name, value, expected }) => {
+      expect(normalizeVaryValue(value, name)).toBe(expected);
+    },
+  );
 });
 
 describe('varyMatches', () => {

@@ -2,16 +2,20 @@
  * `Vary` (RFC 9111 §4.1) for pingora's variance scheme: a response that varies is stored under
  * its URL plus a hash of the request's values for the header names its `Vary` lists.
  *
- * Normalisation is deliberately conservative: several field lines are combined, the value is
- * trimmed and optional whitespace around commas is removed; nothing else (no case folding, no
- * reordering), because only a field's own definition says whether those keep its meaning
- * (§4.1 allows them "where ... known to have identical semantics", never requires them).
- * A missing header and an empty header are different (§4.1: absent only matches absent).
+ * Values are normalised per field: for every field, several field lines are combined, the value
+ * is trimmed and optional whitespace around commas is removed; the content negotiation lists
+ * (`Accept`, `Accept-Charset`, `Accept-Encoding`, `Accept-Language`) are also put in a canonical
+ * case and order (see {@link canonicalWeightedList}), because their definitions give case and
+ * order no meaning beyond the q-values (§4.1 allows normalising "where ... known to have
+ * identical semantics"). Other fields keep case and order: only a field's own definition could
+ * say they don't matter, and skipping that costs at most an extra variant. A missing header and
+ * an empty header are different (§4.1: absent only matches absent).
  */
 
 import { hashString } from '../key.ts';
 import type { CacheMeta, HeaderList } from '../meta.ts';
 import { getCombinedHeader } from '../meta.ts';
+import { canonicalWeightedList } from './negotiation.ts';
 
 /** The `Vary` wildcard: the response varies on something outside the request headers. */
 export const VARY_ANY = '*';
@@ -40,10 +44,13 @@ export function varyMatchesNothing(names: readonly string[]): boolean {
   return names.includes(VARY_ANY);
 }
 
-/** A request header's value normalised for comparison, or `null` when the header is absent. */
-export function normalizeVaryValue(value: string | null): string | null {
+/**
+ * The value of the request header `name` normalised for comparison, or `null` when the header
+ * is absent (see the module comment). Without a `name` only the whitespace rule applies.
+ */
+export function normalizeVaryValue(value: string | null, name = ''): string | null {
   if (value === null) return null;
-  return value.trim().replace(/[ \t]*,[ \t]*/g, ',');
+  return canonicalWeightedList(name, value) ?? value.trim().replace(/[ \t]*,[ \t]*/g, ',');
 }
 
 /**
@@ -60,7 +67,7 @@ export function varianceHash(
   const sorted = [...new Set(names.map((name) => name.toLowerCase()))].sort();
   // \u0000 and \u0001 cannot occur in header values, so the encoding is unambiguous.
   const parts = sorted.map((name) => {
-    const value = normalizeVaryValue(requestHeaders.get(name));
+    const value = normalizeVaryValue(requestHeaders.get(name), name);
     return value === null ? `${name}\u0000` : `${name}\u0000=${value}`;
   });
   return hashString(parts.join('\u0001'));

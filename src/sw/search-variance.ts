@@ -1,0 +1,66 @@
+/**
+ * `No-Vary-Search` in the lookup (draft-ietf-httpbis-no-vary-search §6): a stored response may
+ * answer a URL that differs from its own only in query parameters its `No-Vary-Search` says do
+ * not matter. As the draft's §6 suggests, the cache remembers, per URL without its query, the
+ * most recently seen stored URL whose response carried a non-default `No-Vary-Search`, and a
+ * request that misses its own URL is looked up under that URL when the two are equivalent. The
+ * draft lets a cache miss other candidates ("MAY fail to reuse"), so one per path is enough.
+ *
+ * The memory is per worker and not persisted: after a restart, a URL is found this way again
+ * once it or its stored equivalent has been requested (a miss costs one download, nothing else).
+ */
+import {
+  equivalentModuloSearchVariance,
+  isDefaultSearchVariance,
+  parseNoVarySearch,
+  withoutQuery,
+} from '../core/http/index.ts';
+import { getCombinedHeader, type HeaderList } from '../core/meta.ts';
+
+/** How many paths are remembered; the least recently recorded go first. */
+const MAX_PATHS = 1000;
+
+export class SearchVarianceHints {
+  /** URL without query → the stored URL with a non-default `No-Vary-Search`. */
+  readonly #byPath = new Map<string, string>();
+
+  /**
+   * Remembers that `url` (normalised) is stored with `headers`; forgets its path when the
+   * response has no usable `No-Vary-Search` and was the remembered one.
+   */
+  record(url: string, headers: HeaderList): void {
+    const path = withoutQuery(new URL(url));
+    const variance = parseNoVarySearch(getCombinedHeader(headers, 'no-vary-search'));
+    if (isDefaultSearchVariance(variance)) {
+      if (this.#byPath.get(path) === url) this.#byPath.delete(path);
+      return;
+    }
+    this.#byPath.delete(path);
+    this.#byPath.set(path, url);
+    if (this.#byPath.size > MAX_PATHS) {
+      const [oldest] = this.#byPath.keys();
+      if (oldest !== undefined) this.#byPath.delete(oldest);
+    }
+  }
+
+  /** The remembered stored URL for the path of `url`, when it differs from `url`. */
+  candidate(url: string): string | undefined {
+    const stored = this.#byPath.get(withoutQuery(new URL(url)));
+    return stored === url ? undefined : stored;
+  }
+}
+
+/**
+ * Whether a stored response (`storedUrl`, `headers`) may answer `url` by its `No-Vary-Search`:
+ * the field parses to a non-default variance and the two URLs are equivalent under it.
+ */
+export function answersBySearchVariance(
+  url: string,
+  storedUrl: string,
+  headers: HeaderList,
+): boolean {
+  const variance = parseNoVarySearch(getCombinedHeader(headers, 'no-vary-search'));
+  return (
+    !isDefaultSearchVariance(variance) && equivalentModuloSearchVariance(url, storedUrl, variance)
+  );
+}
