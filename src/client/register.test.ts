@@ -24,12 +24,18 @@ class FakeContainer extends EventTarget {
   registrations: FakeRegistration[] = [];
   calls: { url: string; type: string | undefined }[] = [];
   /** What the worker does once registered: claim the page, or stay in some state. */
-  after: 'claim' | 'waiting' | 'active' | 'installing' = 'claim';
+  after: 'claim' | 'claim-before-active' | 'waiting' | 'active' | 'installing' = 'claim';
   failFor = new Set<string>();
   failWith: (type: string) => Error = (type) =>
     new TypeError(`ServiceWorker script evaluation failed (${type})`);
   #ready: (registration: FakeRegistration) => void = () => {};
-  ready = new Promise<FakeRegistration>((resolve) => (this.#ready = resolve));
+  #readyLater = new Promise<FakeRegistration>((resolve) => (this.#ready = resolve));
+
+  /** As in browsers: the page's registration once it has an active worker. */
+  get ready(): Promise<FakeRegistration> {
+    const active = this.registrations.find((registration) => registration.active !== null);
+    return active ? Promise.resolve(active) : this.#readyLater;
+  }
 
   register(url: string, options: { type?: string } = {}): Promise<FakeRegistration> {
     this.calls.push({ url, type: options.type });
@@ -50,6 +56,17 @@ class FakeContainer extends EventTarget {
         this.controller = worker;
         this.dispatchEvent(new Event('controllerchange'));
       }, 1);
+    }
+    if (this.after === 'claim-before-active') {
+      // Firefox: the page is controlled a moment before the registration shows its active worker.
+      setTimeout(() => {
+        this.controller = worker;
+        this.dispatchEvent(new Event('controllerchange'));
+      }, 1);
+      setTimeout(() => {
+        registration.active = worker;
+        this.#ready(registration);
+      }, 20);
     }
     return Promise.resolve(registration);
   }
@@ -103,6 +120,13 @@ describe('registerHttpCache', () => {
     container.failWith = () => new DOMException('insecure', 'SecurityError');
     await expect(registerHttpCache()).rejects.toThrow(/as a classic script failed: SecurityError/);
     expect(container.calls).toHaveLength(1);
+  });
+
+  it('resolves with the registration showing its active worker, even when control came first', async () => {
+    container.after = 'claim-before-active';
+    const client = await registerHttpCache({ scriptURL: '/sw.js' });
+    expect(client.registration.active?.scriptURL).toBe(`${ORIGIN}/sw.js`);
+    client.close();
   });
 
   it('keeps an existing registration of the same script, whatever its type', async () => {

@@ -39,7 +39,9 @@ export async function registerHttpCache(options: RegisterOptions = {}): Promise<
   const timeout = checkTimeout(options.timeout);
   const registration = await registerWorker(container, options);
   await awaitControl(container, registration, timeout);
-  return new HttpCacheClient(registration, options);
+  // Controlled now, but Firefox can report the controller before this registration object shows
+  // its active worker: `ready` settles once it does.
+  return new HttpCacheClient(await container.ready, options);
 }
 
 /**
