@@ -1,9 +1,10 @@
 /**
  * The two browser pieces that coordinate contexts (the cross-context cache lock in `src/lock/`,
  * the IndexedDB writes other contexts follow and the cache events in `src/storage/`), as small
- * interfaces declared once: `navigator.locks` and a `BroadcastChannel` fit them, and so do the
- * in-memory fakes of the tests, which lets all of it run under Node. Here in `core` because both
- * folders use them and `core` is the one they share.
+ * interfaces declared once. The browser's lock manager and broadcast channels fit them (the
+ * worker passes them in; nothing here touches a global), and so do the in-memory fakes of the
+ * tests, which lets all of it run under Node. Here in `core` because both folders use them and
+ * `core` is the one they share.
  */
 
 /** What a granted Web Lock carries (the DOM `Lock`). */
@@ -43,7 +44,7 @@ export interface ChannelMessageEvent {
   readonly data: unknown;
 }
 
-/** The part of `BroadcastChannel` used here. */
+/** The part of a broadcast channel used here. */
 export interface ChannelLike {
   postMessage(message: unknown): void;
   addEventListener(type: 'message', listener: (event: ChannelMessageEvent) => void): void;
