@@ -39,8 +39,14 @@ async function seriousViolations(page: Page): Promise<string[]> {
 async function fillDemo(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Fetch all' }).click();
   await expect(entryRow(page, 'id=download')).toHaveCount(1, { timeout: 10_000 });
+  // The download's fetch line comes when its body is read whole, maybe after the next click's.
+  await expect(logLines(page, 'fetch').filter({ hasText: 'download → 200' })).toHaveCount(1, {
+    timeout: 15_000,
+  });
   await page.getByRole('button', { name: 'Logo (long max-age)' }).click();
-  await expect(logLines(page, 'fetch').first()).toContainText(/logo → 200.*hit/);
+  await expect(logLines(page, 'fetch').filter({ hasText: 'logo → 200' }).first()).toContainText(
+    'hit',
+  );
   await expect(page.locator('#hit-ratio')).toContainText('Hit ratio');
 }
 
