@@ -77,6 +77,13 @@ const WEBKIT_SPECS = [
   'http-ranges',
   'http-stale',
   'http-invalidation',
+  // Issue 14 (RFC 9111 to the edge): every item in every engine.
+  'http-offline',
+  'http-no-vary-search',
+  'http-head-conditional',
+  'http-stored-fields',
+  'http-cache-modes',
+  'http-upstream-timeout',
   'cross-tab',
   'coalescing-tabs',
   'worker-update',

@@ -20,13 +20,28 @@ test('hop-by-hop fields and the fields Connection names are not replayed from th
   expect(first.headers['x-kept']).toBe('yes');
   expect(first.headers['x-hop']).toBe('1');
   expect(first.headers['keep-alive']).toBe('timeout=5');
-  // The network answer carries them (both engines show them to the worker); the stored copy not.
+  // The network answer carries them (every engine shows them to the worker); the stored copy not.
   const hit = await pageFetch(swPage, path);
   expect(parseCacheStatus(hit.headers['cache-status'])).toMatchObject({ hit: true });
   expect(hit.headers['x-kept']).toBe('yes');
   expect(hit.headers['x-hop']).toBeUndefined();
   expect(hit.headers['keep-alive']).toBeUndefined();
   expect(hit.headers['connection']).toBeUndefined();
+  expect(origin.count(path)).toBe(1);
+});
+
+test('a chunked response is stored and replayed without Transfer-Encoding', async ({
+  swPage,
+  origin,
+}) => {
+  // No Content-Length: Node sends `Transfer-Encoding: chunked`, which the worker sees.
+  const path = apiUrl('/api/big', { size: 3000, length: 0, id: 'chunked' });
+  const first = await pageFetch(swPage, path, { as: 'sha256' });
+  const hit = await pageFetch(swPage, path, { as: 'sha256' });
+  expect(parseCacheStatus(hit.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(hit.headers['transfer-encoding']).toBeUndefined();
+  expect(hit.bodySize).toBe(3000);
+  expect(hit.sha256).toBe(first.sha256);
   expect(origin.count(path)).toBe(1);
 });
 

@@ -1,7 +1,7 @@
 /**
  * Vary (RFC 9111 §4.1): each combination of the nominated request headers is its own stored
- * variant; a request matching none is a `vary-miss` (it offers the stored variants' entity tags, and
- * a stored response in its first-choice language is selected); `Vary: *` always fails to match.
+ * variant; a request matching none is a `vary-miss` (it offers the stored variants' entity tags,
+ * and a stored response in its first-choice language is selected); `Vary: *` never matches.
  */
 import { expect, test } from './fixtures.ts';
 import { apiUrl, sequenceUrl } from './helpers/api-url.ts';
