@@ -77,13 +77,14 @@ const WEBKIT_SPECS = [
   'http-ranges',
   'http-stale',
   'http-invalidation',
-  // Issue 14 (RFC 9111 to the edge): every item in every engine.
+  // Issue 14 (RFC 9111 to the edge): every item in every engine, and the header-set oracle.
   'http-offline',
   'http-no-vary-search',
   'http-head-conditional',
   'http-stored-fields',
   'http-cache-modes',
   'http-upstream-timeout',
+  'reliability-headers',
   'cross-tab',
   'coalescing-tabs',
   'worker-update',
