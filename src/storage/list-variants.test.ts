@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
-import type { CacheKey } from '../core/key.ts';
 import type { Storage, StoredVariant } from '../core/storage.ts';
 import { CompositionStorage } from './composition/composition.ts';
 import type { CacheDbSchema } from './idb/idb-schema.ts';
 import { MemoryStorage } from './memory/memory.ts';
 import { newIdb } from './testing/idb.ts';
-import { bytes, keyOf, metaOf, store } from './testing/support.ts';
+import { bareStorage, bytes, keyOf, metaOf, store } from './testing/support.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -86,15 +85,7 @@ describe('CompositionStorage.listVariants', () => {
     const idb = newIdb();
     const memory = new MemoryStorage();
     const onError = vi.fn();
-    const bare: Storage = {
-      label: 'bare',
-      supportsStreamingPartialWrite: false,
-      lookup: (key: CacheKey) => memory.lookup(key),
-      lookupStreamingWrite: (key, tag) => memory.lookupStreamingWrite(key, tag),
-      getMissHandler: (key, meta) => memory.getMissHandler(key, meta),
-      purge: (key, type) => memory.purge(key, type),
-      updateMeta: (key, meta) => memory.updateMeta(key, meta),
-    };
+    const bare = bareStorage(memory);
     await store(memory, keyOf('/b'), bytes(3), 7, metaOf(203));
     await store(memory, keyOf('/b', 'x'), bytes(3));
     await store(idb, keyOf('/b', 'y'), bytes(3), 7, metaOf(201));

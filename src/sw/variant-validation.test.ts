@@ -4,6 +4,7 @@ import type { CacheKey } from '../core/key.ts';
 import type { Storage } from '../core/storage.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
+import { bareStorage } from '../storage/testing/support.ts';
 import type { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
 import { testFlow } from './testing/test-flow.ts';
@@ -143,16 +144,7 @@ describe('a vary-miss offers every stored variant’s tag (RFC 9111 §4.3.1, §4
 
   it('a storage that cannot list its variants offers its primary slot’s tag, as before', async () => {
     taggedOrigin('/bare');
-    const bare: Storage = {
-      label: 'bare',
-      supportsStreamingPartialWrite: true,
-      lookup: (key) => storage.lookup(key),
-      lookupStreamingWrite: (key, tag) => storage.lookupStreamingWrite(key, tag),
-      getMissHandler: (key, meta) => storage.getMissHandler(key, meta),
-      purge: (key, type) => storage.purge(key, type),
-      updateMeta: (key, meta) => storage.updateMeta(key, meta),
-    };
-    const f = flow(bare);
+    const f = flow(bareStorage(storage));
     await ask(f, '/bare', 'en');
     await ask(f, '/bare', 'fr');
     await ask(f, '/bare', 'de');

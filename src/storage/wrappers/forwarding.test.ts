@@ -1,6 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { CacheKey } from '../../core/key.ts';
-import type { CacheMeta } from '../../core/meta.ts';
 import type {
   LookupResult,
   Storage,
@@ -8,7 +6,7 @@ import type {
   StoredVariant,
 } from '../../core/storage.ts';
 import { MemoryStorage } from '../memory/memory.ts';
-import { bytes, keyOf, metaOf, store } from '../testing/support.ts';
+import { bareStorage, bytes, keyOf, metaOf, store } from '../testing/support.ts';
 import { AnnouncingStorage } from './announcing.ts';
 import { ForwardingStorage } from './forwarding.ts';
 import { QuotaRetryStorage } from './quota-retry.ts';
@@ -88,18 +86,8 @@ describe.each(WRAPPERS)('%s', (_name, wrap) => {
 
   it('answers as a storage without the capabilities when the inner storage has none', async () => {
     const inner = new MemoryStorage();
-    const getMissHandler = vi.fn((key: CacheKey, meta: CacheMeta) =>
-      inner.getMissHandler(key, meta),
-    );
-    const bare: Storage = {
-      label: 'bare',
-      supportsStreamingPartialWrite: false,
-      lookup: (key) => inner.lookup(key),
-      lookupStreamingWrite: (key, tag) => inner.lookupStreamingWrite(key, tag),
-      getMissHandler,
-      purge: (key, type) => inner.purge(key, type),
-      updateMeta: (key, meta) => inner.updateMeta(key, meta),
-    };
+    const bare = bareStorage(inner);
+    const getMissHandler = vi.spyOn(bare, 'getMissHandler');
     const wrapper = wrap(bare);
     expect(wrapper.lookupWriteInProgress(KEY)).toBeNull();
     // No list of variants: the primary slot alone, as a caller of the bare storage would see.
