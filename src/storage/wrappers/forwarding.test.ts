@@ -97,6 +97,10 @@ describe.each(WRAPPERS)('%s', (_name, wrap) => {
     expect(await wrapper.listVariants(keyOf('/capability', 'any'))).toEqual([
       { key: KEY, meta: metaOf(203) },
     ]);
+    // A write in progress is what its lookup finds: not complete, so nothing is listed.
+    const writing = await inner.getMissHandler(KEY, metaOf(204));
+    expect(await wrapper.listVariants(KEY)).toEqual([]);
+    await writing.abort();
     expect(() => wrapper.touch(KEY)).not.toThrow();
     // No refill write: the copy is a miss write, as the composition starts on such a layer.
     await wrapper.getRefillHandler(KEY, META);
