@@ -1,7 +1,8 @@
 /**
  * What is stored and how list-valued fields count: hop-by-hop fields are neither stored nor
  * replayed (RFC 9111 §3.1); a list-valued `Age` uses its first member (§5.1); a repeated
- * directive with conflicting values makes the response stale (§4.2.1).
+ * directive with conflicting values, or several different `Expires`, make the response stale
+ * (§4.2.1).
  */
 import { expect, test } from './fixtures.ts';
 import { apiUrl } from './helpers/api-url.ts';
@@ -79,4 +80,31 @@ test('conflicting repeated max-age (max-age=1800, max-age=1) is stale: revalidat
   });
   expect(origin.count(path)).toBe(2);
   expect(origin.requests(path)[1]?.headers['if-none-match']).toBe('"v1"');
+});
+
+test('two different Expires values are stale: revalidated; two equal ones count as one', async ({
+  swPage,
+  origin,
+}) => {
+  // `expires` is relative seconds on the origin's clock; an `h=expires:` line is a second one.
+  const inAnHour = new Date(Date.now() + 3_600_000).toUTCString();
+  const conflicting = apiUrl('/api/resource', {
+    expires: 3_600,
+    h: 'expires:Thu, 01 Jan 2099 00:00:00 GMT',
+    etag: 'v1',
+  });
+  await pageFetch(swPage, conflicting);
+  const second = await pageFetch(swPage, conflicting);
+  expect(parseCacheStatus(second.headers['cache-status'])).toMatchObject({
+    fwd: 'stale',
+    fwdStatus: 304,
+  });
+  expect(origin.count(conflicting)).toBe(2);
+  expect(origin.requests(conflicting)[1]?.headers['if-none-match']).toBe('"v1"');
+
+  const agreeing = apiUrl('/api/resource', { h: [`expires:${inAnHour}`, `expires:${inAnHour}`] });
+  await pageFetch(swPage, agreeing);
+  const hit = await pageFetch(swPage, agreeing);
+  expect(parseCacheStatus(hit.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(origin.count(agreeing)).toBe(1);
 });
