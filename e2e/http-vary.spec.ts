@@ -1,9 +1,10 @@
 /**
  * Vary (RFC 9111 §4.1): each combination of the nominated request headers is its own stored
- * variant; a request matching none is a `vary-miss`; `Vary: *` always fails to match.
+ * variant; a request matching none is a `vary-miss` (it offers the stored variants' entity tags,
+ * and a stored response in its first-choice language is selected); `Vary: *` never matches.
  */
 import { expect, test } from './fixtures.ts';
-import { apiUrl } from './helpers/api-url.ts';
+import { apiUrl, sequenceUrl } from './helpers/api-url.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
 import { expectNeverCached } from './helpers/never-cached.ts';
 import { pageFetch } from './helpers/page-fetch.ts';
@@ -113,6 +114,31 @@ test('a stored response in the language the request prefers most is selected wit
   ]);
 });
 
+test('the language selection looks at every stored variant, not only the first one stored', async ({
+  swPage,
+  origin,
+}) => {
+  const inLanguage = (language: string) => ({
+    cc: 'max-age=60',
+    vary: 'Accept-Language',
+    h: `content-language:${language}`,
+  });
+  const path = sequenceUrl([inLanguage('en'), inLanguage('fr')]);
+  const ask = (language: string) =>
+    pageFetch(swPage, path, { init: { headers: { 'accept-language': language } } });
+
+  await ask('en');
+  const stored = await ask('fr');
+  expect(stored.headers['content-language']).toBe('fr');
+  const french = await ask('fr, en;q=0.5');
+  expect(parseCacheStatus(french.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(french.bodyText).toBe(stored.bodyText);
+  expect(origin.requests(path).map((request) => request.headers['accept-language'])).toEqual([
+    'en',
+    'fr',
+  ]);
+});
+
 test('a vary-miss offers the stored variant’s entity tag; the origin’s 304 selects it', async ({
   swPage,
   origin,
@@ -137,4 +163,47 @@ test('a vary-miss offers the stored variant’s entity tag; the origin’s 304 s
   // Now stored for German too.
   expect(parseCacheStatus((await ask('de')).headers['cache-status'])).toMatchObject({ hit: true });
   expect(origin.count(path)).toBe(2);
+});
+
+test('a vary-miss offers the tags of all stored variants; the 304 naming the second selects it', async ({
+  swPage,
+  origin,
+}) => {
+  // Three languages, three representations tagged v1, v2, v3; Italian gets the second one.
+  const variant = (etag: string) => ({ cc: 'max-age=60', vary: 'Accept-Language', etag });
+  const path = sequenceUrl([variant('v1'), variant('v2'), variant('v3'), variant('v2')]);
+  const ask = (language: string) =>
+    pageFetch(swPage, path, { init: { headers: { 'accept-language': language } } });
+
+  await ask('en');
+  const french = await ask('fr');
+  await ask('de');
+  const italian = await ask('it');
+  expect(italian.status).toBe(200);
+  expect(italian.bodyText).toBe(french.bodyText);
+  expect(italian.headers['etag']).toBe('"v2"');
+  expect(parseCacheStatus(italian.headers['cache-status'])).toMatchObject({
+    fwd: 'vary-miss',
+    fwdStatus: 304,
+    stored: true,
+  });
+  const requests = origin.requests(path);
+  expect(requests.map((request) => request.headers['accept-language'])).toEqual([
+    'en',
+    'fr',
+    'de',
+    'it',
+  ]);
+  // Each vary-miss offered every variant stored before it, newest first.
+  expect(requests.map((request) => request.headers['if-none-match'])).toEqual([
+    undefined,
+    '"v1"',
+    '"v2", "v1"',
+    '"v3", "v2", "v1"',
+  ]);
+
+  const again = await ask('it');
+  expect(parseCacheStatus(again.headers['cache-status'])).toMatchObject({ hit: true });
+  expect(again.bodyText).toBe(french.bodyText);
+  expect(origin.count(path)).toBe(4);
 });

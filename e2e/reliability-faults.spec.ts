@@ -28,7 +28,7 @@ import {
 } from './helpers/storage-faults.ts';
 import {
   expectNoWorkerFaults,
-  expectNoWorkerFaultsButFirefoxAutoCancel,
+  expectNoWorkerFaultsButEngineNetworkErrors,
 } from './helpers/worker-faults.ts';
 import { faultyBody } from './server/fault-routes.mjs';
 import type { Origin } from './server/origin.mjs';
@@ -220,7 +220,7 @@ test('the origin hangs: the page gives up, waiting readers are answered, the nex
   expect(expectWhole(back, path, tally)).toBeGreaterThan(2);
   expect(cacheStatusOf(back)).toMatchObject({ fwd: 'stale', stored: true });
 
-  await expectNoWorkerFaultsButFirefoxAutoCancel(swPage, browserName, tally.faults);
+  await expectNoWorkerFaultsButEngineNetworkErrors(swPage, browserName, tally.faults);
   report('origin hangs', tally);
 });
 

@@ -127,6 +127,8 @@ test('generated response headers: every request answered, reuse only where RFC 9
   let cacheStatusHits = 0;
   let storedOnError = 0;
   let reusedOnReload = 0;
+  let hopByHopHits = 0;
+  let reloadsChecked = 0;
 
   for (let start = 0; start < sets.length; start += BATCH) {
     const batch = paths.slice(start, start + BATCH);
@@ -145,7 +147,13 @@ test('generated response headers: every request answered, reuse only where RFC 9
         if (answer.sha256 !== (set.status === 204 ? sha256(new Uint8Array()) : body)) {
           return report('wrong body');
         }
-        if (parseCacheStatus(answer.cacheStatus).hit) cacheStatusHits++;
+        if (!parseCacheStatus(answer.cacheStatus).hit) continue;
+        cacheStatusHits++;
+        // RFC 9111 §3.1: hop-by-hop fields are neither stored nor replayed.
+        const hop = ['connection', 'x-hop', 'keep-alive'].filter((name) => answer.headers?.[name]);
+        if (!set.hopByHop) continue;
+        hopByHopHits++;
+        if (hop.length > 0) return report(`hop-by-hop ${hop.join(', ')} replayed`);
       }
       // The first answer is the origin's first response; `no-cache` always reaches the origin.
       if (first!.originCount !== 1) return report('first answer not from the origin');
@@ -162,6 +170,13 @@ test('generated response headers: every request answered, reuse only where RFC 9
       const { verdict, why } = reuseVerdict(set);
       verdicts[verdict]++;
       if (!agrees(verdict, reused)) report(`oracle: ${verdict} (${why}), reused: ${reused}`);
+      // Stored and fresh: the reload (not an immutable one) revalidated with max-age=0, as
+      // browsers send on reload (issue 14).
+      if (verdict === 'expected' && reused && !mayReuseOnReload(set)) {
+        reloadsChecked++;
+        const reload = origin.requests(path)[1]?.headers['cache-control'];
+        if (reload !== 'max-age=0') report(`reload revalidated with Cache-Control ${reload}`);
+      }
       if (verdict !== 'either') {
         const core = coreVerdict(origin.url, path, first!);
         if ((core === 'reuse') !== (verdict === 'expected')) {
@@ -180,6 +195,8 @@ test('generated response headers: every request answered, reuse only where RFC 9
     reusedSecondRequests: served,
     noCacheServedStoredOn5xx: storedOnError,
     noCacheReusedImmutable: reusedOnReload,
+    hopByHopHits,
+    reloadsChecked,
     cacheStatusHits,
     originRequests,
     oracle: verdicts,
@@ -196,6 +213,8 @@ test('generated response headers: every request answered, reuse only where RFC 9
   expect(requests).toBe(3 * SETS);
   expect(verdicts.never).toBeGreaterThan(0);
   expect(verdicts.expected).toBeGreaterThan(0);
+  expect(hopByHopHits, 'hits of responses with hop-by-hop fields').toBeGreaterThan(0);
+  expect(reloadsChecked, 'reloads of stored fresh responses').toBeGreaterThan(0);
   // Each answer not reused (second request or reload) is one origin response (stale-while-revalidate
   // may add background ones).
   expect(originRequests).toBeGreaterThanOrEqual(3 * SETS - served - reusedOnReload);

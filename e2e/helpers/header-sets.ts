@@ -36,10 +36,14 @@ export interface HeaderSet {
   /** Absent: Node's own `Date` (now); `null`: no Date header at all. */
   date?: TimeValue | null;
   expires?: TimeValue;
+  /** A second `Expires` line, dated 1970: several values count only when they agree (§4.2.1). */
+  expiresTwice?: true;
   age?: string;
   lastModified?: TimeValue;
   etag?: string;
   vary?: string;
+  /** Hop-by-hop fields (`Connection: keep-alive, x-hop`, `X-Hop`, `Keep-Alive`): never replayed. */
+  hopByHop?: true;
   /** Body bytes (deterministic); 204 always has none. */
   size: number;
 }
@@ -81,6 +85,9 @@ const MALFORMED: Directive[] = [
   'stale-while-revalidate=x',
 ].map((text) => ({ text, malformed: true as const }));
 
+/** The value of the second `Expires` line of {@link HeaderSet.expiresTwice}. */
+export const SECOND_EXPIRES = 'Thu, 01 Jan 1970 00:00:00 GMT';
+
 const STATUSES = [
   200, 200, 200, 203, 204, 300, 301, 400, 403, 404, 405, 410, 414, 418, 500, 501, 503,
 ];
@@ -112,11 +119,8 @@ export function generateHeaderSet(random: Random): HeaderSet {
         );
   }
   if (random.chance(0.3)) {
-    set.expires = timeValue(
-      random,
-      [-3_600, 0, 600, 86_400],
-      ['0', '-1', 'never', 'Thu, 01 Jan 1970 00:00:00 GMT'],
-    );
+    set.expires = timeValue(random, [-3_600, 0, 600, 86_400], ['0', '-1', 'never', SECOND_EXPIRES]);
+    if (random.chance(0.2)) set.expiresTwice = true;
   }
   if (random.chance(0.2)) {
     // List values too: RFC 9111 §5.1 uses the first member.
@@ -126,6 +130,7 @@ export function generateHeaderSet(random: Random): HeaderSet {
   if (random.chance(0.4)) set.etag = random.pick(['"v1"', 'W/"v1"', '"a,b"']);
   if (random.chance(0.25))
     set.vary = random.pick(['accept', 'x-foo', 'Accept-Language, x-bar', '*', 'accept, *']);
+  if (random.chance(0.2)) set.hopByHop = true;
   return set;
 }
 
@@ -144,10 +149,12 @@ export function headerSetQuery(set: HeaderSet, id: string): QueryParams {
   else time('date', 'date', set.date);
   if (set.date !== undefined && set.date !== null && 'literal' in set.date) query['date'] = '';
   time('expires', 'expires', set.expires);
+  if (set.expiresTwice) extra.push(`expires:${SECOND_EXPIRES}`);
   time('lm', 'last-modified', set.lastModified);
   if (set.age !== undefined) query['age'] = set.age;
   if (set.etag !== undefined) query['etag'] = set.etag;
   if (set.vary !== undefined) query['vary'] = set.vary;
+  if (set.hopByHop) extra.push('connection:keep-alive, x-hop', 'x-hop:1', 'keep-alive:timeout=5');
   if (set.status === 204) query['body'] = '';
   else query['size'] = String(set.size);
   if (extra.length > 0) query['h'] = extra;

@@ -1,4 +1,4 @@
-import type { HeaderSet } from './header-sets.ts';
+import { SECOND_EXPIRES, type HeaderSet } from './header-sets.ts';
 
 /**
  * May a private cache answer a second, identical GET with the stored first response, without
@@ -34,6 +34,10 @@ export function reuseVerdict(set: HeaderSet): { verdict: ReuseVerdict; why: stri
   if (maxAges.size > 1) return either('conflicting max-age');
   const [maxAge] = maxAges;
   const explicit = maxAge !== undefined || set.expires !== undefined;
+  // §4.2.1: several Expires values that disagree mean "the first occurrence, or stale".
+  const expiresAgree =
+    set.expires !== undefined && 'literal' in set.expires && set.expires.literal === SECOND_EXPIRES;
+  if (set.expiresTwice && maxAge === undefined && !expiresAgree) return either('several Expires');
   if (!explicit) {
     if (HEURISTIC_STATUS.has(set.status) || has('public') || has('private')) {
       return either('heuristic freshness');

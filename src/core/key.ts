@@ -36,6 +36,11 @@ export function withVariance(key: CacheKey, variance: string | undefined): Cache
   return { namespace: key.namespace, primary: key.primary, variance };
 }
 
+/** Whether `a` and `b` are keys of the same URL (namespace and primary key), any variance. */
+export function sameUrl(a: CacheKey, b: CacheKey): boolean {
+  return a.namespace === b.namespace && a.primary === b.primary;
+}
+
 export function keysEqual(a: CacheKey, b: CacheKey): boolean {
   return a.namespace === b.namespace && a.primary === b.primary && a.variance === b.variance;
 }

@@ -14,6 +14,13 @@ export interface LookupResult {
   readonly hit: HitHandler;
 }
 
+/** A complete stored entry of a URL, as {@link Storage.listVariants} lists it. */
+export interface StoredVariant {
+  /** The entry's own key: the primary slot (no variance) or a variant's. */
+  readonly key: CacheKey;
+  readonly meta: CacheMeta;
+}
+
 export interface Storage {
   /** Names the backend in `Cache-Status` and stats, e.g. `memory`, `idb`, `composition.idb`. */
   readonly label: string;
@@ -55,11 +62,18 @@ export interface Storage {
   lookupWriteInProgress?(key: CacheKey, start?: number): LookupResult | null;
   /** Records an access to `key` for eviction recency (`IdbStorage`). */
   touch?(key: CacheKey): void;
+  /**
+   * The complete entries of `key`'s URL (its namespace and primary key; the variance is
+   * ignored): the primary slot and every variant, without writes in progress, in no particular
+   * order, without reading a body. Without it a caller sees the primary slot only
+   * (`listStoredVariants` in `stored-variants.ts`).
+   */
+  listVariants?(key: CacheKey): Promise<readonly StoredVariant[]>;
 }
 
 /** The optional members of {@link Storage}: what a wrapper must forward. */
 export type StorageCapabilities = Required<
-  Pick<Storage, 'getRefillHandler' | 'lookupWriteInProgress' | 'touch'>
+  Pick<Storage, 'getRefillHandler' | 'lookupWriteInProgress' | 'touch' | 'listVariants'>
 >;
 
 export interface HitHandler {

@@ -27,4 +27,13 @@ describe.each([
     expect(await storage.lookup(keyOf('/one'))).toBeNull();
     expect(await bodyOf(storage, keyOf('/two'))).toEqual(bytes(6, 9));
   });
+
+  it('never lists one URL’s entry as another’s variant', async () => {
+    const storage = create();
+    await store(storage, keyOf('/one', 'a'), bytes(5));
+    expect(await storage.listVariants(keyOf('/two'))).toEqual([]);
+    expect((await storage.listVariants(keyOf('/one'))).map(({ key }) => key)).toEqual([
+      keyOf('/one', 'a'),
+    ]);
+  });
 });

@@ -46,4 +46,14 @@ describe('the worker storage stack', () => {
     await found!.hit.finish();
     expect((await storage.lookup(key))?.hit.source).toBe('composition.memory');
   });
+
+  it('lists a URL’s variants from IndexedDB’s index, across the wrappers', async () => {
+    const { idb, storage } = workerStack();
+    await store(idb, keyOf('/v', 'a'), bytes(3));
+    await store(idb, keyOf('/v', 'b'), bytes(3));
+    const list = vi.spyOn(idb, 'listVariants');
+    const listed = await storage.listVariants(keyOf('/v'));
+    expect(list).toHaveBeenCalledOnce();
+    expect(listed.map(({ key }) => key.variance).sort()).toEqual(['a', 'b']);
+  });
 });

@@ -9,17 +9,20 @@
 import { HttpCache } from '../core/http-cache.ts';
 import {
   evaluateReuse,
-  prefersContentLanguage,
+  inPreferredLanguage,
+  liveVariants,
+  preferredLanguageVariant,
   reusableOnReload,
   varianceHash,
   varyMatchesNothing,
   type ReuseDecision,
 } from '../core/http/index.ts';
 import { normalizeUrl, withoutVariance, type CacheKey } from '../core/key.ts';
-import { getCombinedHeader, headerListFrom, type CacheMeta } from '../core/meta.ts';
+import { headerListFrom, type CacheMeta } from '../core/meta.ts';
 import { HitStatus, NoCacheReason } from '../core/phase.ts';
 import { LockStatus, type WritePermit } from '../core/lock.ts';
-import type { LookupResult } from '../core/storage.ts';
+import type { LookupResult, StoredVariant } from '../core/storage.ts';
+import { listStoredVariants } from '../core/stored-variants.ts';
 import { admit } from './admission.ts';
 import { ownCacheStatus, type ForwardReason } from './cache-status.ts';
 import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './flow-deps.ts';
@@ -27,16 +30,17 @@ import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { revalidate } from './revalidation.ts';
 import { answersBySearchVariance, SearchVarianceHints } from './search-variance.ts';
 import { serveStored } from './serve-stored.ts';
-import { admitSelectedVariant, withVariantTag } from './variant-validation.ts';
+import { admitSelectedVariant, withVariantTags } from './variant-validation.ts';
 import { askOrigin, askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
 
 /**
  * What a lookup found: the usable entry, nothing stored for the URL (`uri-miss`), or only other
- * variants of it (`vary-miss`). The two misses are told apart in `Cache-Status`.
+ * variants of it (`vary-miss`, with those the request may offer the origin). The two misses are
+ * told apart in `Cache-Status`.
  */
 type Lookup =
   | { readonly kind: 'found'; readonly entry: LookupResult }
-  | { readonly kind: Miss; readonly other?: CacheMeta | undefined };
+  | { readonly kind: Miss; readonly others?: readonly StoredVariant[] | undefined };
 type Miss = Extract<ForwardReason, 'uri-miss' | 'vary-miss'>;
 
 /** A stale-while-revalidate refresh, with the write permit of the request that served stale. */
@@ -150,7 +154,7 @@ export class FetchFlow {
         }
         if (!cache.isCacheLocked()) {
           cache.cacheMiss();
-          return this.fetchAndAdmit(ctx, result.kind, result.other);
+          return this.fetchAndAdmit(ctx, result.kind, result.others);
         }
       }
       const status = await cache.cacheLockWait();
@@ -240,35 +244,50 @@ export class FetchFlow {
     await primary.hit.finish();
     const variant = await cache.cacheLookup();
     if (!variant) {
-      const preferred = await this.preferredLanguage(ctx, primary.meta);
-      return preferred ?? { kind: 'vary-miss', other: primary.meta };
+      // Locked behind another request's download of this variant: it waits, offers nothing.
+      if (cache.isCacheLocked()) return { kind: 'vary-miss' };
+      const others = await this.storedVariants(ctx, primary.meta);
+      const preferred = await this.preferredLanguage(ctx, others, primary.meta);
+      return preferred ?? { kind: 'vary-miss', others };
     }
     if (variant.meta.variance !== variance) return varyMiss(variant);
     return found(variant);
   }
 
   /**
-   * No stored variant matches the request exactly, but the primary slot's response (the latest
-   * variant stored) varies on `Accept-Language` alone and is in the language the request prefers
-   * most (RFC 9111 §4.1 lets a cache select by the field's semantics; see
-   * `prefersContentLanguage`): it is selected. Not by a request waiting for another one's
-   * download of the variant; the one that would fetch it hands its lock back, so waiting
-   * requests look up again.
+   * The URL's stored variants that stand now (none older than the primary slot), newest first;
+   * the primary slot alone when the storage cannot list them or listing fails.
+   */
+  private async storedVariants(
+    { cache }: RequestContext,
+    primary: CacheMeta,
+  ): Promise<StoredVariant[]> {
+    const key = cache.cacheKey();
+    const listed = await listStoredVariants(this.deps.storage, key).catch((error: unknown) => {
+      this.deps.log('could not list the stored variants; offering the primary slot', error);
+      return [{ key: withoutVariance(key), meta: primary }];
+    });
+    return liveVariants(listed, primary);
+  }
+
+  /**
+   * No stored variant matches the request exactly, but one varies on `Accept-Language` alone
+   * and is in the language the request prefers most (RFC 9111 §4.1 lets a cache select by the
+   * field's semantics; see `prefersContentLanguage`): the newest such is selected. The request
+   * would fetch the variant, so it hands its lock back and waiting requests look up again.
    */
   private async preferredLanguage(
     { cache, request }: RequestContext,
+    others: readonly StoredVariant[],
     primary: CacheMeta,
   ): Promise<Lookup | null> {
-    const varyOnLanguage = primary.vary.length === 1 && primary.vary[0] === 'accept-language';
-    const contentLanguage = getCombinedHeader(primary.headers, 'content-language');
-    if (!varyOnLanguage || cache.isCacheLocked()) return null;
-    if (!prefersContentLanguage(request.headers.get('accept-language'), contentLanguage)) {
-      return null;
-    }
-    const again = await this.deps.storage.lookup(withoutVariance(cache.cacheKey()));
+    const acceptLanguage = request.headers.get('accept-language');
+    const chosen = preferredLanguageVariant(others, acceptLanguage);
+    if (chosen === undefined) return null;
+    const again = await this.deps.storage.lookup(chosen.key);
     if (again === null) return null;
-    if (again.meta.variance !== primary.variance) {
-      await again.hit.finish(); // replaced meanwhile by another variant
+    if (again.meta.created < primary.created || !inPreferredLanguage(again.meta, acceptLanguage)) {
+      await again.hit.finish(); // replaced meanwhile
       return null;
     }
     if (cache.isCacheLockWriter()) cache.takeWriteLock().release(LockStatus.Done);
@@ -340,19 +359,19 @@ export class FetchFlow {
   }
 
   /**
-   * Fetches the response and admits it. On a vary-miss with another variant stored, the request
-   * offers that variant's tag (see `variant-validation.ts`); a 304 that does not select it is
+   * Fetches the response and admits it. On a vary-miss with other variants stored, the request
+   * offers their tags (see `variant-validation.ts`); a 304 that selects none of them is
    * followed by a plain request.
    */
   private async fetchAndAdmit(
     ctx: RequestContext,
     fwd: ForwardReason,
-    other?: CacheMeta,
+    others: readonly StoredVariant[] = [],
   ): Promise<Response> {
-    const offered = other === undefined ? undefined : withVariantTag(ctx.request, other);
-    let upstream = await askOriginOnce(ctx, upstreamRequest(ctx.request, offered));
-    if (offered !== undefined && other !== undefined) {
-      const selected = await admitSelectedVariant(ctx, other, upstream);
+    const tagged = withVariantTags(ctx.request, others);
+    let upstream = await askOriginOnce(ctx, upstreamRequest(ctx.request, tagged?.headers));
+    if (tagged !== undefined) {
+      const selected = await admitSelectedVariant(ctx, tagged.offered, upstream);
       if (selected !== null) return selected;
       if (upstream.response.status === 304) {
         await upstream.response.body?.cancel();

@@ -34,4 +34,11 @@ export {
   parseNoVarySearch,
   withoutQuery,
 } from './no-vary-search.ts';
-export { prefersContentLanguage } from './negotiation.ts';
+export {
+  inPreferredLanguage,
+  liveVariants,
+  offerVariantTags,
+  preferredLanguageVariant,
+  selectNotModified,
+} from './variant-selection.ts';
+export type { VariantOffer } from './variant-selection.ts';

@@ -14,8 +14,16 @@
  * copy must not look successful), but not a write that L1 still holds (see `FanOutMissHandler`).
  */
 import type { CacheKey } from '../../core/key.ts';
+import { variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import type {
+  LookupResult,
+  MissHandler,
+  PurgeType,
+  Storage,
+  StoredVariant,
+} from '../../core/storage.ts';
+import { listStoredVariants } from '../../core/stored-variants.ts';
 import { toStorageError } from '../errors.ts';
 import type { LayerName } from './fanout-miss.ts';
 import { FanOutMissHandler, decodeWriteTag } from './fanout-miss.ts';
@@ -111,6 +119,24 @@ export class CompositionStorage implements Storage {
   /** Records an access in every layer that tracks accesses. */
   touch(key: CacheKey): void {
     for (const layer of [this.l1, this.l2]) layer.touch?.(key);
+  }
+
+  /**
+   * The variants of `key`'s URL in both layers, each once: memory's copy wins (as its lookup
+   * does). A failing memory lists nothing; a failing IndexedDB fails the listing.
+   */
+  async listVariants(key: CacheKey): Promise<readonly StoredVariant[]> {
+    const [r1, r2] = await Promise.allSettled([
+      listStoredVariants(this.l1, key),
+      listStoredVariants(this.l2, key),
+    ]);
+    if (r1.status === 'rejected') this.#onError(r1.reason, 'l1', 'listVariants');
+    if (r2.status === 'rejected') throw r2.reason;
+    const byKey = new Map<string, StoredVariant>();
+    for (const variant of [...r2.value, ...(r1.status === 'fulfilled' ? r1.value : [])]) {
+      byKey.set(variantHash(variant.key), variant);
+    }
+    return [...byKey.values()];
   }
 
   async #sequentialLookup(key: CacheKey): Promise<LookupResult | null> {

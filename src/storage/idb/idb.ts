@@ -8,9 +8,15 @@
  * `lookup` follows another context's write in progress (`idb-remote-follow-hit.ts`).
  */
 import type { CacheKey } from '../../core/key.ts';
-import { keysEqual, primaryHash, variantHash } from '../../core/key.ts';
+import { keysEqual, primaryHash, sameUrl, variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import type {
+  LookupResult,
+  MissHandler,
+  PurgeType,
+  Storage,
+  StoredVariant,
+} from '../../core/storage.ts';
 import { AccessWriteBack } from './access-writeback.ts';
 import type { ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
@@ -261,14 +267,33 @@ export class IdbStorage implements Storage {
         const found = await meta.index('byPrimary').getAll(primaryHash(key));
         let purged = 0;
         for (const record of found.map((r) => validMetaRecord(r))) {
-          if (record === undefined) continue;
-          if (record.key.namespace !== key.namespace || record.key.primary !== key.primary)
-            continue;
+          if (record === undefined || !sameUrl(record.key, key)) continue;
           this.#access.forget(record.hash);
           await deleteRecordAndBodies(meta, tx.objectStore('body'), record);
           purged++;
         }
         return purged;
+      });
+    });
+  }
+
+  /**
+   * The complete entries of `key`'s URL, in one read transaction over the primary-hash index:
+   * like {@link listMeta}, only what `lookup` would serve (well-formed, every chunk there).
+   */
+  listVariants(key: CacheKey): Promise<readonly StoredVariant[]> {
+    return this.#connection.run('listing variants', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readonly');
+      return inTransaction(tx, async () => {
+        const found = await tx.objectStore('meta').index('byPrimary').getAll(primaryHash(key));
+        const body = tx.objectStore('body');
+        const listed: StoredVariant[] = [];
+        for (const record of found.map((r) => validMetaRecord(r))) {
+          if (record?.complete !== 1 || !sameUrl(record.key, key)) continue;
+          if ((await body.count(chunkRange(record.bodyId))) !== expectedChunks(record)) continue;
+          listed.push({ key: record.key, meta: record.meta });
+        }
+        return listed;
       });
     });
   }

@@ -4,10 +4,16 @@
  * write). Everything is lost when the worker stops; the composition puts IndexedDB behind it.
  */
 import type { CacheKey } from '../../core/key.ts';
-import { keysEqual, variantHash } from '../../core/key.ts';
+import { keysEqual, sameUrl, variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
 import { getHeader } from '../../core/meta.ts';
-import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import type {
+  LookupResult,
+  MissHandler,
+  PurgeType,
+  Storage,
+  StoredVariant,
+} from '../../core/storage.ts';
 import { StorageError } from '../../core/storage.ts';
 import { ChunkedBody } from './chunked-body.ts';
 import { MemoryHitHandler } from './memory-hit.ts';
@@ -130,6 +136,18 @@ export class MemoryStorage implements Storage {
     if (entry === undefined || !keysEqual(entry.key, key)) return Promise.resolve(false);
     this.#entries.set(hash, { ...entry, meta });
     return Promise.resolve(true);
+  }
+
+  /**
+   * The complete entries of `key`'s URL, without touching their recency. A walk over every
+   * entry (at most `maxEntries`): it runs on a vary-miss, which then asks the origin anyway.
+   */
+  listVariants(key: CacheKey): Promise<readonly StoredVariant[]> {
+    const listed: StoredVariant[] = [];
+    for (const entry of this.#entries.values()) {
+      if (sameUrl(entry.key, key)) listed.push({ key: entry.key, meta: entry.meta });
+    }
+    return Promise.resolve(listed);
   }
 
   /** Drops every complete entry and hides every write in progress (as {@link purge} does). */

@@ -41,6 +41,22 @@ export async function bodyOf(storage: Storage, key: CacheKey): Promise<Uint8Arra
   return body;
 }
 
+/**
+ * `inner` as a storage with the required members only (none of the optional capabilities):
+ * what a third-party storage may be.
+ */
+export function bareStorage(inner: Storage): Storage {
+  return {
+    label: 'bare',
+    supportsStreamingPartialWrite: inner.supportsStreamingPartialWrite,
+    lookup: (key) => inner.lookup(key),
+    lookupStreamingWrite: (key, tag) => inner.lookupStreamingWrite(key, tag),
+    getMissHandler: (key, meta) => inner.getMissHandler(key, meta),
+    purge: (key, type) => inner.purge(key, type),
+    updateMeta: (key, meta) => inner.updateMeta(key, meta),
+  };
+}
+
 /** Resolves after pending promise callbacks have run (to check a read is still waiting). */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,9 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { CacheKey } from '../../core/key.ts';
-import type { CacheMeta } from '../../core/meta.ts';
-import type { LookupResult, Storage, StorageCapabilities } from '../../core/storage.ts';
+import type {
+  LookupResult,
+  Storage,
+  StorageCapabilities,
+  StoredVariant,
+} from '../../core/storage.ts';
 import { MemoryStorage } from '../memory/memory.ts';
-import { keyOf, metaOf } from '../testing/support.ts';
+import { bareStorage, bytes, keyOf, metaOf, store } from '../testing/support.ts';
 import { AnnouncingStorage } from './announcing.ts';
 import { ForwardingStorage } from './forwarding.ts';
 import { QuotaRetryStorage } from './quota-retry.ts';
@@ -24,16 +27,19 @@ const META = metaOf();
 function capable() {
   const memory = new MemoryStorage();
   const followed = { meta: META, hit: {} } as LookupResult;
+  const listed: readonly StoredVariant[] = [{ key: keyOf('/capability', 'v'), meta: META }];
   const spies = {
     getRefillHandler: vi.spyOn(memory, 'getRefillHandler'),
     lookupWriteInProgress: vi.fn((): LookupResult | null => followed),
     touch: vi.fn(),
+    listVariants: vi.fn(() => Promise.resolve(listed)),
   };
   const inner: Storage = Object.assign(memory, {
     lookupWriteInProgress: spies.lookupWriteInProgress,
     touch: spies.touch,
+    listVariants: spies.listVariants,
   });
-  return { inner, spies, followed };
+  return { inner, spies, followed, listed };
 }
 
 /**
@@ -59,6 +65,10 @@ const CAPABILITIES: {
     wrapper.touch(KEY);
     expect(spies.touch).toHaveBeenCalledWith(KEY);
   },
+  listVariants: async (wrapper, { spies, listed }) => {
+    expect(await wrapper.listVariants(KEY)).toBe(listed);
+    expect(spies.listVariants).toHaveBeenCalledWith(KEY);
+  },
 };
 
 describe.each(WRAPPERS)('%s', (_name, wrap) => {
@@ -76,20 +86,21 @@ describe.each(WRAPPERS)('%s', (_name, wrap) => {
 
   it('answers as a storage without the capabilities when the inner storage has none', async () => {
     const inner = new MemoryStorage();
-    const getMissHandler = vi.fn((key: CacheKey, meta: CacheMeta) =>
-      inner.getMissHandler(key, meta),
-    );
-    const bare: Storage = {
-      label: 'bare',
-      supportsStreamingPartialWrite: false,
-      lookup: (key) => inner.lookup(key),
-      lookupStreamingWrite: (key, tag) => inner.lookupStreamingWrite(key, tag),
-      getMissHandler,
-      purge: (key, type) => inner.purge(key, type),
-      updateMeta: (key, meta) => inner.updateMeta(key, meta),
-    };
+    const bare = bareStorage(inner);
+    const getMissHandler = vi.spyOn(bare, 'getMissHandler');
     const wrapper = wrap(bare);
     expect(wrapper.lookupWriteInProgress(KEY)).toBeNull();
+    // No list of variants: the primary slot alone, as a caller of the bare storage would see.
+    await store(inner, keyOf('/capability', 'v'), bytes(2));
+    expect(await wrapper.listVariants(KEY)).toEqual([]);
+    await store(inner, KEY, bytes(2), 7, metaOf(203));
+    expect(await wrapper.listVariants(keyOf('/capability', 'any'))).toEqual([
+      { key: KEY, meta: metaOf(203) },
+    ]);
+    // A write in progress is what its lookup finds: not complete, so nothing is listed.
+    const writing = await inner.getMissHandler(KEY, metaOf(204));
+    expect(await wrapper.listVariants(KEY)).toEqual([]);
+    await writing.abort();
     expect(() => wrapper.touch(KEY)).not.toThrow();
     // No refill write: the copy is a miss write, as the composition starts on such a layer.
     await wrapper.getRefillHandler(KEY, META);

@@ -13,7 +13,9 @@ import type {
   PurgeType,
   Storage,
   StorageCapabilities,
+  StoredVariant,
 } from '../../core/storage.ts';
+import { listStoredVariants } from '../../core/stored-variants.ts';
 
 export abstract class ForwardingStorage implements Storage, StorageCapabilities {
   readonly label: string;
@@ -62,5 +64,10 @@ export abstract class ForwardingStorage implements Storage, StorageCapabilities 
   /** Records the access in the inner storage when it keeps recency. */
   touch(key: CacheKey): void {
     this.inner.touch?.(key);
+  }
+
+  /** The inner storage's list of a URL's variants; without one, its primary slot. */
+  listVariants(key: CacheKey): Promise<readonly StoredVariant[]> {
+    return listStoredVariants(this.inner, key);
   }
 }
