@@ -1,6 +1,6 @@
 // @ts-check
 import { deterministicBody } from './deterministic-body.mjs';
-import { NOT_MODIFIED_HEADERS, configuredHeaders, notModified } from './response-headers.mjs';
+import { answeredNotModified, configuredHeaders } from './response-headers.mjs';
 
 /**
  * @typedef {import('node:http').IncomingMessage} Req
@@ -76,14 +76,7 @@ export function timedRoute(req, res, { url, count, now }) {
   res.setHeader('x-version', String(version));
   res.setHeader('x-origin-count', String(count));
 
-  if (notModified(req.headers, headers)) {
-    for (const name of NOT_MODIFIED_HEADERS) {
-      const value = headers[name];
-      if (value !== undefined) res.setHeader(name, value);
-    }
-    res.writeHead(304).end();
-    return;
-  }
+  if (answeredNotModified(req, res, headers)) return;
   const id = query.get('id') ?? url.pathname;
   const body = versionBody(`${id}#${representation}`, Number(query.get('size') ?? 1024));
   res.writeHead(200, {
