@@ -29,11 +29,25 @@ import { runStreaming } from './sections/streaming.mjs';
 import { runTraffic } from './sections/traffic.mjs';
 
 const quick = process.argv.includes('--quick');
-/** `--section=a,b` runs only those sections (names as in `wanted(…)` below), e.g. `traffic`. */
+/** `--section=a,b` runs only those sections (of SECTIONS), e.g. `traffic`. */
 const only = process.argv
   .find((arg) => arg.startsWith('--section='))
   ?.slice('--section='.length)
   .split(',');
+/** Every section's name for `--section`, in the order they run. */
+const SECTIONS = [
+  'hits',
+  'coalescing',
+  'streaming',
+  'ranges',
+  'scale',
+  'cold-start',
+  'memory',
+  'navigation',
+  'traffic',
+];
+const unknown = only?.filter((name) => !SECTIONS.includes(name)) ?? [];
+if (unknown.length > 0) throw new Error(`--section: no ${unknown} (sections: ${SECTIONS})`);
 const wanted = (/** @type {string} */ name) => only === undefined || only.includes(name);
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 const RESULTS = join(ROOT, 'bench', 'results', 'bench.json');
