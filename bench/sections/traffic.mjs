@@ -70,60 +70,72 @@ export async function runTraffic(ctx, { minutes, runs }) {
         return { key, answers, logged, bytes: contender.origin.bytesSent() - bytesBefore };
       }),
     );
-    for (const { key, answers, logged, bytes } of results) {
-      /** @type {Tally} */
-      const tally = {
-        requests: 0,
-        conditional: 0,
-        bytes,
-        forbidden: 0,
-        allowed: 0,
-        errors: 0,
-        byKind: new Map(),
-        served: new Map(),
-      };
-      const kindTally = (/** @type {string} */ kind) => {
-        let entry = tally.byKind.get(kind);
-        if (entry === undefined) {
-          entry = { requests: 0, conditional: 0, forbidden: 0 };
-          tally.byKind.set(kind, entry);
-        }
-        return entry;
-      };
-      for (const entry of logged) {
-        const id = new URLSearchParams(entry.search).get('id') ?? '';
-        if (!id.startsWith(`${run}/`)) continue;
-        const conditional =
-          entry.headers['if-none-match'] !== undefined ||
-          entry.headers['if-modified-since'] !== undefined;
-        const kind = kindTally(kindOf.get(id.slice(`${run}/`.length)) ?? '?');
-        tally.requests++;
-        kind.requests++;
-        if (conditional) {
-          tally.conditional++;
-          kind.conditional++;
-        }
-      }
-      for (const answer of answers) {
-        const served = servedAs(answer.cacheStatus);
-        if (served !== undefined) tally.served.set(served, (tally.served.get(served) ?? 0) + 1);
-        if (answer.status !== 200 || answer.bytes !== answer.resource.size) {
-          tally.errors++;
-          continue;
-        }
-        const verdict = judge(answer.resource, epoch, answer);
-        if (verdict === 'forbidden') {
-          tally.forbidden++;
-          kindTally(answer.resource.policy.kind).forbidden++;
-        }
-        if (verdict === 'allowed') tally.allowed++;
-      }
+    for (const { key, ...observed } of results) {
+      const tally = tallyRun(observed, { run, epoch, kindOf });
       (tallies[key] ??= []).push(tally);
       pushSamples(ctx, ctx.contenders[key].name, tally);
     }
     ctx.log(`traffic: run ${run}/${runs} done`);
   }
   return report(ctx, trace, tallies);
+}
+
+/**
+ * One contender's run, counted: the origin's log (requests of this run only) and the answers.
+ *
+ * @param {{ answers: import('../lib/traffic-replay.mjs').Answer[], logged: import('../../e2e/server/origin.mjs').LoggedRequest[], bytes: number }} observed
+ * @param {{ run: number, epoch: number, kindOf: Map<string, string> }} session
+ * @returns {Tally}
+ */
+function tallyRun({ answers, logged, bytes }, { run, epoch, kindOf }) {
+  /** @type {Tally} */
+  const tally = {
+    requests: 0,
+    conditional: 0,
+    bytes,
+    forbidden: 0,
+    allowed: 0,
+    errors: 0,
+    byKind: new Map(),
+    served: new Map(),
+  };
+  const kindTally = (/** @type {string} */ kind) => {
+    let entry = tally.byKind.get(kind);
+    if (entry === undefined) {
+      entry = { requests: 0, conditional: 0, forbidden: 0 };
+      tally.byKind.set(kind, entry);
+    }
+    return entry;
+  };
+  for (const entry of logged) {
+    const id = new URLSearchParams(entry.search).get('id') ?? '';
+    if (!id.startsWith(`${run}/`)) continue;
+    const conditional =
+      entry.headers['if-none-match'] !== undefined ||
+      entry.headers['if-modified-since'] !== undefined;
+    const kind = kindTally(kindOf.get(id.slice(`${run}/`.length)) ?? '?');
+    tally.requests++;
+    kind.requests++;
+    if (conditional) {
+      tally.conditional++;
+      kind.conditional++;
+    }
+  }
+  for (const answer of answers) {
+    const served = servedAs(answer.cacheStatus);
+    if (served !== undefined) tally.served.set(served, (tally.served.get(served) ?? 0) + 1);
+    if (answer.status !== 200 || answer.bytes !== answer.resource.size) {
+      tally.errors++;
+      continue;
+    }
+    const verdict = judge(answer.resource, epoch, answer);
+    if (verdict === 'forbidden') {
+      tally.forbidden++;
+      kindTally(answer.resource.policy.kind).forbidden++;
+    }
+    if (verdict === 'allowed') tally.allowed++;
+  }
+  return tally;
 }
 
 /**
