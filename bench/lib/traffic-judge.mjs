@@ -2,7 +2,7 @@
 // later after its replacement than any copy of it could have been fresh (or within its
 // `stale-while-revalidate` window), whenever the cache had fetched or validated it.
 import { versionAt } from '../../e2e/server/timed-route.mjs';
-import { TIME_SCALE, staleAllowance } from './traffic-trace.mjs';
+import { TIME_SCALE, staleAllowance } from './traffic-policies.mjs';
 
 /**
  * Time given to a cache past the window: between the origin sending a version and the cache

@@ -4,7 +4,7 @@
 // browser would; every answer with the version the origin stamped on it.
 import { URLSearchParams } from 'node:url';
 import { replayMs } from './traffic-judge.mjs';
-import { scaledCacheControl } from './traffic-trace.mjs';
+import { scaledCacheControl } from './traffic-policies.mjs';
 import { sleep } from './page-fetch.mjs';
 
 /** Parallel requests per page view after the document (a browser's per-host connections). */

@@ -9,7 +9,8 @@
 import { URLSearchParams } from 'node:url';
 import { judge, replayMs } from '../lib/traffic-judge.mjs';
 import { replay } from '../lib/traffic-replay.mjs';
-import { TIME_SCALE, buildTrace, requestMix } from '../lib/traffic-trace.mjs';
+import { TIME_SCALE } from '../lib/traffic-policies.mjs';
+import { buildTrace, requestMix } from '../lib/traffic-trace.mjs';
 import { sleep } from '../lib/page-fetch.mjs';
 import { percentile } from '../storage/stats.mjs';
 
