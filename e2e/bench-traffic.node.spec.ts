@@ -1,6 +1,6 @@
 /** The verdicts of the bench's origin-traffic section (bench/lib/traffic-judge.mjs). */
 import { expect, test } from '@playwright/test';
-import { SLACK_MS, judge, replayMs } from '../bench/lib/traffic-judge.mjs';
+import { SLACK_MS, judge, replayMs, servedPastFreshness } from '../bench/lib/traffic-judge.mjs';
 
 const EPOCH = 1_000_000;
 /** Replaced at trace second 60; `max-age` 2 minutes and `stale-while-revalidate` 10 minutes. */
@@ -28,6 +28,18 @@ test('no-cache allows nothing outdated beyond the slack', () => {
   expect(judge(doc, EPOCH, { version: 0, at: at(60, SLACK_MS + 1) })).toBe('forbidden');
   const noStore = { id: 'n', policy: { noStore: true, maxAge: 600 }, changes: [60] };
   expect(judge(noStore, EPOCH, { version: 0, at: at(60, SLACK_MS + 1) })).toBe('forbidden');
+});
+
+test('a copy is served past its freshness once max-age + swr have passed since the origin sent it', () => {
+  const sentAt = at(100);
+  expect(servedPastFreshness(api, { sentAt, at: at(100 + 720, SLACK_MS) })).toBe(false);
+  expect(servedPastFreshness(api, { sentAt, at: at(100 + 720, SLACK_MS + 1) })).toBe(true);
+  // no-cache: any answer not validated after the request was sent, whatever its version.
+  expect(servedPastFreshness(doc, { sentAt: at(10, 1), at: at(10) })).toBe(false);
+  expect(servedPastFreshness(doc, { sentAt: at(10), at: at(10, SLACK_MS + 1) })).toBe(true);
+  expect(servedPastFreshness({ id: 'h', policy: {}, changes: [] }, { sentAt: 0, at: 1e9 })).toBe(
+    false,
+  );
 });
 
 test('a changed resource with heuristic freshness cannot be judged', () => {

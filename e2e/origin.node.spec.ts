@@ -212,6 +212,10 @@ test('serves a timed resource whose version, body and validators change at set t
   });
   expect(same.status).toBe(304);
   expect(same.headers.get('x-version')).toBe('1');
+  expect(Number(same.headers.get('x-sent-at'))).toBeGreaterThanOrEqual(
+    Number(first.headers.get('x-sent-at')),
+  );
+  expect(Math.abs(Number(same.headers.get('x-sent-at')) - Date.now())).toBeLessThan(5_000);
   const old = await fetch(timed('-2000,-1000', '&validator=etag'), {
     headers: { 'if-none-match': '"v1"' },
   });

@@ -30,3 +30,9 @@ export declare function judge(
   epoch: number,
   answer: { version: number; at: number },
 ): 'current' | 'allowed' | 'forbidden';
+
+/** Whether the answer was served longer after the origin last sent or validated it than allowed. */
+export declare function servedPastFreshness(
+  resource: JudgedResource,
+  answer: { sentAt: number; at: number },
+): boolean;

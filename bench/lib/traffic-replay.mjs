@@ -16,6 +16,7 @@ const LANES = 6;
  * @property {number} at when the page sent the request (ms, wall clock)
  * @property {number} status 0 for a network error
  * @property {number} version `X-Version`, NaN when missing
+ * @property {number} sentAt `X-Sent-At`: when the origin last sent or validated this copy (ms)
  * @property {number} bytes body bytes the page read
  * @property {string | null} cacheStatus the answer's `Cache-Status`, if any
  */
@@ -71,10 +72,12 @@ export async function replay(page, trace, epoch, run) {
             const response = await fetch(url, accept === null ? {} : { headers: { accept } });
             const bytes = (await response.arrayBuffer()).byteLength;
             const version = Number(response.headers.get('x-version') ?? Number.NaN);
+            const sentAt = Number(response.headers.get('x-sent-at') ?? Number.NaN);
             const cacheStatus = response.headers.get('cache-status');
-            return { at, status: response.status, version, bytes, cacheStatus };
+            return { at, status: response.status, version, sentAt, bytes, cacheStatus };
           } catch {
-            return { at, status: 0, version: Number.NaN, bytes: 0, cacheStatus: null };
+            const failed = { version: Number.NaN, sentAt: Number.NaN, bytes: 0, cacheStatus: null };
+            return { at, status: 0, ...failed };
           }
         };
         const [document, ...rest] = requests;

@@ -38,7 +38,9 @@ function versionBody(key, size) {
 /**
  * `GET /api/timed?id=…&epoch=ms&changes=ms,ms&size=N&validator=etag|lm[&born=ms&cc=…&vary=…]`:
  * a resource whose version changes at set times (the benchmark's replayed browsing session):
- * version `versionAt(epoch, changes, now)`, stamped in `X-Version`. Its body is
+ * version `versionAt(epoch, changes, now)`, stamped in `X-Version`, and the time the origin
+ * answered in `X-Sent-At` (ms, on 304s too, so a cache that merges a 304 shows when it last
+ * heard from the origin). Its body is
  * `deterministicBody(id + '#v' + version + '|' + accept, size)` when it varies on `Accept`, else
  * without the `|accept` part. Validators follow the version: `validator=etag` sends
  * `ETag: "v<version>"` (`"v<version>-<accept>"` when it varies on `Accept`, one tag per
@@ -74,6 +76,7 @@ export function timedRoute(req, res, { url, count, now }) {
     ).toUTCString();
   }
   res.setHeader('x-version', String(version));
+  res.setHeader('x-sent-at', String(now));
   res.setHeader('x-origin-count', String(count));
 
   if (answeredNotModified(req, res, headers)) return;
