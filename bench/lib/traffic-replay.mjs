@@ -80,8 +80,8 @@ export async function replay(page, trace, epoch, run) {
             return { at, status: 0, ...failed };
           }
         };
-        const [document, ...rest] = requests;
-        const out = [await one(document)];
+        const [first, ...rest] = requests;
+        const out = [await one(first)];
         let next = 0;
         const lane = async () => {
           while (next < rest.length) {
