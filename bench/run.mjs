@@ -2,7 +2,7 @@
 // Benchmarks sw-http-cache against Workbox, the browser's own HTTP cache, the network and a
 // "floor" worker, side by side in one run (a benchmark, not a test: nothing asserts on time).
 //
-//   npm run bench [-- --quick]
+//   npm run bench [-- --quick] [-- --section=traffic,hits]
 //
 // Headless Chromium on a persistent on-disk profile; every contender on its own origin (the e2e
 // test origin, one port each), measured round-robin so drift hits all alike. Prints a table of
@@ -26,8 +26,29 @@ import { runNavigation } from './sections/navigation.mjs';
 import { runRanges } from './sections/ranges.mjs';
 import { runScale } from './sections/scale.mjs';
 import { runStreaming } from './sections/streaming.mjs';
+import { runTraffic } from './sections/traffic.mjs';
 
 const quick = process.argv.includes('--quick');
+/** `--section=a,b` runs only those sections (of SECTIONS), e.g. `traffic`. */
+const only = process.argv
+  .find((arg) => arg.startsWith('--section='))
+  ?.slice('--section='.length)
+  .split(',');
+/** Every section's name for `--section`, in the order they run. */
+const SECTIONS = [
+  'hits',
+  'coalescing',
+  'streaming',
+  'ranges',
+  'scale',
+  'cold-start',
+  'memory',
+  'navigation',
+  'traffic',
+];
+const unknown = only?.filter((name) => !SECTIONS.includes(name)) ?? [];
+if (unknown.length > 0) throw new Error(`--section: no ${unknown} (sections: ${SECTIONS})`);
+const wanted = (/** @type {string} */ name) => only === undefined || only.includes(name);
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 const RESULTS = join(ROOT, 'bench', 'results', 'bench.json');
 const MiB = 1024 * 1024;
@@ -52,6 +73,7 @@ const PLAN = quick
       coldRuns: 3,
       navigationRuns: 3,
       memoryBytes: 50 * MiB,
+      traffic: { minutes: 15, runs: 1 },
     }
   : {
       hitSizes: [
@@ -68,6 +90,7 @@ const PLAN = quick
       coldRuns: 10,
       navigationRuns: 10,
       memoryBytes: 200 * MiB,
+      traffic: { minutes: 30, runs: 2 },
     };
 
 const browser = findBrowser('chromium');
@@ -105,19 +128,21 @@ try {
   const ctx = { contenders, workers, samples: [], quick, log };
   const startedAt = Date.now();
 
-  await runHits(ctx, PLAN.hitSizes);
-  await runCoalescing(ctx, PLAN.coalescingRuns);
-  await runStreaming(ctx, PLAN.streamingRuns);
-  await runRanges(ctx, PLAN.rangeRuns);
-  await runScale(ctx, { entries: PLAN.scaleEntries, runs: PLAN.scaleRuns });
-  await runColdStart(ctx, PLAN.coldRuns);
-  const weights = measureBundles(ctx);
-  await runMemory(ctx, PLAN.memoryBytes);
-  await runNavigation(ctx, PLAN.navigationRuns);
+  if (wanted('hits')) await runHits(ctx, PLAN.hitSizes);
+  if (wanted('coalescing')) await runCoalescing(ctx, PLAN.coalescingRuns);
+  if (wanted('streaming')) await runStreaming(ctx, PLAN.streamingRuns);
+  if (wanted('ranges')) await runRanges(ctx, PLAN.rangeRuns);
+  if (wanted('scale')) await runScale(ctx, { entries: PLAN.scaleEntries, runs: PLAN.scaleRuns });
+  if (wanted('cold-start')) await runColdStart(ctx, PLAN.coldRuns);
+  const weights = wanted('cold-start') ? measureBundles(ctx) : [];
+  if (wanted('memory')) await runMemory(ctx, PLAN.memoryBytes);
+  if (wanted('navigation')) await runNavigation(ctx, PLAN.navigationRuns);
+  const trafficLines = wanted('traffic') ? await runTraffic(ctx, PLAN.traffic) : [];
   await workers.close();
 
   const rows = summarize(ctx.samples, targetFor, refFor);
   console.log(`\n${renderTable(rows).join('\n')}`);
+  if (trafficLines.length > 0) console.log(trafficLines.join('\n'));
   console.log(
     '\nHeaviest sources of the production worker bundle (minified bytes, ~gzip share):\n',
   );

@@ -1,4 +1,5 @@
 /** The test origin itself, exercised over plain HTTP from Node: no browser involved. */
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -192,4 +193,50 @@ test('serves static files with content types, no-cache and an ETag', async ({ or
   expect(await fixture.text()).toContain("register('/sw.js')");
   expect((await fetch(`${origin.url}/e2e/..%2f..%2fpackage.json`)).status).toBe(404);
   expect((await fetch(`${origin.url}/missing.js`)).status).toBe(404);
+});
+
+test('serves a timed resource whose version, body and validators change at set times', async ({
+  origin,
+}) => {
+  const epoch = Date.now();
+  const timed = (changes: string, extra = '') =>
+    `${origin.url}/api/timed?id=doc&epoch=${epoch}&changes=${changes}&size=64&cc=no-cache&date=${extra}`;
+  // One change long past, one far ahead: version 1.
+  const first = await fetch(timed('-1000,600000', '&validator=etag'));
+  expect(first.headers.get('x-version')).toBe('1');
+  expect(first.headers.get('etag')).toBe('"v1"');
+  expect(first.headers.get('date')).toBeNull();
+  expect(Buffer.from(await first.arrayBuffer())).toEqual(deterministicBody('doc#v1', 64));
+  const same = await fetch(timed('-1000,600000', '&validator=etag'), {
+    headers: { 'if-none-match': '"v1"' },
+  });
+  expect(same.status).toBe(304);
+  expect(same.headers.get('x-version')).toBe('1');
+  expect(Number(same.headers.get('x-sent-at'))).toBeGreaterThanOrEqual(
+    Number(first.headers.get('x-sent-at')),
+  );
+  expect(Math.abs(Number(same.headers.get('x-sent-at')) - Date.now())).toBeLessThan(5_000);
+  const old = await fetch(timed('-2000,-1000', '&validator=etag'), {
+    headers: { 'if-none-match': '"v1"' },
+  });
+  expect([old.status, old.headers.get('x-version')]).toEqual([200, '2']);
+  await old.arrayBuffer();
+
+  // Last-Modified is the current version's change; version 0 was born `born` ms before epoch.
+  const born = await fetch(timed('600000', '&validator=lm&born=7200000'));
+  expect(Date.parse(born.headers.get('last-modified') ?? '')).toBe(
+    Math.floor((epoch - 7_200_000) / 1000) * 1000,
+  );
+  await born.arrayBuffer();
+
+  // Varying on Accept: one body and one tag per representation.
+  const csv = await fetch(timed('', '&validator=etag&vary=accept-encoding,accept'), {
+    headers: { accept: 'text/csv' },
+  });
+  expect(csv.headers.get('etag')).toBe('"v0-text_csv"');
+  expect(Buffer.from(await csv.arrayBuffer())).toEqual(deterministicBody('doc#v0-text_csv', 64));
+
+  const before = origin.bytesSent();
+  await (await fetch(timed(''))).arrayBuffer();
+  expect(origin.bytesSent() - before).toBeGreaterThan(64);
 });

@@ -87,5 +87,8 @@ export function refFor(row) {
   if (section === '8 navigation' && contender.startsWith('sw-http-cache')) {
     return { contender: 'workbox NetworkFirst, navigation preload' };
   }
+  if (section === '9 traffic' && contender !== 'sw-http-cache') {
+    return { contender: 'sw-http-cache' };
+  }
   return undefined;
 }

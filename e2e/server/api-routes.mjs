@@ -2,12 +2,7 @@
 import { Buffer } from 'node:buffer';
 import { setTimeout } from 'node:timers';
 import { deterministicBody, deterministicSlice } from './deterministic-body.mjs';
-import {
-  NOT_MODIFIED_HEADERS,
-  configuredHeaders,
-  notModified,
-  writeConfiguredOk,
-} from './response-headers.mjs';
+import { answeredNotModified, configuredHeaders, writeConfiguredOk } from './response-headers.mjs';
 
 /**
  * @typedef {import('node:http').IncomingMessage} Req
@@ -44,14 +39,7 @@ function answerResource(req, res, { url, count, now }) {
   res.sendDate = sendDate;
   res.setHeader('x-origin-count', String(count));
 
-  if (notModified(req.headers, headers)) {
-    for (const name of NOT_MODIFIED_HEADERS) {
-      const value = headers[name];
-      if (value !== undefined) res.setHeader(name, value);
-    }
-    res.writeHead(304).end();
-    return;
-  }
+  if (answeredNotModified(req, res, headers)) return;
 
   const key = url.pathname + url.search;
   const size = query.get('size');

@@ -33,6 +33,8 @@ export interface Origin {
   requests(filter?: string): LoggedRequest[];
   /** How many requests match `filter` (same matching as `requests`). */
   count(filter: string): number;
+  /** Every byte written to every connection so far (headers and bodies). */
+  bytesSent(): number;
   /** Resolves once `filter` has been requested `n` times (default 1); rejects after the timeout. */
   waitFor(filter: string, n?: number, timeoutMs?: number): Promise<void>;
   /** Clears the log, the counters, the slow bodies and offline mode. */

@@ -16,6 +16,7 @@ import { faultyRoute } from './fault-routes.mjs';
 import { mutateRoute, partialRoute, sequenceRoute } from './http-routes.mjs';
 import { createRequestLog } from './request-log.mjs';
 import { createSlowRoute } from './slow-route.mjs';
+import { timedRoute } from './timed-route.mjs';
 import { versionedRoute } from './versioned-route.mjs';
 import { serveStatic } from './static-files.mjs';
 import { variantRoute } from './variant-route.mjs';
@@ -40,6 +41,8 @@ const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
  * @property {(filter?: string) => LoggedRequest[]} requests the log; a pathname matches every
  *   query variant, a pathname with `?query` only that one
  * @property {(filter: string) => number} count same matching as `requests`
+ * @property {() => number} bytesSent every byte written to every connection so far (headers and
+ *   bodies), for the benchmark's origin traffic
  * @property {(filter: string, n?: number, timeoutMs?: number) => Promise<void>} waitFor resolves
  *   once `filter` has been requested `n` times (default 1)
  * @property {() => void} reset clears the log, the counters, the slow bodies and offline mode
@@ -62,6 +65,7 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
   const slow = createSlowRoute();
   /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
+  let closedSocketBytes = 0;
   let offline = { api: false, static: false };
 
   const server = createServer((req, res) => {
@@ -125,6 +129,8 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
         return versionedRoute(req, res, context);
       case '/api/variant':
         return variantRoute(req, res, context);
+      case '/api/timed':
+        return timedRoute(req, res, context);
     }
     void serveFile(req, res, url.pathname);
   });
@@ -152,7 +158,10 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
 
   server.on('connection', (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      closedSocketBytes += socket.bytesWritten;
+      sockets.delete(socket);
+    });
   });
 
   await new Promise((resolveListen, rejectListen) => {
@@ -168,6 +177,7 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
     port: address.port,
     requests: (filter) => log.list(filter),
     count: (filter) => log.count(filter),
+    bytesSent: () => [...sockets].reduce((sum, s) => sum + s.bytesWritten, closedSocketBytes),
     waitFor: (filter, n = 1, timeoutMs = 10_000) => log.waitFor(filter, n, timeoutMs),
     reset() {
       log.reset();

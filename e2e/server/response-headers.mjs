@@ -128,3 +128,21 @@ export const NOT_MODIFIED_HEADERS = [
   'last-modified',
   'cache-tag',
 ];
+
+/**
+ * Answers 304 with the headers a 304 repeats when the request's validators match the configured
+ * ones ({@link notModified}); returns whether it did.
+ *
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {Record<string, string | string[]>} headers the 200's configured headers
+ */
+export function answeredNotModified(req, res, headers) {
+  if (!notModified(req.headers, headers)) return false;
+  for (const name of NOT_MODIFIED_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) res.setHeader(name, value);
+  }
+  res.writeHead(304).end();
+  return true;
+}
