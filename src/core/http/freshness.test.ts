@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HeaderList } from '../meta.ts';
 import { currentAge, isFreshAt, ttl } from './age.ts';
 import { ageValue, correctedInitialAge, freshnessLifetime } from './freshness.ts';
+import { storedHeaders } from './stored-headers.ts';
 
 const NOW = Date.UTC(2024, 0, 15, 12, 0, 0);
 const DATE_NOW = 'Mon, 15 Jan 2024 12:00:00 GMT';
@@ -173,6 +174,17 @@ describe('age', () => {
       age,
       6,
     );
+  });
+
+  it('RFC 9110 §6.6.1: the Date this cache adds at receipt, late in a second, makes no age', () => {
+    const receivedAt = NOW + 950;
+    const headers = storedHeaders([['cache-control', 'max-age=2']], receivedAt);
+    expect(correctedInitialAge(headers, receivedAt, receivedAt)).toBe(0);
+  });
+
+  it('RFC 9111 §4.2.3: apparent age compares whole seconds, as Date has', () => {
+    const headers: HeaderList = [['date', 'Mon, 15 Jan 2024 11:59:58 GMT']];
+    expect(correctedInitialAge(headers, NOW + 999, NOW + 999)).toBe(2);
   });
 
   it.each([

@@ -95,7 +95,7 @@ export function ageValue(headers: HeaderList): number {
 /**
  * `corrected_initial_age` of RFC 9111 §4.2.3, in seconds (fractional, ms precision):
  * `max(apparent_age, age_value + response_delay)`, where
- * `apparent_age = max(0, response_time − date_value)` and
+ * `apparent_age = max(0, response_time − date_value)` (in whole seconds, as `Date` is) and
  * `response_delay = response_time − request_time`.
  */
 export function correctedInitialAge(
@@ -103,7 +103,10 @@ export function correctedInitialAge(
   requestTime: number,
   responseTime: number,
 ): number {
-  const apparentAge = Math.max(0, responseTime - responseDate(headers, responseTime)) / 1000;
+  // `Date` has whole seconds: compared with the whole second of receipt, a `Date` this cache
+  // added at receipt (stored-headers.ts) gives an apparent age of 0, not up to a second.
+  const receivedSecond = Math.floor(responseTime / 1000) * 1000;
+  const apparentAge = Math.max(0, receivedSecond - responseDate(headers, responseTime)) / 1000;
   const responseDelay = Math.max(0, responseTime - requestTime) / 1000;
   const correctedAgeValue = ageValue(headers) + responseDelay;
   return Math.min(Math.max(apparentAge, correctedAgeValue), DELTA_SECONDS_MAX);
