@@ -11,14 +11,9 @@ import {
   LruEvictionManager,
   type EvictionBudget,
 } from '../eviction/index.ts';
-import { createCacheLock } from '../lock/index.ts';
+import { LockTable } from '../lock/index.ts';
 import type { CacheLock } from '../core/lock.ts';
-import {
-  crossContextWrites,
-  IdbStorage,
-  MemoryStorage,
-  type StoredEntryInfo,
-} from '../storage/index.ts';
+import { IdbStorage, MemoryStorage, type StoredEntryInfo } from '../storage/index.ts';
 import { layeredStorage } from '../storage/layered-storage.ts';
 import {
   type AnnouncingStorage,
@@ -27,6 +22,7 @@ import {
   newSourceId,
 } from '../storage/wrappers/announcing.ts';
 import type { ResolvedOptions } from './config.ts';
+import type { CrossContextFeature } from './cross-context.ts';
 
 /** How long after a start the eviction state is rebuilt from storage, in ms. */
 export const REBUILD_DELAY_MS = 2000;
@@ -47,14 +43,16 @@ export class CacheRuntime {
   constructor(
     private readonly options: ResolvedOptions,
     private readonly log: (message: string, details?: unknown) => void,
+    crossContext?: CrossContextFeature,
   ) {
     this.memory = new MemoryStorage(options.memory);
-    // Web Locks and a `<name>:writes` channel let another context (a second worker, the old and
-    // the new worker during an update) follow this worker's IndexedDB writes, and this one theirs.
+    // With the crossContext() feature, Web Locks and a `<name>:writes` channel let another
+    // context (the old and the new worker during an update) follow this worker's IndexedDB
+    // writes, and this one theirs.
     this.idb = new IdbStorage({
       name: options.name,
       ...options.storage,
-      ...crossContextWrites(options.name),
+      ...crossContext?.idb(options.name),
     });
     this.channel = new BroadcastChannel(eventChannelName(options.name));
     // Until the browser's estimate arrives, the configured (or fallback) budget applies.
@@ -70,7 +68,9 @@ export class CacheRuntime {
       source,
       log,
     });
-    this.lock = createCacheLock({ name: options.name, timeoutMs: options.lockTimeout, log });
+    this.lock =
+      crossContext?.lock({ name: options.name, timeoutMs: options.lockTimeout, log }) ??
+      new LockTable({ timeoutMs: options.lockTimeout });
 
     // Another context evicted or purged: drop our memory copies and forget the keys.
     const dropCopies = dropLocalCopies(this.memory, (error) =>
