@@ -3,6 +3,8 @@
 // "floor" worker, side by side in one run (a benchmark, not a test: nothing asserts on time).
 //
 //   npm run bench [-- --quick]
+//   npm run bench -- --sizes     section 6's bundle sizes only (no browser): the minimal worker,
+//                                each optional feature's weight, the per-module weights
 //
 // Headless Chromium on a persistent on-disk profile; every contender on its own origin (the e2e
 // test origin, one port each), measured round-robin so drift hits all alike. Prints a table of
@@ -28,6 +30,7 @@ import { runScale } from './sections/scale.mjs';
 import { runStreaming } from './sections/streaming.mjs';
 
 const quick = process.argv.includes('--quick');
+const sizesOnly = process.argv.includes('--sizes');
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 const RESULTS = join(ROOT, 'bench', 'results', 'bench.json');
 const MiB = 1024 * 1024;
@@ -70,6 +73,37 @@ const PLAN = quick
       memoryBytes: 200 * MiB,
     };
 
+/**
+ * Prints the table, the heaviest sources of the minimal worker and the targets met.
+ *
+ * @param {import('./lib/report.mjs').Row[]} rows
+ * @param {{ source: string, minified: number, gzipShare: number }[]} weights
+ */
+function printReport(rows, weights) {
+  console.log(`\n${renderTable(rows).join('\n')}`);
+  console.log('\nHeaviest sources of the minimal worker bundle (minified bytes, ~gzip share):\n');
+  for (const w of weights.slice(0, sizesOnly ? weights.length : 10)) {
+    console.log(
+      `  ${String(w.minified).padStart(6)}  ~${String(w.gzipShare).padStart(5)}  ${w.source}`,
+    );
+  }
+  const missed = rows.filter((r) => r.result === 'missed');
+  console.log(
+    `\ntargets: ${rows.filter((r) => r.result === 'met').length} met, ${missed.length} missed` +
+      `${missed.map((r) => `\n  missed: ${r.section}: ${r.measure}, ${r.size}, ${r.contender}`).join('')}`,
+  );
+}
+
+if (sizesOnly) {
+  log('building the bench workers into dist-bench/ …');
+  await buildBench();
+  /** @type {import('./lib/report.mjs').Sample[]} */
+  const samples = [];
+  const weights = await measureBundles({ samples, log });
+  printReport(summarize(samples, targetFor, refFor), weights);
+  process.exit(0);
+}
+
 const browser = findBrowser('chromium');
 if (!browser.found) throw new Error(`no Chromium: ${browser.description}`);
 log('building the bench workers into dist-bench/ …');
@@ -111,26 +145,13 @@ try {
   await runRanges(ctx, PLAN.rangeRuns);
   await runScale(ctx, { entries: PLAN.scaleEntries, runs: PLAN.scaleRuns });
   await runColdStart(ctx, PLAN.coldRuns);
-  const weights = measureBundles(ctx);
+  const weights = await measureBundles(ctx);
   await runMemory(ctx, PLAN.memoryBytes);
   await runNavigation(ctx, PLAN.navigationRuns);
   await workers.close();
 
   const rows = summarize(ctx.samples, targetFor, refFor);
-  console.log(`\n${renderTable(rows).join('\n')}`);
-  console.log(
-    '\nHeaviest sources of the production worker bundle (minified bytes, ~gzip share):\n',
-  );
-  for (const w of weights.slice(0, 10)) {
-    console.log(
-      `  ${String(w.minified).padStart(6)}  ~${String(w.gzipShare).padStart(5)}  ${w.source}`,
-    );
-  }
-  const missed = rows.filter((r) => r.result === 'missed');
-  console.log(
-    `\ntargets: ${rows.filter((r) => r.result === 'met').length} met, ${missed.length} missed` +
-      `${missed.map((r) => `\n  missed: ${r.section}: ${r.measure}, ${r.size}, ${r.contender}`).join('')}`,
-  );
+  printReport(rows, weights);
   log(`\n${quick ? 'quick' : 'full'} run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
