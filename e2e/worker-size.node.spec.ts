@@ -2,8 +2,9 @@
  * Tree-shaking is real (issue 15): a worker built the way an app builds it, with Vite's library
  * build, contains only the features it imports. The minimal worker (`installHttpCache` with
  * routes) has no comlink, no control endpoint, no cross-context coalescing or write following,
- * no No-Vary-Search, no Structured Fields parser and no multipart ranges, and stays within its
- * gzip budget; each feature brings its own code. Sizes, not times.
+ * no No-Vary-Search, no Structured Fields parser, no multipart ranges and no cache events (only
+ * the control client and other workers hear them), and stays within its gzip budget; each
+ * feature brings its own code. Sizes, not times.
  */
 import { expect, test } from '@playwright/test';
 import { buildFeatureWorker, FEATURES, type FeatureName } from '../bench/lib/feature-bundles.mjs';
@@ -17,23 +18,24 @@ const MARKERS = {
   'No-Vary-Search': 'key-order',
   'the Structured Fields parser': 'Parse error',
   'multipart ranges': 'multipart/byteranges',
+  'the cache events': ':events',
 } as const;
 type Piece = keyof typeof MARKERS;
 
 /** The pieces each feature brings. */
 const PIECES: Record<FeatureName, readonly Piece[]> = {
-  controlEndpoint: ['comlink', 'the control endpoint'],
-  crossContext: ['cross-context coalescing', 'cross-context write following'],
+  controlEndpoint: ['comlink', 'the control endpoint', 'the cache events'],
+  crossContext: ['cross-context coalescing', 'cross-context write following', 'the cache events'],
   noVarySearch: ['No-Vary-Search', 'the Structured Fields parser'],
   multipartRanges: ['multipart ranges'],
 };
 
 /**
  * gzip -9 bytes the minimal worker may weigh. Issue 15 asks for 16 KB; the cache alone (RFC 9111
- * semantics, memory and IndexedDB storage, eviction, the lock) measures 28.9 KB, and
+ * semantics, memory and IndexedDB storage, eviction, the lock) measures 28.3 KB, and
  * docs/benchmarks.md#the-workers-size says where it goes. This budget keeps it from growing back.
  */
-const MINIMAL_BUDGET = 30 * 1024;
+const MINIMAL_BUDGET = 29 * 1024;
 
 function piecesIn(code: string): Piece[] {
   return (Object.keys(MARKERS) as Piece[]).filter((piece) => code.includes(MARKERS[piece]));

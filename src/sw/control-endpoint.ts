@@ -4,6 +4,7 @@
  * writes in progress, the outcome stream, and the page's control API over comlink. A worker
  * without it answers requests the same way and ships none of this.
  */
+import { announceChanges } from './announcements.ts';
 import type { AbortCause } from './body-stream.ts';
 import {
   controlledCache,
@@ -43,7 +44,11 @@ export type ControlFeature = (source: ControlSource) => ControlWiring;
  * Only same-origin windows may connect.
  */
 export function controlEndpoint(): HttpCacheFeature {
-  return defineFeature('control-endpoint', { control: wireControl });
+  // The page client's subscribe() and the inspector hear the cache events.
+  return defineFeature('control-endpoint', {
+    control: wireControl,
+    announcements: announceChanges,
+  });
 }
 
 function wireControl({ runtime, name, origin, setDebug, log }: ControlSource): ControlWiring {

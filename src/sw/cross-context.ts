@@ -9,6 +9,7 @@
 import type { CacheLock } from '../core/lock.ts';
 import { createCacheLock, type CreateCacheLockOptions } from '../lock/index.ts';
 import { crossContextWrites, type IdbStorageOptions } from '../storage/index.ts';
+import { announceChanges } from './announcements.ts';
 import { defineFeature, type HttpCacheFeature } from './features.ts';
 
 export interface CrossContextFeature {
@@ -20,7 +21,9 @@ export interface CrossContextFeature {
 
 /** Coalescing and write following across worker instances (see the module comment). */
 export function crossContext(): HttpCacheFeature {
+  // Other workers drop their memory copies of what this one evicts, purges or clears.
   return defineFeature('cross-context', {
     crossContext: { idb: crossContextWrites, lock: createCacheLock },
+    announcements: announceChanges,
   });
 }

@@ -3,6 +3,7 @@
  * it in the `features` option; a feature it does not import is not in its bundle. This module
  * holds only the contract (types and a lookup), so that importing it costs no feature.
  */
+import type { Announcements } from './announcements.ts';
 import type { ControlFeature } from './control-endpoint.ts';
 import type { CrossContextFeature } from './cross-context.ts';
 import type { MultipartRanges } from './multipart-ranges.ts';
@@ -23,6 +24,8 @@ export interface FeatureParts {
   readonly crossContext?: CrossContextFeature | undefined;
   readonly searchVariance?: (() => SearchVariance) | undefined;
   readonly multipartRanges?: MultipartRanges | undefined;
+  /** The cache events, for the features whose listeners hear them. */
+  readonly announcements?: Announcements | undefined;
 }
 
 interface Feature extends HttpCacheFeature {

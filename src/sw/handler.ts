@@ -41,7 +41,7 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
     const log = (message: string, details?: unknown): void => {
       if (resolved.debug) console.debug(`[sw-http-cache] ${message}`, details ?? '');
     };
-    const runtime = new CacheRuntime(resolved, log, features.crossContext);
+    const runtime = new CacheRuntime(resolved, log, features.crossContext, features.announcements);
     this.#runtime = runtime;
     const control = features.control?.({
       runtime,
