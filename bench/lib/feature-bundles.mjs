@@ -5,11 +5,8 @@
 // e2e/worker-size.node.spec.ts (what the minimal worker contains).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { buildWorker, ROOT } from './build.mjs';
 
 /** The optional features of `sw-http-cache/sw`, by the name each is imported under. */
 export const FEATURES = /** @type {const} */ ([
@@ -27,7 +24,7 @@ export const MINIMAL_WORKER = 'sw-http-cache minimal';
  * with its code, its sourcemap and its size gzipped at level 9.
  *
  * @param {readonly string[]} features
- * @param {string} outDir an absolute directory, emptied first
+ * @param {string} outDir an absolute directory
  */
 export async function buildFeatureWorker(features, outDir) {
   await mkdir(outDir, { recursive: true });
@@ -44,19 +41,7 @@ export async function buildFeatureWorker(features, outDir) {
       '',
     ].join('\n'),
   );
-  await build({
-    logLevel: 'warn',
-    configFile: false,
-    root: ROOT,
-    publicDir: false,
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    build: {
-      outDir,
-      emptyOutDir: false,
-      sourcemap: true,
-      lib: { entry, formats: ['iife'], name: 'swHttpCacheWorker', fileName: () => 'sw.js' },
-    },
-  });
+  await buildWorker(entry, outDir, 'sw.js');
   const code = await readFile(join(outDir, 'sw.js'), 'utf8');
   const map = JSON.parse(await readFile(join(outDir, 'sw.js.map'), 'utf8'));
   return { code, map, gzipBytes: gzipSync(code, { level: 9 }).length };
