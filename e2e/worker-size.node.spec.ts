@@ -4,8 +4,11 @@
  * routes) has no comlink, no control endpoint, no cross-context coalescing or write following,
  * no No-Vary-Search, no Structured Fields parser, no multipart ranges and no cache events (only
  * the control client and other workers hear them), and stays within its gzip budget; each
- * feature brings its own code. Sizes, not times.
+ * feature brings its own code; the prebuilt worker (dist/worker/, for apps without a bundler) has
+ * them all. Sizes, not times.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { buildFeatureWorker, FEATURES, type FeatureName } from '../bench/lib/feature-bundles.mjs';
 
@@ -54,5 +57,14 @@ for (const feature of FEATURES) {
     test.setTimeout(60_000);
     const { code } = await buildFeatureWorker([feature], test.info().outputPath(feature));
     expect(piecesIn(code)).toEqual(PIECES[feature]);
+  });
+}
+
+for (const file of ['dist/worker/sw-http-cache.js', 'dist/worker/sw-http-cache.mjs']) {
+  test(`the prebuilt ${file} has every piece`, () => {
+    const path = fileURLToPath(new URL(`../${file}`, import.meta.url));
+    if (!existsSync(path))
+      throw new Error(`${file} is missing: run \`node scripts/build.mjs\` first`);
+    expect(piecesIn(readFileSync(path, 'utf8'))).toEqual(Object.keys(MARKERS));
   });
 }
