@@ -3,6 +3,8 @@
 // "floor" worker, side by side in one run (a benchmark, not a test: nothing asserts on time).
 //
 //   npm run bench [-- --quick] [-- --section=traffic,hits]
+//   npm run bench -- --sizes     section 6's bundle sizes only (no browser): the minimal worker,
+//                                each optional feature's weight, the per-module weights
 //
 // Headless Chromium on a persistent on-disk profile; every contender on its own origin (the e2e
 // test origin, one port each), measured round-robin so drift hits all alike. Prints a table of
@@ -49,6 +51,7 @@ const SECTIONS = [
 const unknown = only?.filter((name) => !SECTIONS.includes(name)) ?? [];
 if (unknown.length > 0) throw new Error(`--section: no ${unknown} (sections: ${SECTIONS})`);
 const wanted = (/** @type {string} */ name) => only === undefined || only.includes(name);
+const sizesOnly = process.argv.includes('--sizes');
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 const RESULTS = join(ROOT, 'bench', 'results', 'bench.json');
 const MiB = 1024 * 1024;
@@ -93,6 +96,41 @@ const PLAN = quick
       traffic: { minutes: 30, runs: 2 },
     };
 
+/**
+ * Prints the table, the heaviest sources of the minimal worker and the targets met.
+ *
+ * @param {import('./lib/report.mjs').Row[]} rows
+ * @param {{ source: string, minified: number, gzipShare: number }[]} weights
+ * @param {string[]} [trafficLines] section 9's tables
+ */
+function printReport(rows, weights, trafficLines = []) {
+  console.log(`\n${renderTable(rows).join('\n')}`);
+  if (trafficLines.length > 0) console.log(trafficLines.join('\n'));
+  if (weights.length > 0) {
+    console.log('\nHeaviest sources of the minimal worker bundle (minified bytes, ~gzip share):\n');
+  }
+  for (const w of weights.slice(0, sizesOnly ? weights.length : 10)) {
+    console.log(
+      `  ${String(w.minified).padStart(6)}  ~${String(w.gzipShare).padStart(5)}  ${w.source}`,
+    );
+  }
+  const missed = rows.filter((r) => r.result === 'missed');
+  console.log(
+    `\ntargets: ${rows.filter((r) => r.result === 'met').length} met, ${missed.length} missed` +
+      `${missed.map((r) => `\n  missed: ${r.section}: ${r.measure}, ${r.size}, ${r.contender}`).join('')}`,
+  );
+}
+
+if (sizesOnly) {
+  log('building the bench workers into dist-bench/ …');
+  await buildBench();
+  /** @type {import('./lib/report.mjs').Sample[]} */
+  const samples = [];
+  const weights = await measureBundles({ samples, log });
+  printReport(summarize(samples, targetFor, refFor), weights);
+  process.exit(0);
+}
+
 const browser = findBrowser('chromium');
 if (!browser.found) throw new Error(`no Chromium: ${browser.description}`);
 log('building the bench workers into dist-bench/ …');
@@ -134,28 +172,14 @@ try {
   if (wanted('ranges')) await runRanges(ctx, PLAN.rangeRuns);
   if (wanted('scale')) await runScale(ctx, { entries: PLAN.scaleEntries, runs: PLAN.scaleRuns });
   if (wanted('cold-start')) await runColdStart(ctx, PLAN.coldRuns);
-  const weights = wanted('cold-start') ? measureBundles(ctx) : [];
+  const weights = wanted('cold-start') ? await measureBundles(ctx) : [];
   if (wanted('memory')) await runMemory(ctx, PLAN.memoryBytes);
   if (wanted('navigation')) await runNavigation(ctx, PLAN.navigationRuns);
   const trafficLines = wanted('traffic') ? await runTraffic(ctx, PLAN.traffic) : [];
   await workers.close();
 
   const rows = summarize(ctx.samples, targetFor, refFor);
-  console.log(`\n${renderTable(rows).join('\n')}`);
-  if (trafficLines.length > 0) console.log(trafficLines.join('\n'));
-  console.log(
-    '\nHeaviest sources of the production worker bundle (minified bytes, ~gzip share):\n',
-  );
-  for (const w of weights.slice(0, 10)) {
-    console.log(
-      `  ${String(w.minified).padStart(6)}  ~${String(w.gzipShare).padStart(5)}  ${w.source}`,
-    );
-  }
-  const missed = rows.filter((r) => r.result === 'missed');
-  console.log(
-    `\ntargets: ${rows.filter((r) => r.result === 'met').length} met, ${missed.length} missed` +
-      `${missed.map((r) => `\n  missed: ${r.section}: ${r.measure}, ${r.size}, ${r.contender}`).join('')}`,
-  );
+  printReport(rows, weights, trafficLines);
   log(`\n${quick ? 'quick' : 'full'} run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });

@@ -14,7 +14,13 @@
 //
 // An unknown name or an invalid value throws while the script is evaluated, so the registration
 // fails loudly instead of running with a configuration nobody asked for.
-import { installHttpCache } from '../src/sw/index.ts';
+import {
+  controlEndpoint,
+  crossContext,
+  installHttpCache,
+  multipartRanges,
+  noVarySearch,
+} from '../src/sw/index.ts';
 import type { HttpCacheOptions } from '../src/sw/index.ts';
 import { recordWorkerFaults } from './fault-log.ts';
 import { keepShellOffline } from './shell.ts';
@@ -85,6 +91,8 @@ keepShellOffline(); // the demo app's own shell, offline: see demo/shell.ts
 
 installHttpCache({
   ...optionsFromScriptUrl(self.location.search),
+  // Every feature: the demo's page uses the control API, and the e2e tests cover the rest.
+  features: [controlEndpoint(), crossContext(), noVarySearch(), multipartRanges()],
   // The demo origin's API; the app shell and the worker script itself are left to the browser,
   // and so is the origin switch the page polls (/api/offline): it is not app data, and counting
   // it would drown the hit ratio in the demo's own polling.

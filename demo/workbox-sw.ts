@@ -3,11 +3,14 @@
 // It is built to dist-demo/workbox-sw.js and used by e2e/workbox.spec.ts.
 import { clientsClaim } from 'workbox-core';
 import { registerRoute } from 'workbox-routing';
-import { HttpCacheHandler } from '../src/sw/index.ts';
+import { crossContext, HttpCacheHandler } from '../src/sw/index.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
-const httpCache = new HttpCacheHandler({ name: 'sw-http-cache-workbox' });
+const httpCache = new HttpCacheHandler({
+  name: 'sw-http-cache-workbox',
+  features: [crossContext()], // as the old and the new worker of an update share the cache
+});
 // Workbox matches routes per method: each one the cache should see is registered.
 const api = ({ url }: { url: URL }) => url.pathname.startsWith('/api/');
 for (const method of ['GET', 'HEAD', 'POST'] as const) registerRoute(api, httpCache, method);

@@ -80,8 +80,8 @@ const APP_FILES: Record<string, string> = {
 declare global { interface Window { cacheReady: Promise<() => Promise<CacheStats>> } }
 window.cacheReady = registerHttpCache({ scriptURL: '/sw.js' }).then((client) => () => client.stats());
 `,
-  'sw.ts': `import { installHttpCache, type HttpCacheOptions } from 'sw-http-cache/sw';
-const options: HttpCacheOptions = { routes: /\\/api\\// };
+  'sw.ts': `import { controlEndpoint, installHttpCache, type HttpCacheOptions } from 'sw-http-cache/sw';
+const options: HttpCacheOptions = { routes: /\\/api\\//, features: [controlEndpoint()] };
 installHttpCache(options);
 `,
   'build.mjs': `import { build } from 'vite';

@@ -131,6 +131,12 @@ test.describe('README: without a bundler', () => {
           "importScripts('/node_modules/sw-http-cache/dist/worker/sw-http-cache.js');\n" +
             'swHttpCache.installHttpCache({ clientsClaim: false });\n',
         ],
+        // Nor this: the prebuilt worker with every feature off, so without the control endpoint.
+        [
+          'no-control-sw.js',
+          "importScripts('/node_modules/sw-http-cache/dist/worker/sw-http-cache.js');\n" +
+            'swHttpCache.installHttpCache({ routes: /\\/api\\//, features: [] });\n',
+        ],
       ]),
     );
     // What `npm install sw-http-cache` puts where the import map and importScripts look.
@@ -196,6 +202,32 @@ test.describe('README: without a bundler', () => {
       /after 1000 ms: the worker of .* is active but has not claimed this page/,
     );
     expect(error).toContain('clients.claim()');
+  });
+
+  test('the page API rejects at once, saying what to add, when the worker has no control endpoint', async ({
+    swContext,
+  }) => {
+    const page = await swContext.newPage();
+    await page.goto(`${origin.url}/blank.html`);
+    const outcome = await page.evaluate(async () => {
+      const specifier = 'sw-http-cache';
+      const { registerHttpCache, WorkerUnavailableError } = (await import(
+        specifier
+      )) as ClientModule;
+      // A timeout far beyond the test's: only the worker's refusal can settle the call in time.
+      const cache = await registerHttpCache({ scriptURL: '/no-control-sw.js', timeout: 60_000 });
+      return cache.stats().then(
+        () => 'resolved',
+        (reason: unknown) =>
+          `${reason instanceof WorkerUnavailableError ? 'unavailable' : 'refused'}: ${String(reason)}`,
+      );
+    });
+    expect(outcome).toMatch(
+      /^refused: Error: sw-http-cache: this service worker has no control endpoint/,
+    );
+    expect(outcome).toContain('features: [controlEndpoint()]');
+    // It is still the cache: requests go through it.
+    await missThenHit(page, origin, 'no-control');
   });
 
   test('the tour of the page API runs', async ({ swContext }) => {

@@ -38,8 +38,8 @@ await build({
   },
 });
 
-// The worker prebuilt for apps without a bundler: everything in one file, production Workbox
-// (workbox-core reads process.env.NODE_ENV). The classic script defines the global
+// The worker prebuilt for apps without a bundler: everything in one file, every feature on,
+// production Workbox (workbox-core reads process.env.NODE_ENV). The classic script defines the global
 // `swHttpCache` for `importScripts('…/sw-http-cache.js')`; the module exports the same names.
 for (const [format, fileName] of [
   ['iife', 'sw-http-cache.js'],
@@ -55,7 +55,7 @@ for (const [format, fileName] of [
       emptyOutDir: false,
       minify: true,
       lib: {
-        entry: 'src/sw/index.ts',
+        entry: 'src/sw/prebuilt.ts', // src/sw/index.ts with every feature on by default
         formats: [format],
         name: 'swHttpCache',
         fileName: () => fileName,

@@ -6,7 +6,7 @@
 // Every worker is built the way scripts/build.mjs builds dist-demo/sw.js: a minified classic
 // (IIFE) script with everything bundled and a sourcemap.
 import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
@@ -35,11 +35,11 @@ export const PAGE_BUNDLES = {
 };
 
 /**
- * @param {string} entry relative to the repository root
+ * @param {string} entry relative to the repository root (or absolute)
  * @param {string} outDir
  * @param {string} fileName
  */
-async function buildWorker(entry, outDir, fileName) {
+export async function buildWorker(entry, outDir, fileName) {
   await build({
     logLevel: 'warn',
     configFile: false,
@@ -51,7 +51,7 @@ async function buildWorker(entry, outDir, fileName) {
       emptyOutDir: false,
       sourcemap: true,
       lib: {
-        entry: join(ROOT, entry),
+        entry: resolve(ROOT, entry),
         formats: ['iife'],
         name: 'swHttpCacheWorker',
         fileName: () => fileName,

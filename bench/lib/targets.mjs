@@ -1,6 +1,8 @@
 // The targets, each on one kind of row, and the reference rows ratios are printed
 // against where a row has no target.
 
+import { MINIMAL_WORKER as MINIMAL } from './feature-bundles.mjs';
+
 /** @typedef {import('./report.mjs').Target} Target */
 /** @typedef {Pick<import('./report.mjs').Row, 'section' | 'measure' | 'size' | 'contender'>} RowId */
 
@@ -39,11 +41,7 @@ export function targetFor(row) {
   if (section === '5 scale' && size !== '10 entries' && /^(L1|IndexedDB) hit/.test(measure)) {
     return ratioAtMost(1.2, '≤ 1.2× 10 entries', { size: '10 entries' });
   }
-  if (
-    section === '6 cold start' &&
-    measure.includes('gzip') &&
-    contender.startsWith('sw-http-cache')
-  ) {
+  if (section === '6 cold start' && measure.includes('bundle, gzip') && contender === MINIMAL) {
     return {
       text: '≤ 16 KB',
       ref: { contender: 'workbox routing+CacheFirst+expiration' },
@@ -78,7 +76,11 @@ export function refFor(row) {
   if (section === '6 cold start' && contender === 'sw-http-cache') {
     return { contender: 'workbox CacheFirst' };
   }
-  if (section === '6 cold start' && contender.startsWith('sw-http-cache (')) {
+  if (
+    section === '6 cold start' &&
+    measure.startsWith('worker bundle') &&
+    (contender.startsWith('sw-http-cache (') || contender === MINIMAL)
+  ) {
     return { contender: 'workbox routing+CacheFirst+expiration' };
   }
   if (section === '7 memory' && contender === 'sw-http-cache') {

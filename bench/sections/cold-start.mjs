@@ -1,10 +1,13 @@
 // 6. Cold start: the first 1 KB hit after the worker was stopped (sw-http-cache vs Workbox
-// CacheFirst); and the gzip size of the production worker vs a Workbox worker with routing,
-// CacheFirst and expiration, both minified the same way, with the heaviest sources of ours.
+// CacheFirst); and the gzip size of our workers vs a Workbox worker with routing, CacheFirst and
+// expiration, all minified the same way: the minimal worker (`installHttpCache` with routes),
+// what each optional feature adds to it, the demo's (every feature); with the heaviest sources of
+// the minimal one.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BUNDLES, OUT, PAGE_BUNDLES, ROOT } from '../lib/build.mjs';
+import { buildFeatureWorker, FEATURES, MINIMAL_WORKER } from '../lib/feature-bundles.mjs';
 import { servedBy } from '../lib/cache-status.mjs';
 import { timedFetch } from '../lib/page-fetch.mjs';
 import { bytesBySource, shortSource } from '../lib/sourcemap-weights.mjs';
@@ -41,35 +44,55 @@ export async function runColdStart(ctx, runs) {
 const gzipKB = (file) => gzipSync(readFileSync(file), { level: 9 }).length / 1024;
 
 /**
- * Records the bundle sizes; returns the heaviest sources of our bundle (minified bytes and the
- * gzip bytes they account for, in proportion).
+ * Records the bundle sizes, and what each optional feature adds to the minimal worker; returns
+ * the heaviest sources of the minimal worker (minified bytes and the gzip bytes they account
+ * for, in proportion).
  *
- * @param {import('./context.mjs').BenchContext} ctx
+ * @param {Pick<import('./context.mjs').BenchContext, 'samples' | 'log'>} ctx
  */
-export function measureBundles(ctx) {
+export async function measureBundles(ctx) {
   const bundle = (/** @type {string} */ file) => join(OUT, 'bundle', file);
   const rows = [
-    { contender: 'sw-http-cache (demo/sw.ts)', file: bundle(BUNDLES.ours.file) },
+    { contender: 'sw-http-cache (demo/sw.ts, every feature)', file: bundle(BUNDLES.ours.file) },
     { contender: 'workbox routing+CacheFirst+expiration', file: bundle(BUNDLES.workbox.file) },
   ];
   const demo = join(ROOT, 'dist-demo', 'sw.js');
   if (existsSync(demo))
     rows.push({ contender: 'sw-http-cache (dist-demo/sw.js as built)', file: demo });
-  for (const { contender, file } of rows) {
+  const size = (/** @type {string} */ contender, /** @type {string} */ code) => {
     const common = { section: '6 cold start', size: '-', contender };
     ctx.samples.push({
       ...common,
       measure: 'worker bundle, gzip -9',
-      value: gzipKB(file),
+      value: gzipSync(code, { level: 9 }).length / 1024,
       unit: 'KB',
     });
     ctx.samples.push({
       ...common,
       measure: 'worker bundle, minified',
-      value: readFileSync(file).length / 1024,
+      value: Buffer.byteLength(code) / 1024,
+      unit: 'KB',
+    });
+  };
+  for (const { contender, file } of rows) size(contender, readFileSync(file, 'utf8'));
+
+  // The minimal worker, then each feature alone on top of it: its weight is the difference.
+  const features = join(OUT, 'features');
+  const minimal = await buildFeatureWorker([], join(features, 'minimal'));
+  size(MINIMAL_WORKER, minimal.code);
+  for (const feature of FEATURES) {
+    const alone = await buildFeatureWorker([feature], join(features, feature));
+    ctx.samples.push({
+      section: '6 cold start',
+      size: '-',
+      contender: `${MINIMAL_WORKER} + ${feature}()`,
+      measure: 'feature weight, gzip -9 added',
+      value: (alone.gzipBytes - minimal.gzipBytes) / 1024,
       unit: 'KB',
     });
   }
+  ctx.log('bundle sizes: done');
+
   // The page entries, with every dependency bundled in (comlink for the client): what each adds
   // to an app that imports it. The inspector only imports the client's types.
   for (const [name, { file }] of Object.entries(PAGE_BUNDLES)) {
@@ -82,10 +105,8 @@ export function measureBundles(ctx) {
       unit: 'KB',
     });
   }
-  const code = readFileSync(bundle(BUNDLES.ours.file), 'utf8');
-  const map = JSON.parse(readFileSync(`${bundle(BUNDLES.ours.file)}.map`, 'utf8'));
-  const gzipRatio = gzipSync(code, { level: 9 }).length / Buffer.byteLength(code);
-  return bytesBySource(code, map).map(({ source, bytes }) => ({
+  const gzipRatio = minimal.gzipBytes / Buffer.byteLength(minimal.code);
+  return bytesBySource(minimal.code, minimal.map).map(({ source, bytes }) => ({
     source: shortSource(source),
     minified: bytes,
     gzipShare: Math.round(bytes * gzipRatio),

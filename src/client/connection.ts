@@ -41,7 +41,7 @@ function firstReply(port: MessagePort, timeoutMs: number): Promise<ControlReply>
       port.close();
       reject(
         new WorkerUnavailableError(
-          `sw-http-cache: the service worker did not answer the control hello within ${timeoutMs} ms (is it a sw-http-cache worker with control enabled?)`,
+          `sw-http-cache: the service worker did not answer the control hello within ${timeoutMs} ms (is it a sw-http-cache worker installed with features: [controlEndpoint()]?)`,
         ),
       );
     }, timeoutMs);

@@ -6,7 +6,7 @@ import { responseCacheability } from '../core/http/index.ts';
 import { ResponseTooLargeError } from '../core/max-file-size.ts';
 import { NoCacheReason } from '../core/phase.ts';
 import { fanOutToStore, type BodySink } from './body-stream.ts';
-import type { CacheStatus, ForwardReason } from './cache-status.ts';
+import type { CacheStatus, ForwardReason } from './cache-status-format.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
 import { updateFromHead } from './head-update.ts';
 import { forwardedResponse } from './respond.ts';

@@ -1,32 +1,25 @@
 /// <reference lib="webworker" />
 /**
  * The worker's cache, assembled: memory (L1) over IndexedDB (L2, with quota retry), events on a
- * BroadcastChannel, byte-budget eviction rebuilt from the stored metas, and the cache lock.
+ * BroadcastChannel (with the features that have listeners for them), byte-budget eviction
+ * rebuilt from the stored metas, and the cache lock.
  */
 import { normalizeUrl, type CacheKey } from '../core/key.ts';
-import { eventChannelName } from '../protocol/events.ts';
+import type { Storage } from '../core/storage.ts';
 import {
   defaultBudget,
   estimateBudget,
   LruEvictionManager,
   type EvictionBudget,
 } from '../eviction/index.ts';
-import { createCacheLock } from '../lock/index.ts';
+import { LockTable } from '../lock/index.ts';
 import type { CacheLock } from '../core/lock.ts';
-import {
-  crossContextWrites,
-  IdbStorage,
-  MemoryStorage,
-  type StoredEntryInfo,
-} from '../storage/index.ts';
-import { layeredStorage } from '../storage/layered-storage.ts';
-import {
-  type AnnouncingStorage,
-  dropLocalCopies,
-  listenForEvictions,
-  newSourceId,
-} from '../storage/wrappers/announcing.ts';
+import { IdbStorage, MemoryStorage, type StoredEntryInfo } from '../storage/index.ts';
+import { composedStorage } from '../storage/layered-storage.ts';
+import { newSourceId } from '../storage/wrappers/announcing.ts';
+import type { Announcements } from './announcements.ts';
 import type { ResolvedOptions } from './config.ts';
+import type { CrossContextFeature } from './cross-context.ts';
 
 /** How long after a start the eviction state is rebuilt from storage, in ms. */
 export const REBUILD_DELAY_MS = 2000;
@@ -34,55 +27,56 @@ export const REBUILD_DELAY_MS = 2000;
 export class CacheRuntime {
   readonly memory: MemoryStorage;
   readonly idb: IdbStorage;
-  readonly storage: AnnouncingStorage;
+  readonly storage: Storage;
   readonly eviction: LruEvictionManager;
   readonly lock: CacheLock;
   /** The rebuild of the eviction state, once started (see {@link ready}). */
   #rebuild: Promise<void> | undefined;
   #rebuildTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly channel: BroadcastChannel;
+  /** Posts `cleared` to the event listeners, when there are events (see `announcements.ts`). */
+  readonly #announceCleared: (() => void) | undefined;
   /** This worker's id in the events (and outcomes) it posts. */
   readonly source = newSourceId();
 
   constructor(
     private readonly options: ResolvedOptions,
     private readonly log: (message: string, details?: unknown) => void,
+    crossContext?: CrossContextFeature,
+    announcements?: Announcements,
   ) {
     this.memory = new MemoryStorage(options.memory);
-    // Web Locks and a `<name>:writes` channel let another context (a second worker, the old and
-    // the new worker during an update) follow this worker's IndexedDB writes, and this one theirs.
+    // With the crossContext() feature, Web Locks and a `<name>:writes` channel let another
+    // context (the old and the new worker during an update) follow this worker's IndexedDB
+    // writes, and this one theirs.
     this.idb = new IdbStorage({
       name: options.name,
       ...options.storage,
-      ...crossContextWrites(options.name),
+      ...crossContext?.idb(options.name),
     });
-    this.channel = new BroadcastChannel(eventChannelName(options.name));
     // Until the browser's estimate arrives, the configured (or fallback) budget applies.
     this.eviction = new LruEvictionManager(resolveBudget(options, undefined));
-    const source = this.source;
     // IndexedDB is full: drop the least recently used bodies from disk only. Memory copies free
     // no disk space, so they stay (and stay valid).
-    this.storage = layeredStorage({
+    const storage = composedStorage({
       memory: this.memory,
       durable: this.idb,
       makeRoom: (bytes) => this.evictFromDisk(this.eviction.evictBytes(bytes)),
-      channel: this.channel,
-      source,
       log,
     });
-    this.lock = createCacheLock({ name: options.name, timeoutMs: options.lockTimeout, log });
-
-    // Another context evicted or purged: drop our memory copies and forget the keys.
-    const dropCopies = dropLocalCopies(this.memory, (error) =>
-      log('could not drop a memory copy', error),
-    );
-    listenForEvictions(this.channel, source, (event) => {
-      dropCopies(event);
-      if (event.type === 'cleared') this.eviction.clear();
-      else if (event.type === 'evicted' || event.type === 'purged') {
-        for (const key of event.keys) this.eviction.remove(key);
-      }
+    const announced = announcements?.({
+      storage,
+      memory: this.memory,
+      eviction: this.eviction,
+      name: options.name,
+      source: this.source,
+      log,
     });
+    this.storage = announced?.storage ?? storage;
+    this.#announceCleared = announced?.announceCleared;
+    this.lock =
+      crossContext?.lock({ name: options.name, timeoutMs: options.lockTimeout, log }) ??
+      new LockTable({ timeoutMs: options.lockTimeout });
+
     // Not at once: listing every stored entry competes with the first requests after a start
     // (seconds with 10,000 entries). Until then the budget counts only what this worker stores.
     this.#rebuildTimer = setTimeout(() => void this.ready, REBUILD_DELAY_MS);
@@ -120,7 +114,7 @@ export class CacheRuntime {
     await this.memory.clear();
     await this.idb.clear();
     this.eviction.clear();
-    this.storage.announce('cleared', []);
+    this.#announceCleared?.();
   }
 
   /** Every complete entry of this cache's namespace, as IndexedDB lists it (no body is read). */

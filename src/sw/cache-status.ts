@@ -1,64 +1,26 @@
 /**
  * The RFC 9211 `Cache-Status` response header: a Structured Field List (RFC 9651) of Items, one
  * per cache that handled the response, each a cache name with parameters. The member closest to
- * the page (ours) comes last. This module is the one writer and reader of the header: the worker,
- * the fake origin, the e2e helpers and the bench all use it, and the Structured Fields syntax
- * itself comes from `structured-headers`.
+ * the page (ours) comes last. This module is the one reader of the header (the fake origin, the
+ * e2e helpers, the bench and tools use it; the Structured Fields syntax comes from
+ * `structured-headers`); the worker writes it with `cache-status-format.ts` alone, re-exported
+ * here.
  */
 import {
-  isValidTokenStr,
   parseList,
   serializeBareItem,
-  serializeKey,
   Token,
   type BareItem,
   type Parameters,
 } from 'structured-headers';
 
-/** RFC 9211 §2.2 `fwd` values. */
-export type ForwardReason =
-  'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'miss' | 'request' | 'stale' | 'partial';
-
-// Shaped like CacheControl (optional typed parameters) on purpose; the two headers share no field.
-export interface CacheStatus {
-  /** Served from cache without going to the origin (§2.1). */
-  readonly hit?: boolean | undefined;
-  /** Why the request went to the origin (§2.2). */
-  readonly fwd?: ForwardReason | undefined;
-  /** The status the origin answered with (§2.3). */
-  readonly fwdStatus?: number | undefined;
-  /** Seconds of freshness left; negative when stale (§2.4). */
-  readonly ttl?: number | undefined;
-  /** The response was stored (§2.5). */
-  readonly stored?: boolean | undefined;
-  /** The request was coalesced with another one (§2.6). */
-  readonly collapsed?: boolean | undefined;
-  /** The cache key, only when debugging (§2.7). */
-  readonly key?: string | undefined;
-  /** Free-form detail: a no-cache reason or the storage layer that served the hit (§2.8). */
-  readonly detail?: string | undefined;
-}
-
-export const CACHE_NAME = 'sw-http-cache';
-
-/** Serialises one list member as a Structured Field Item with parameters. */
-export function formatCacheStatus(status: CacheStatus, name = CACHE_NAME): string {
-  const params = new Map<string, BareItem>();
-  if (status.hit) params.set('hit', true);
-  if (status.fwd !== undefined) params.set('fwd', new Token(status.fwd));
-  if (status.fwdStatus !== undefined) params.set('fwd-status', Math.trunc(status.fwdStatus));
-  if (status.ttl !== undefined) params.set('ttl', Math.trunc(status.ttl));
-  if (status.stored) params.set('stored', true);
-  if (status.collapsed) params.set('collapsed', true);
-  if (status.key !== undefined) params.set('key', printable(status.key));
-  if (status.detail !== undefined) params.set('detail', tokenOrString(status.detail));
-  return serializeMember([tokenOrString(name), params]);
-}
-
-/** Appends our member to whatever `Cache-Status` the response already carries. */
-export function appendCacheStatus(existing: string | null, member: string): string {
-  return existing === null || existing.trim() === '' ? member : `${existing}, ${member}`;
-}
+export {
+  appendCacheStatus,
+  CACHE_NAME,
+  formatCacheStatus,
+  type CacheStatus,
+  type ForwardReason,
+} from './cache-status-format.ts';
 
 /** One member of a `Cache-Status` value, as read back. */
 export interface CacheStatusMember {
@@ -115,21 +77,6 @@ export function parseCacheStatusList(value: string | null): CacheStatusMember[] 
   });
 }
 
-/**
- * Our member of a `Cache-Status` value: the last one, as the cache nearest the page, written as
- * `formatCacheStatus` writes it. Null when there is none or the value is malformed (the stats
- * and events that show it then show nothing rather than a fragment).
- */
-export function ownCacheStatus(value: string | null): string | null {
-  try {
-    const last = parseMembers(value ?? '').at(-1);
-    return last === undefined ? null : serializeMember(last);
-  } catch (error) {
-    if (error instanceof CacheStatusError) return null;
-    throw error;
-  }
-}
-
 /** A list member: the cache's name, then its parameters. */
 type Member = [name: string | Token, params: Parameters];
 
@@ -161,27 +108,4 @@ function isName(value: BareItem): value is string | Token {
 function paramValue(raw: BareItem): string | number | boolean {
   if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return raw;
   return raw instanceof Token ? raw.toString() : serializeBareItem(raw);
-}
-
-/**
- * Writes `name; key; key=value` with a space after each `;` (RFC 9651 §3.1.2 allows it and the
- * header has always been written so); a bare flag is a `true` parameter (§4.1.1.2).
- */
-function serializeMember([name, params]: Member): string {
-  const parts = [serializeBareItem(name)];
-  for (const [key, value] of params) {
-    parts.push(
-      value === true ? serializeKey(key) : `${serializeKey(key)}=${serializeBareItem(value)}`,
-    );
-  }
-  return parts.join('; ');
-}
-
-function tokenOrString(value: string): Token | string {
-  return isValidTokenStr(value) ? new Token(value) : printable(value);
-}
-
-/** An sf-string holds printable ASCII only (RFC 9651 §3.3.3): anything else becomes `?`. */
-function printable(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, '?');
 }

@@ -1,6 +1,7 @@
 /**
  * What the worker caches and how, with its defaults. Every option is documented in the README.
  */
+import type { HttpCacheFeature } from './features.ts';
 
 /**
  * Which requests go through the cache: a `RegExp` or a `URLPattern` (each tested on the full
@@ -21,6 +22,13 @@ export interface HttpCacheOptions {
    * worker).
    */
   readonly routes?: RouteMatcher | readonly RouteMatcher[];
+  /**
+   * Optional parts, each imported by name: `controlEndpoint()` (the page's control API and the
+   * handler's `stats()`/`entries()`), `crossContext()` (coalescing and write following across
+   * worker instances), `noVarySearch()`, `multipartRanges()`. Default: none; what a worker does
+   * not import is not in its bundle. The prebuilt `sw-http-cache/worker.js` has them all on.
+   */
+  readonly features?: readonly HttpCacheFeature[];
   /** Separates this cache from others on the origin, e.g. a version string. Default `''`. */
   readonly namespace?: string;
   /** Largest body stored, in bytes; larger ones are served but not stored. Default 50 MiB. */

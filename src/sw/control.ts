@@ -14,7 +14,6 @@ import {
   checkBoolean,
   helloError,
   isControlMessage,
-  resolvePurgeTarget,
   type CacheEntryInfo,
   type CacheStats,
   type ControlApi,
@@ -24,6 +23,8 @@ import {
 import type { StoredEntryInfo } from '../storage/index.ts';
 import type { OutcomeCounts, RequestOutcome } from './stats.ts';
 import type { WriteInProgress } from './write-tracker.ts';
+import { purgeTarget } from './purge.ts';
+import { isFromSameOriginWindow } from './same-origin-window.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -102,13 +103,7 @@ export function controlledCache(
         writes.list(),
       );
     },
-    purge(target: PurgeTarget): Promise<number> {
-      // Not async: a bad target throws its TypeError at the call, as the page's client does.
-      const resolved = resolvePurgeTarget(target, base);
-      if ('url' in resolved) return runtime.purgeUrl(resolved.url);
-      if ('prefix' in resolved) return runtime.purgePrefix(resolved.prefix);
-      return runtime.purgeTag(resolved.tag);
-    },
+    purge: (target: PurgeTarget) => purgeTarget(runtime, target, base),
     async clear(): Promise<void> {
       await runtime.clear();
       // The counts describe the cache's answers since it was last emptied.
@@ -318,7 +313,7 @@ export function connectionError(
 
 /**
  * Listens for control hellos on the worker's `message` event and exposes `cache` to each accepted
- * page. Call it while the worker script is evaluated (`installHttpCache` does).
+ * page. Called while the worker script is evaluated (by `controlEndpoint()`'s wiring).
  */
 export function listenForControl(
   cache: ControlledCache,
@@ -339,15 +334,6 @@ export function listenForControl(
     expose(api, guardedEndpoint(port, log));
     port.postMessage(reply({ kind: 'ready', version: CONTROL_PROTOCOL_VERSION }));
   });
-}
-
-/** Whether a message to the worker was posted by a window of the worker's own origin. */
-export function isFromSameOriginWindow(event: ExtendableMessageEvent): boolean {
-  return (
-    typeof WindowClient !== 'undefined' &&
-    event.source instanceof WindowClient &&
-    event.origin === self.location.origin
-  );
 }
 
 function reply(

@@ -7,6 +7,7 @@ import { MemoryStorage } from '../storage/memory/memory.ts';
 import { LruCacheablePredictor } from '../core/predictor.ts';
 import { resolveOptions, type HttpCacheOptions } from './config.ts';
 import { FetchFlow } from './fetch-flow.ts';
+import { SearchVarianceHints } from './search-variance.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { handleUnsafe } from './invalidation.ts';
 import { testFlowDeps } from './testing/test-flow.ts';
@@ -767,9 +768,18 @@ describe('No-Vary-Search (draft-ietf-httpbis-no-vary-search)', () => {
   });
   const path = (query: string, nvs = 'params=("utm"), key-order') =>
     `/search?nvs=${encodeURIComponent(nvs)}&${query}`;
+  /** A flow with the `noVarySearch()` feature. */
+  const nvsFlow = () => new FetchFlow({ ...deps(), searchVariance: new SearchVarianceHints() });
+
+  it('matches URLs exactly without the noVarySearch feature', async () => {
+    const f = flow();
+    expect((await get(f, path('id=1&utm=a'))).text).toBe('search 1');
+    expect((await get(f, path('utm=b&id=1'))).text).toBe('search 2');
+    expect((await get(f, path('id=1&utm=a'))).text).toBe('search 1');
+  });
 
   it('a URL that differs only in ignored parameters gets the stored response', async () => {
-    const f = flow();
+    const f = nvsFlow();
     expect((await get(f, path('id=1&utm=a'))).text).toBe('search 1');
     const other = await get(f, path('utm=b&id=1'));
     expect(other.text).toBe('search 1');
@@ -787,7 +797,7 @@ describe('No-Vary-Search (draft-ietf-httpbis-no-vary-search)', () => {
         ...(plain ? {} : { 'no-vary-search': 'params=("utm")' }),
       });
     });
-    const f = flow();
+    const f = nvsFlow();
     await get(f, '/exact?id=1&utm=plain');
     await get(f, '/exact?id=1&utm=a');
     expect((await get(f, '/exact?id=1&utm=plain')).text).toBe('exact 1');
@@ -801,7 +811,7 @@ describe('No-Vary-Search (draft-ietf-httpbis-no-vary-search)', () => {
   it.each(['params=(utm)', 'except=("id")', 'params=?0', 'nonsense('])(
     'a malformed or default No-Vary-Search "%s" matches exactly only',
     async (nvs) => {
-      const f = flow();
+      const f = nvsFlow();
       await get(f, path('id=1&utm=a', nvs));
       expect((await get(f, path('id=1&utm=b', nvs))).text).toBe('search 2');
       expect((await get(f, path('id=1&utm=a', nvs))).text).toBe('search 1');

@@ -24,11 +24,10 @@ import { LockStatus, type WritePermit } from '../core/lock.ts';
 import type { LookupResult, StoredVariant } from '../core/storage.ts';
 import { listStoredVariants } from '../core/stored-variants.ts';
 import { admit } from './admission.ts';
-import { ownCacheStatus, type ForwardReason } from './cache-status.ts';
+import type { ForwardReason } from './cache-status-format.ts';
 import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './flow-deps.ts';
-import { forwardedResponse, gatewayTimeout } from './respond.ts';
+import { forwardedResponse, gatewayTimeout, ownCacheStatus } from './respond.ts';
 import { revalidate } from './revalidation.ts';
-import { answersBySearchVariance, SearchVarianceHints } from './search-variance.ts';
 import { serveStored } from './serve-stored.ts';
 import { admitSelectedVariant, withVariantTags } from './variant-validation.ts';
 import { askOrigin, askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
@@ -52,9 +51,6 @@ interface BackgroundRevalidation {
 const MAX_LOCK_RETRIES = 2;
 
 export class FetchFlow {
-  /** Stored URLs whose `No-Vary-Search` may answer other URLs of their path. */
-  readonly #searchHints = new SearchVarianceHints();
-
   constructor(private readonly deps: FlowDeps) {}
 
   /**
@@ -82,7 +78,7 @@ export class FetchFlow {
       method: request.method,
       phase: cache.phase().name,
       status: response.status,
-      cacheStatus: error ? null : ownCacheStatus(response.headers.get('cache-status')),
+      cacheStatus: ownCacheStatus(response),
       time: this.deps.now(),
       bytes: error ? 0 : bodyBytes(request, response),
       clientId,
@@ -199,15 +195,16 @@ export class FetchFlow {
   }
 
   /**
-   * The request's URL as the key; or, when nothing is stored under it, the stored URL whose
-   * `No-Vary-Search` makes the two equivalent (see `search-variance.ts`). The draft's order:
-   * an exact match first.
+   * The request's URL as the key; or, with the `noVarySearch()` feature and nothing stored
+   * under it, the stored URL whose `No-Vary-Search` makes the two equivalent (see
+   * `search-variance.ts`). The draft's order: an exact match first.
    */
   private async keyFor(request: Request): Promise<CacheKey> {
     const { namespace } = this.deps.options;
     const exact: CacheKey = { namespace, primary: normalizeUrl(request.url) };
-    const candidate = this.#searchHints.candidate(exact.primary);
-    if (candidate === undefined) return exact;
+    const hints = this.deps.searchVariance;
+    const candidate = hints?.candidate(exact.primary);
+    if (hints === undefined || candidate === undefined) return exact;
     const { storage } = this.deps;
     const own = await storage.lookup(exact);
     if (own !== null) {
@@ -218,7 +215,7 @@ export class FetchFlow {
     const stored = await storage.lookup(key);
     if (stored === null) return exact;
     await stored.hit.finish();
-    return answersBySearchVariance(exact.primary, candidate, stored.meta.headers) ? key : exact;
+    return hints.answers(exact.primary, candidate, stored.meta.headers) ? key : exact;
   }
 
   /**
@@ -230,7 +227,7 @@ export class FetchFlow {
     const { variance: known } = cache.cacheKey();
     const primary = await cache.cacheLookup();
     if (!primary) return { kind: known === undefined ? 'uri-miss' : 'vary-miss' };
-    this.#searchHints.record(cache.cacheKey().primary, primary.meta.headers);
+    this.deps.searchVariance?.record(cache.cacheKey().primary, primary.meta.headers);
     if (primary.meta.vary.length === 0) return found(primary);
     if (known !== undefined) {
       // Looking up again after waiting for a lock: the key already names this request's variant.
@@ -378,10 +375,10 @@ export class FetchFlow {
         upstream = await askOrigin(this.deps, upstreamRequest(ctx.request));
       }
     }
-    if (ctx.request.method === 'GET' && upstream.response.ok) {
+    const hints = this.deps.searchVariance;
+    if (hints && ctx.request.method === 'GET' && upstream.response.ok) {
       // Only a hint: keyFor() checks that the entry exists and its No-Vary-Search applies.
-      const headers = headerListFrom(upstream.response.headers);
-      this.#searchHints.record(ctx.cache.cacheKey().primary, headers);
+      hints.record(ctx.cache.cacheKey().primary, headerListFrom(upstream.response.headers));
     }
     return admit(ctx, upstream, fwd);
   }

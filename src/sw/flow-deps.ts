@@ -11,6 +11,8 @@ import type { ResolvedOptions } from './config.ts';
 import type { AbortCause } from './body-stream.ts';
 import type { RequestOutcome } from './stats.ts';
 import type { WriteTracker } from './write-tracker.ts';
+import type { MultipartRanges } from './multipart-ranges.ts';
+import type { SearchVariance } from './search-variance.ts';
 
 export interface FlowDeps {
   readonly options: ResolvedOptions;
@@ -30,6 +32,10 @@ export interface FlowDeps {
   readonly writes?: WriteTracker | undefined;
   /** Called when a body is not stored after all, with who failed. */
   readonly storeFailed?: ((cause: AbortCause) => void) | undefined;
+  /** `No-Vary-Search` matching (the `noVarySearch()` feature); exact URLs without it. */
+  readonly searchVariance?: SearchVariance | undefined;
+  /** `multipart/byteranges` answers (the `multipartRanges()` feature); a 200 without it. */
+  readonly multipartRanges?: MultipartRanges | undefined;
   /** Debug logging; a no-op unless `debug` is on. */
   readonly log: (message: string, details?: unknown) => void;
 }

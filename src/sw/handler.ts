@@ -2,8 +2,9 @@
 /**
  * The cache as a request handler: for a worker's own `fetch` listener, and as a Workbox route
  * handler (`registerRoute(match, handler)`), so a Workbox app can hand some routes to it. Besides
- * handling requests it offers only the control facade ({@link ControlledCache}); its options,
- * storage layers, lock and eviction manager stay private.
+ * handling requests it offers only the control facade ({@link ControlledCache}, whose `stats()`,
+ * `entries()` and `watchOutcomes()` need the `controlEndpoint()` feature); its options, storage
+ * layers, lock and eviction manager stay private.
  */
 import { withHeadersTimeout } from './upstream-timeout.ts';
 import type { RouteHandlerCallbackOptions, RouteHandlerObject } from 'workbox-core/types.js';
@@ -12,13 +13,13 @@ import { LruCacheablePredictor } from '../core/predictor.ts';
 import type { CacheEntryInfo, CacheStats, PurgeTarget } from '../protocol/control-protocol.ts';
 import { CacheRuntime } from './cache-runtime.ts';
 import { resolveOptions, type HttpCacheOptions, type ResolvedOptions } from './config.ts';
-import { controlledCache, type ControlledCache } from './control.ts';
+import type { ControlledCache } from './control.ts';
+import type { ControlWiring } from './control-endpoint.ts';
+import { featureParts, type FeatureParts } from './features.ts';
 import { FetchFlow } from './fetch-flow.ts';
+import { purgeTarget } from './purge.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { handleUnsafe } from './invalidation.ts';
-import { outcomeBroadcast } from './outcome-broadcast.ts';
-import { RequestStats } from './stats.ts';
-import { WriteTracker } from './write-tracker.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -29,19 +30,27 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
   readonly #options: ResolvedOptions;
   readonly #deps: FlowDeps;
   readonly #flow: FetchFlow;
-  readonly #control: ControlledCache;
+  readonly #runtime: CacheRuntime;
+  /** Set with the `controlEndpoint()` feature. */
+  readonly #control: ControlWiring | undefined;
 
   constructor(options: HttpCacheOptions = {}) {
     const resolved = resolveOptions(options, self.location.origin);
+    const features: FeatureParts = featureParts(options.features);
     this.#options = resolved;
     const log = (message: string, details?: unknown): void => {
       if (resolved.debug) console.debug(`[sw-http-cache] ${message}`, details ?? '');
     };
-    const runtime = new CacheRuntime(resolved, log);
-    const stats = new RequestStats();
-    const writes = new WriteTracker();
-    const outcomes = outcomeBroadcast(resolved.name, runtime.source);
-    stats.subscribe((outcome) => outcomes.post(outcome));
+    const runtime = new CacheRuntime(resolved, log, features.crossContext, features.announcements);
+    this.#runtime = runtime;
+    const control = features.control?.({
+      runtime,
+      name: resolved.name,
+      origin: self.location.origin,
+      setDebug: (on) => this.setDebug(on),
+      log,
+    });
+    this.#control = control;
     this.#deps = {
       options: resolved,
       storage: runtime.storage,
@@ -51,24 +60,14 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
       fetch: withHeadersTimeout((request) => fetch(request), resolved.upstreamTimeout),
       now: () => Date.now(),
       clear: () => runtime.clear(),
-      record: (outcome) => stats.record(outcome),
-      writes,
-      storeFailed: (cause) => stats.storeFailed(cause),
+      record: control?.record,
+      writes: control?.writes,
+      storeFailed: control?.storeFailed,
+      searchVariance: features.searchVariance?.(),
+      multipartRanges: features.multipartRanges,
       log,
     };
     this.#flow = new FetchFlow(this.#deps);
-    this.#control = controlledCache(
-      {
-        stats,
-        runtime,
-        writes,
-        outcomes,
-        setDebug: (on) => {
-          resolved.debug = on;
-        },
-      },
-      self.location.origin,
-    );
   }
 
   /** Whether `request` matches the configured routes (any method). */
@@ -118,29 +117,42 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
     return preload;
   }
 
-  stats(): Promise<CacheStats> {
-    return this.#control.stats();
+  /** Entries, bytes, request counts and budget. Needs `controlEndpoint()` (rejects without). */
+  async stats(): Promise<CacheStats> {
+    return this.#controlled('stats()').stats();
   }
 
-  entries(): Promise<CacheEntryInfo[]> {
-    return this.#control.entries();
+  /** One row per stored URL. Needs `controlEndpoint()` (rejects without). */
+  async entries(): Promise<CacheEntryInfo[]> {
+    return this.#controlled('entries()').entries();
   }
 
   purge(target: PurgeTarget): Promise<number> {
-    return this.#control.purge(target);
+    return (
+      this.#control?.cache.purge(target) ?? purgeTarget(this.#runtime, target, self.location.origin)
+    );
   }
 
   clear(): Promise<void> {
-    return this.#control.clear();
+    return this.#control?.cache.clear() ?? this.#runtime.clear();
   }
 
   /** Switches debug logging (and `key=` in `Cache-Status`) on or off while the worker runs. */
   setDebug(on: boolean): void {
-    this.#control.setDebug(on);
+    this.#options.debug = on;
   }
 
-  /** Posts each answer on the outcome channel for the next 30 s (the page client renews it). */
+  /** Posts each answer on the outcome channel for the next 30 s. Needs `controlEndpoint()`. */
   watchOutcomes(): void {
-    this.#control.watchOutcomes();
+    this.#controlled('watchOutcomes()').watchOutcomes();
+  }
+
+  #controlled(method: string): ControlledCache {
+    if (this.#control === undefined) {
+      throw new Error(
+        `sw-http-cache: ${method} needs the control endpoint: features: [controlEndpoint()] (import { controlEndpoint } from 'sw-http-cache/sw')`,
+      );
+    }
+    return this.#control.cache;
   }
 }

@@ -5,5 +5,10 @@
 export { installHttpCache, listenForSkipWaiting, type InstallOptions } from './install.ts';
 export { HttpCacheHandler } from './handler.ts';
 export type { HttpCacheOptions, RouteMatcher, UrlTest } from './config.ts';
-export { listenForControl, type ControlledCache } from './control.ts';
+export type { ControlledCache } from './control.ts';
+export type { HttpCacheFeature } from './features.ts';
+export { controlEndpoint } from './control-endpoint.ts';
+export { crossContext } from './cross-context.ts';
+export { noVarySearch } from './search-variance.ts';
+export { multipartRanges } from './multipart-ranges.ts';
 export type { CacheEntryInfo, CacheStats, PurgeTarget } from '../protocol/control-protocol.ts';

@@ -5,8 +5,10 @@
  */
 import { clientsClaim } from 'workbox-core';
 import type { HttpCacheOptions } from './config.ts';
-import { isFromSameOriginWindow, listenForControl } from './control.ts';
+import { refuseControl } from './control-refusal.ts';
+import { featureParts } from './features.ts';
 import { HttpCacheHandler } from './handler.ts';
+import { isFromSameOriginWindow } from './same-origin-window.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -24,18 +26,20 @@ export interface InstallOptions extends HttpCacheOptions {
   readonly skipWaiting?: boolean | 'message';
   /** Take control of open pages when the worker activates. Default `true`. */
   readonly clientsClaim?: boolean;
-  /**
-   * Answer `registerHttpCache`'s control client (stats, entries, purge, clear, debug) from
-   * same-origin pages. Default `true`.
-   */
-  readonly control?: boolean;
 }
 
 /**
  * Makes this service worker an HTTP cache: every request that matches `options.routes` is
- * answered through the cache; every other request is left to the browser.
+ * answered through the cache; every other request is left to the browser. Without the
+ * `controlEndpoint()` feature, a page's control client is refused at once with a message that
+ * says to add it.
  */
 export function installHttpCache(options: InstallOptions = {}): HttpCacheHandler {
+  if ('control' in options) {
+    throw new TypeError(
+      "sw-http-cache: the control option is gone: pass features: [controlEndpoint()] (import { controlEndpoint } from 'sw-http-cache/sw'), or leave it out for no control endpoint",
+    );
+  }
   const handler = new HttpCacheHandler(options);
   const skipWaiting = options.skipWaiting ?? true;
   if (skipWaiting === true) {
@@ -50,7 +54,7 @@ export function installHttpCache(options: InstallOptions = {}): HttpCacheHandler
   if (options.clientsClaim ?? true) clientsClaim();
   if (options.navigationPreload) enableNavigationPreload();
   self.addEventListener('fetch', (event) => handler.handleFetchEvent(event));
-  if (options.control ?? true) listenForControl(handler);
+  if (featureParts(options.features).control === undefined) refuseControl();
   return handler;
 }
 

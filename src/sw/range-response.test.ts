@@ -5,6 +5,7 @@ import type { HitHandler, Storage } from '../core/storage.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
 import { bytes, keyOf, metaOf, store } from '../storage/testing/support.ts';
 import type { CacheStatus } from './cache-status.ts';
+import { multipleRanges } from './multipart-ranges.ts';
 import { rangeResponse } from './range-response.ts';
 import { newIdb } from '../storage/testing/idb.ts';
 
@@ -91,7 +92,7 @@ function respond(
   headers: Record<string, string>,
   { meta, hit }: { meta: CacheMeta; hit: HitHandler },
 ): Promise<Response | null> {
-  return rangeResponse(get(headers), meta, hit, NOW, STATUS);
+  return rangeResponse(get(headers), meta, hit, NOW, STATUS, multipleRanges);
 }
 
 async function bodyBytes(response: Response): Promise<Uint8Array> {
@@ -205,6 +206,15 @@ describe('rangeResponse: 416', () => {
 });
 
 describe('rangeResponse: several ranges', () => {
+  it('leaves them to the whole 200 without the multipartRanges feature (RFC 9110 §14.2)', async () => {
+    const { meta, hit } = await storedHit();
+    const request = get({ range: 'bytes=0-1, 4-5' });
+    expect(await rangeResponse(request, meta, hit, NOW, STATUS)).toBeNull();
+    expect(hit.seeks).toEqual([]);
+    const single = await rangeResponse(get({ range: 'bytes=0-1' }), meta, hit, NOW, STATUS);
+    expect(single?.status).toBe(206);
+  });
+
   it('answers multipart/byteranges with each part typed and ranged, in request order', async () => {
     const { meta, hit } = await storedHit();
     const response = (await respond({ range: 'bytes=50-54, 0-3, -2' }, { meta, hit }))!;

@@ -5,7 +5,13 @@ import { MemoryStorage } from '../storage/memory/memory.ts';
 import { bytes, keyOf, metaOf, store } from '../storage/testing/support.ts';
 import type { CacheStatus } from './cache-status.ts';
 import { testMeta } from '../core/testing/fakes.ts';
-import { hitHeaders, storedResponse } from './respond.ts';
+import {
+  forwardedResponse,
+  gatewayTimeout,
+  hitHeaders,
+  ownCacheStatus,
+  storedResponse,
+} from './respond.ts';
 import { newIdb as idb } from '../storage/testing/idb.ts';
 
 const STATUS: CacheStatus = { hit: true, detail: 'idb' };
@@ -59,6 +65,28 @@ describe('storedResponse', () => {
       expect(response.body).toBeNull();
       expect(asked).toEqual({ reads: 0, blobs: 0, finished: 1 });
     }
+  });
+});
+
+describe('ownCacheStatus', () => {
+  it('is the member the worker wrote, whatever the origin put before it', async () => {
+    const origin = new Response('x', { headers: { 'cache-status': 'Origin; key="a, b' } });
+    const forwarded = forwardedResponse(origin, { fwd: 'uri-miss', stored: true });
+    expect(ownCacheStatus(forwarded)).toBe('sw-http-cache; fwd=uri-miss; stored');
+    expect(forwarded.headers.get('cache-status')).toBe(
+      'Origin; key="a, b, sw-http-cache; fwd=uri-miss; stored',
+    );
+    const { meta, hit } = await spiedHit(new MemoryStorage());
+    const stored = await storedResponse(meta, hit, 'GET', NOW, STATUS);
+    expect(ownCacheStatus(stored)).toMatch(/^sw-http-cache; hit; ttl=-?\d+; detail=idb$/);
+    expect(ownCacheStatus(gatewayTimeout({ fwd: 'uri-miss' }))).toBe('sw-http-cache; fwd=uri-miss');
+  });
+
+  it('is null for a response the worker did not build', () => {
+    expect(
+      ownCacheStatus(new Response(null, { headers: { 'cache-status': 'sw-http-cache; hit' } })),
+    ).toBeNull();
+    expect(ownCacheStatus(Response.error())).toBeNull();
   });
 });
 

@@ -6,7 +6,31 @@ import { currentAge, ttl, withoutHopByHop } from '../core/http/index.ts';
 import type { CacheMeta } from '../core/meta.ts';
 import type { HitHandler } from '../core/storage.ts';
 import { hitToBody } from './body-stream.ts';
-import { appendCacheStatus, formatCacheStatus, type CacheStatus } from './cache-status.ts';
+import { appendCacheStatus, formatCacheStatus, type CacheStatus } from './cache-status-format.ts';
+
+/**
+ * Our `Cache-Status` member of each response built here (and of the headers it is built from),
+ * for the stats: recorded as written, never parsed back from the header.
+ */
+const ownMembers = new WeakMap<Headers | Response, string>();
+
+/** Our `Cache-Status` member of a response this module built; `null` for any other. */
+export function ownCacheStatus(response: Response): string | null {
+  return ownMembers.get(response) ?? null;
+}
+
+/** A response with `headers` from {@link hitHeaders}, keeping their recorded member. */
+export function answer(
+  body: BodyInit | null,
+  status: number,
+  statusText: string,
+  headers: Headers,
+): Response {
+  const response = new Response(body, { status, statusText, headers });
+  const member = ownMembers.get(headers);
+  if (member !== undefined) ownMembers.set(response, member);
+  return response;
+}
 
 /** Statuses whose responses have no body (Fetch "null body status"). */
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
@@ -35,20 +59,14 @@ export async function storedResponse(
 ): Promise<Response> {
   const withBody = method !== 'HEAD' && !NULL_BODY_STATUS.has(meta.status);
   if (!withBody) void hit.finish();
-  return new Response(withBody ? await hitToBody(hit) : null, {
-    status: meta.status,
-    statusText: meta.statusText,
-    headers: hitHeaders(meta, now, status, () => true),
-  });
+  const headers = hitHeaders(meta, now, status, () => true);
+  return answer(withBody ? await hitToBody(hit) : null, meta.status, meta.statusText, headers);
 }
 
 /** A 304 for the page's own conditional request that the stored response satisfies. */
 export function notModifiedResponse(meta: CacheMeta, now: number, status: CacheStatus): Response {
-  return new Response(null, {
-    status: 304,
-    statusText: 'Not Modified',
-    headers: hitHeaders(meta, now, status, (name) => NOT_MODIFIED_HEADERS.includes(name)),
-  });
+  const headers = hitHeaders(meta, now, status, (name) => NOT_MODIFIED_HEADERS.includes(name));
+  return answer(null, 304, 'Not Modified', headers);
 }
 
 /** The stored headers that `keep` selects, with `Age` and our `Cache-Status` (with `ttl`). */
@@ -65,6 +83,7 @@ export function hitHeaders(
   headers.set('age', String(currentAge(meta, now)));
   const member = formatCacheStatus({ ...status, ttl: ttl(meta, now) });
   headers.set('cache-status', appendCacheStatus(headers.get('cache-status'), member));
+  ownMembers.set(headers, member);
   return headers;
 }
 
@@ -86,22 +105,17 @@ export function forwardedResponse(
     return response;
   }
   const headers = new Headers(response.headers);
-  headers.set(
-    'cache-status',
-    appendCacheStatus(headers.get('cache-status'), formatCacheStatus(status)),
-  );
-  return new Response(NULL_BODY_STATUS.has(response.status) ? null : body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
+  const member = formatCacheStatus(status);
+  headers.set('cache-status', appendCacheStatus(headers.get('cache-status'), member));
+  ownMembers.set(headers, member);
+  const forwarded = NULL_BODY_STATUS.has(response.status) ? null : body;
+  return answer(forwarded, response.status, response.statusText, headers);
 }
 
 /** The 504 that `only-if-cached` gets when nothing usable is stored (RFC 9111 §5.2.1.7). */
 export function gatewayTimeout(status: CacheStatus): Response {
-  return new Response(null, {
-    status: 504,
-    statusText: 'Gateway Timeout',
-    headers: { 'cache-status': formatCacheStatus(status) },
-  });
+  const member = formatCacheStatus(status);
+  const headers = new Headers({ 'cache-status': member });
+  ownMembers.set(headers, member);
+  return answer(null, 504, 'Gateway Timeout', headers);
 }

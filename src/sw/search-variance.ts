@@ -8,6 +8,9 @@
  *
  * The memory is per worker and not persisted: after a restart, a URL is found this way again
  * once it or its stored equivalent has been requested (a miss costs one download, nothing else).
+ *
+ * A feature (`features: [noVarySearch()]`): without it, URLs are matched exactly, as a cache that
+ * does not know the field does.
  */
 import {
   equivalentModuloSearchVariance,
@@ -16,11 +19,30 @@ import {
   withoutQuery,
 } from '../core/http/index.ts';
 import { getCombinedHeader, type HeaderList } from '../core/meta.ts';
+import { defineFeature, type HttpCacheFeature } from './features.ts';
+
+/** What the fetch flow asks of `No-Vary-Search`. */
+export interface SearchVariance {
+  /** Remembers that `url` is stored with `headers` (see {@link SearchVarianceHints.record}). */
+  record(url: string, headers: HeaderList): void;
+  /** A stored URL that might answer `url`. */
+  candidate(url: string): string | undefined;
+  /** Whether the stored response (`storedUrl`, `headers`) answers `url`. */
+  answers(url: string, storedUrl: string, headers: HeaderList): boolean;
+}
+
+/**
+ * `No-Vary-Search` (the IETF draft Chromium implements): a stored response answers URLs that
+ * differ from its own only in the query parameters its `No-Vary-Search` says do not matter.
+ */
+export function noVarySearch(): HttpCacheFeature {
+  return defineFeature('no-vary-search', { searchVariance: () => new SearchVarianceHints() });
+}
 
 /** How many paths are remembered; the least recently recorded go first. */
 const MAX_PATHS = 1000;
 
-export class SearchVarianceHints {
+export class SearchVarianceHints implements SearchVariance {
   /** URL without query → the stored URL with a non-default `No-Vary-Search`. */
   readonly #byPath = new Map<string, string>();
 
@@ -47,6 +69,10 @@ export class SearchVarianceHints {
   candidate(url: string): string | undefined {
     const stored = this.#byPath.get(withoutQuery(new URL(url)));
     return stored === url ? undefined : stored;
+  }
+
+  answers(url: string, storedUrl: string, headers: HeaderList): boolean {
+    return answersBySearchVariance(url, storedUrl, headers);
   }
 }
 

@@ -4,7 +4,7 @@
  * body a Blob when the storage keeps it as one).
  */
 import { isNotModified } from '../core/http/index.ts';
-import type { CacheStatus } from './cache-status.ts';
+import type { CacheStatus } from './cache-status-format.ts';
 import type { RequestContext } from './flow-deps.ts';
 import { rangeResponse } from './range-response.ts';
 import { notModifiedResponse, storedResponse } from './respond.ts';
@@ -21,7 +21,7 @@ export async function serveStored(
     return notModifiedResponse(meta, now, status);
   }
   return (
-    (await rangeResponse(request, meta, hit, now, status)) ??
+    (await rangeResponse(request, meta, hit, now, status, deps.multipartRanges)) ??
     storedResponse(meta, hit, request.method, now, status)
   );
 }

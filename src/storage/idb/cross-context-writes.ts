@@ -5,15 +5,17 @@
  * see entries once complete); without BroadcastChannel readers poll.
  */
 import type { IdbStorageOptions } from './idb.ts';
+import { remoteFollowing } from './remote-following.ts';
 import { writesChannelName } from './write-notifier.ts';
 import type { LockManagerLike } from '../../core/platform.ts';
 
 /** `IdbStorage` options for database `name` from this runtime's globals. */
 export function crossContextWrites(
   name: string,
-): Pick<IdbStorageOptions, 'locks' | 'writesChannel'> {
+): Pick<IdbStorageOptions, 'locks' | 'writesChannel' | 'following'> {
   const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   if (locks === undefined) return {};
-  if (typeof BroadcastChannel !== 'function') return { locks };
-  return { locks, writesChannel: new BroadcastChannel(writesChannelName(name)) };
+  const following = remoteFollowing;
+  if (typeof BroadcastChannel !== 'function') return { locks, following };
+  return { locks, following, writesChannel: new BroadcastChannel(writesChannelName(name)) };
 }

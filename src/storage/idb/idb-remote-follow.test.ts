@@ -8,6 +8,7 @@ import type { IdbStorage } from './idb.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { newDbName, newIdb } from '../testing/idb.ts';
 import { bytes, isPending, keyOf, metaOf } from '../testing/support.ts';
+import { remoteFollowing } from './remote-following.ts';
 import { parseWriteMessage, writesChannelName } from './write-notifier.ts';
 import type { LockManagerLike, WebLockLike } from '../../core/platform.ts';
 
@@ -69,6 +70,7 @@ function twoContexts(
     return newIdb({
       name,
       locks: locks.context(context),
+      following: remoteFollowing,
       followPollMs: NO_POLL,
       ...(channel !== undefined && { writesChannel: channel }),
       ...extra,
@@ -287,6 +289,20 @@ describe('IdbStorage following a write of another context', () => {
     expect(await readAll((await b.lookup(key))!.hit)).toEqual(bytes(8));
   });
 
+  it('follows nothing when the following code is not given, locks or not', async () => {
+    const name = newDbName();
+    const locks = new FakeLocks();
+    const a = newIdb({ name, locks: locks.context('a') });
+    const b = newIdb({ name, locks: locks.context('b'), following: remoteFollowing });
+    const key = keyOf('/no-following');
+    const miss = await a.getMissHandler(key, metaOf());
+    await miss.write(bytes(8));
+    expect(locks.count).toBe(0); // a registered no followable write
+    expect(await b.lookup(key)).toBeNull();
+    await miss.finish();
+    expect(await readAll((await b.lookup(key))!.hit)).toEqual(bytes(8));
+  });
+
   it('works over real BroadcastChannels', async () => {
     const name = newDbName();
     const locks = new FakeLocks();
@@ -297,6 +313,7 @@ describe('IdbStorage following a write of another context', () => {
       return newIdb({
         name,
         locks: locks.context(context),
+        following: remoteFollowing,
         writesChannel: channel,
         followPollMs: NO_POLL,
       });
@@ -356,6 +373,7 @@ describe('crossContextWrites', () => {
     const options = crossContextWrites('db');
     try {
       expect(options.locks).toBe(locks);
+      expect(options.following).toBe(remoteFollowing);
       expect((options.writesChannel as BroadcastChannel).name).toBe('db:writes');
     } finally {
       (options.writesChannel as BroadcastChannel | undefined)?.close();

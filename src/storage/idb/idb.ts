@@ -28,12 +28,11 @@ import { IdbMissHandler } from './idb-miss.ts';
 import { mapMetaBatches } from './meta-batches.ts';
 import { collectOrphans } from './orphan-collection.ts';
 import type { RemoteFollowContext, RemoteWrite } from './idb-remote-follow-hit.ts';
-import { IdbRemoteFollowHitHandler } from './idb-remote-follow-hit.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
 import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
-import { WriteNotifier } from './write-notifier.ts';
+import type { RemoteFollowing } from './remote-following.ts';
 import type { ChannelLike, LockManagerLike } from '../../core/platform.ts';
 import { isLockHeld, writerLockName } from './writer-liveness.ts';
 
@@ -71,6 +70,8 @@ export interface IdbStorageOptions {
    * in other contexts read it at once instead of at their next poll.
    */
   readonly writesChannel?: ChannelLike;
+  /** The following code (`remoteFollowing`): without it, `locks` are ignored. */
+  readonly following?: RemoteFollowing;
   /** Polling of a followed write in another context, in ms (default 50, doubling up to 1000). */
   readonly followPollMs?: { readonly min: number; readonly max: number };
 }
@@ -100,6 +101,7 @@ export class IdbStorage implements Storage {
   readonly #now: () => number;
   /** Set when writes are followed across contexts (`locks` given). */
   readonly #crossContext: (CrossContextWrites & RemoteFollowContext) | undefined;
+  readonly #following: RemoteFollowing | undefined;
 
   constructor(options: IdbStorageOptions = {}) {
     this.label = options.label ?? 'idb';
@@ -124,14 +126,15 @@ export class IdbStorage implements Storage {
       (batch) => this.#writeAccessTimes(batch),
       options.accessFlushDelayMs ?? 2000,
     );
-    const { locks } = options;
+    const { locks, following } = options;
     const dbName = this.#connection.name;
+    this.#following = following;
     this.#crossContext =
-      locks === undefined
+      locks === undefined || following === undefined
         ? undefined
         : {
             connection: this.#connection,
-            notifier: new WriteNotifier(options.writesChannel),
+            notifier: following.notifier(options.writesChannel),
             locks,
             lockName: (bodyId) => writerLockName(dbName, bodyId),
             staleWriterMs: this.#staleWriterMs,
@@ -398,9 +401,9 @@ export class IdbStorage implements Storage {
   /** A reader of another context's write, or `null` when its writer is gone. */
   async #followRemote(write: RemoteWrite & { meta: CacheMeta }): Promise<LookupResult | null> {
     const cross = this.#crossContext;
-    if (cross === undefined) return null;
+    if (cross === undefined || this.#following === undefined) return null;
     if (!(await isLockHeld(cross.locks, cross.lockName(write.bodyId)))) return null;
-    return { meta: write.meta, hit: new IdbRemoteFollowHitHandler(cross, write, this.label) };
+    return { meta: write.meta, hit: this.#following.follower(cross, write, this.label) };
   }
 
   #follow(write: WriteProgress, start: number): LookupResult {

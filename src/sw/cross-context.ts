@@ -1,0 +1,29 @@
+/**
+ * Several contexts on one cache, as a feature (`features: [crossContext()]`): the cache lock
+ * coalesces requests across them (Web Locks and a BroadcastChannel), and a reader follows a body
+ * another context is still writing to IndexedDB. Contexts are worker instances: the old and the
+ * new worker during an update, workers of several scopes. The tabs of one worker are coalesced
+ * without it (one lock table per worker); without it, another worker's write is seen once it is
+ * complete, and a request may download what another worker is downloading.
+ */
+import type { CacheLock } from '../core/lock.ts';
+import { createCacheLock, type CreateCacheLockOptions } from '../lock/index.ts';
+import { crossContextWrites, type IdbStorageOptions } from '../storage/index.ts';
+import { announceChanges } from './announcements.ts';
+import { defineFeature, type HttpCacheFeature } from './features.ts';
+
+export interface CrossContextFeature {
+  /** `IdbStorage` options that let other contexts follow this one's writes, and it theirs. */
+  idb(name: string): Pick<IdbStorageOptions, 'locks' | 'writesChannel' | 'following'>;
+  /** The cache lock across contexts (the lock table alone where Web Locks are missing). */
+  lock(options: CreateCacheLockOptions): CacheLock;
+}
+
+/** Coalescing and write following across worker instances (see the module comment). */
+export function crossContext(): HttpCacheFeature {
+  // Other workers drop their memory copies of what this one evicts, purges or clears.
+  return defineFeature('cross-context', {
+    crossContext: { idb: crossContextWrites, lock: createCacheLock },
+    announcements: announceChanges,
+  });
+}
