@@ -15,7 +15,16 @@
  */
 import type { CacheKey } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import type {
+  LookupResult,
+  MissHandler,
+  PieceStart,
+  PieceWriter,
+  PurgeType,
+  SparseLookup,
+  Storage,
+} from '../../core/storage.ts';
+import { StorageError } from '../../core/storage.ts';
 import { toStorageError } from '../errors.ts';
 import type { LayerName } from './fanout-miss.ts';
 import { FanOutMissHandler, decodeWriteTag } from './fanout-miss.ts';
@@ -111,6 +120,30 @@ export class CompositionStorage implements Storage {
   /** Records an access in every layer that tracks accesses. */
   touch(key: CacheKey): void {
     for (const layer of [this.l1, this.l2]) layer.touch?.(key);
+  }
+
+  /** The sparse entry of the layer that keeps partial content (see {@link #sparseLayer}). */
+  async lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
+    const found = (await this.#sparseLayer()?.lookupSparse?.(key)) ?? null;
+    if (found === null) return null;
+    return { ...found, hit: new LabeledHitHandler(found.hit, this.#source(found)) };
+  }
+
+  getPieceWriter(key: CacheKey, piece: PieceStart): Promise<PieceWriter> {
+    return (
+      this.#sparseLayer()?.getPieceWriter?.(key, piece) ??
+      Promise.reject(new StorageError(`${this.label} keeps no partial content`))
+    );
+  }
+
+  /**
+   * Partial content lives in one layer, not both: L2 when it keeps it (IndexedDB: shared by the
+   * tabs, and media is large), else L1. Pieces are not copied into L1; a sparse entry that
+   * completes becomes a complete entry of that layer, which refills L1 as any other.
+   */
+  #sparseLayer(): Storage | undefined {
+    if (this.l2.lookupSparse !== undefined) return this.l2;
+    return this.l1.lookupSparse === undefined ? undefined : this.l1;
   }
 
   async #sequentialLookup(key: CacheKey): Promise<LookupResult | null> {
@@ -212,7 +245,7 @@ export class CompositionStorage implements Storage {
     return { meta: result.meta, hit: new RefillHitHandler(result.hit, source, refill, onError) };
   }
 
-  #source(result: LookupResult): string {
+  #source(result: Pick<LookupResult, 'hit'>): string {
     return `${this.label}.${result.hit.source}`;
   }
 

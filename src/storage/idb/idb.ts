@@ -10,7 +10,15 @@
 import type { CacheKey } from '../../core/key.ts';
 import { keysEqual, primaryHash, variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import type {
+  LookupResult,
+  MissHandler,
+  PieceStart,
+  PieceWriter,
+  PurgeType,
+  SparseLookup,
+  Storage,
+} from '../../core/storage.ts';
 import { AccessWriteBack } from './access-writeback.ts';
 import type { ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
@@ -28,6 +36,9 @@ import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
 import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
 import { WriteNotifier } from './write-notifier.ts';
+import { IdbSparseEntries } from './idb-sparse.ts';
+import { deleteSparseRecord } from './idb-sparse-delete.ts';
+import { validSparseRecord } from './sparse-record-check.ts';
 import type { ChannelLike, LockManagerLike } from '../../core/platform.ts';
 import { isLockHeld, writerLockName } from './writer-liveness.ts';
 
@@ -94,6 +105,8 @@ export class IdbStorage implements Storage {
   readonly #now: () => number;
   /** Set when writes are followed across contexts (`locks` given). */
   readonly #crossContext: (CrossContextWrites & RemoteFollowContext) | undefined;
+  /** Partial content: the `sparse` and `pieces` stores. */
+  readonly #sparse: IdbSparseEntries;
 
   constructor(options: IdbStorageOptions = {}) {
     this.label = options.label ?? 'idb';
@@ -132,6 +145,13 @@ export class IdbStorage implements Storage {
             now: this.#now,
             pollMs: options.followPollMs ?? { min: 50, max: 1000 },
           };
+    this.#sparse = new IdbSparseEntries({
+      connection: this.#connection,
+      now: this.#now,
+      label: this.label,
+      pieceSize: this.chunkSize,
+      completeWrite: (key, meta) => this.getMissHandler(key, meta),
+    });
   }
 
   get name(): string {
@@ -242,10 +262,15 @@ export class IdbStorage implements Storage {
     const hash = variantHash(key);
     this.#access.forget(hash);
     return this.#connection.run('purging an entry', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
       return inTransaction(tx, async () => {
+        const sparse = validSparseRecord(await tx.objectStore('sparse').get(hash), hash);
+        const partial = sparse !== undefined && keysEqual(sparse.key, key);
+        if (partial) {
+          await deleteSparseRecord(tx.objectStore('sparse'), tx.objectStore('pieces'), sparse);
+        }
         const record = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
-        if (record === undefined || !keysEqual(record.key, key)) return false;
+        if (record === undefined || !keysEqual(record.key, key)) return partial;
         await deleteRecordAndBodies(tx.objectStore('meta'), tx.objectStore('body'), record);
         return true;
       });
@@ -255,8 +280,17 @@ export class IdbStorage implements Storage {
   /** Purges every variant of `key`'s URL (via the primary-hash index); returns how many. */
   purgeVariants(key: CacheKey): Promise<number> {
     return this.#connection.run('purging variants', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
       return inTransaction(tx, async () => {
+        const sparse = tx.objectStore('sparse');
+        for (const record of (await sparse.index('byPrimary').getAll(primaryHash(key))).map((r) =>
+          validSparseRecord(r),
+        )) {
+          if (record?.key.namespace !== key.namespace || record.key.primary !== key.primary) {
+            continue;
+          }
+          await deleteSparseRecord(sparse, tx.objectStore('pieces'), record);
+        }
         const meta = tx.objectStore('meta');
         const found = await meta.index('byPrimary').getAll(primaryHash(key));
         let purged = 0;
@@ -273,8 +307,14 @@ export class IdbStorage implements Storage {
     });
   }
 
-  /** Rewrites the meta of a complete entry; the body is not touched. */
-  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+  /**
+   * Rewrites the meta of a complete entry, or else of the sparse entry; the body is not touched.
+   */
+  async updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+    return (await this.#updateCompleteMeta(key, meta)) || this.#sparse.updateMeta(key, meta);
+  }
+
+  #updateCompleteMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
     const hash = variantHash(key);
     return this.#connection.run('updating meta', async (db) => {
       const tx = db.transaction('meta', 'readwrite');
@@ -298,10 +338,16 @@ export class IdbStorage implements Storage {
   }
 
   /**
-   * Every complete entry with its size and last access, without reading a body. Read in
-   * transactions of `LIST_BATCH` records, so lookups are never queued behind one long listing.
+   * Every complete entry with its size and last access, without reading a body, then every
+   * sparse entry with the bytes it holds as its size. Read in transactions of `LIST_BATCH`
+   * records, so lookups are never queued behind one long listing.
    */
   async listMeta(): Promise<StoredEntryInfo[]> {
+    const complete = await this.#listComplete();
+    return [...complete, ...(await this.#sparse.list())];
+  }
+
+  #listComplete(): Promise<StoredEntryInfo[]> {
     return mapMetaBatches(this.#connection, 'listing entries', LIST_BATCH, async (batch, body) => {
       // Only what lookup would serve: well-formed, with every chunk of its body there (a record
       // claiming a huge size would otherwise make eviction empty the cache).
@@ -321,14 +367,16 @@ export class IdbStorage implements Storage {
     });
   }
 
-  /** Deletes every entry and body (writes in progress fail at `finish`). */
+  /** Deletes every entry, body and piece (writes in progress fail at `finish`). */
   clear(): Promise<void> {
     this.#access.forgetAll();
     return this.#connection.run('clearing the cache', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
       await inTransaction(tx, async () => {
         await tx.objectStore('meta').clear();
         await tx.objectStore('body').clear();
+        await tx.objectStore('sparse').clear();
+        await tx.objectStore('pieces').clear();
       });
     });
   }
@@ -338,13 +386,24 @@ export class IdbStorage implements Storage {
    * mid-write left behind. A writer is live when it belongs to this context or stored a chunk
    * within `staleWriterMs`. Returns the number of chunks deleted.
    */
-  collectOrphans(): Promise<number> {
-    return collectOrphans({
+  async collectOrphans(): Promise<number> {
+    const chunks = await collectOrphans({
       connection: this.#connection,
       liveWriters: this.#liveWriters,
       staleWriterMs: this.#staleWriterMs,
       now: this.#now,
     });
+    return chunks + (await this.#sparse.collectOrphans());
+  }
+
+  /** The sparse entry of `key` (partial content, see `idb-sparse.ts`), or `null`. */
+  lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
+    return this.#sparse.lookup(key);
+  }
+
+  /** Starts storing a 206's body as pieces of `key`'s sparse entry. */
+  getPieceWriter(key: CacheKey, piece: PieceStart): Promise<PieceWriter> {
+    return this.#sparse.startPieces(key, piece);
   }
 
   /** Flushes pending access times and closes the connection (the next call reopens it). */

@@ -1,7 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CacheKey } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import type { LookupResult, Storage, StorageCapabilities } from '../../core/storage.ts';
+import type {
+  LookupResult,
+  PieceStart,
+  PieceWriter,
+  SparseLookup,
+  Storage,
+  StorageCapabilities,
+} from '../../core/storage.ts';
+import { StorageError } from '../../core/storage.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { keyOf, metaOf } from '../testing/support.ts';
 import { AnnouncingStorage } from './announcing.ts';
@@ -19,21 +27,32 @@ const WRAPPERS: [string, (inner: Storage) => Storage & StorageCapabilities][] = 
 
 const KEY = keyOf('/capability');
 const META = metaOf();
+const PIECE: PieceStart = {
+  meta: META,
+  representation: { length: 10, validator: { etag: '"a"' } },
+  offset: 0,
+};
 
 /** A storage with every optional capability, each a spy answering a value of its own. */
 function capable() {
   const memory = new MemoryStorage();
   const followed = { meta: META, hit: {} } as LookupResult;
+  const sparse = { meta: META, spans: [] } as unknown as SparseLookup;
+  const pieceWriter = {} as PieceWriter;
   const spies = {
     getRefillHandler: vi.spyOn(memory, 'getRefillHandler'),
     lookupWriteInProgress: vi.fn((): LookupResult | null => followed),
     touch: vi.fn(),
+    lookupSparse: vi.fn(() => Promise.resolve(sparse)),
+    getPieceWriter: vi.fn(() => Promise.resolve(pieceWriter)),
   };
   const inner: Storage = Object.assign(memory, {
     lookupWriteInProgress: spies.lookupWriteInProgress,
     touch: spies.touch,
+    lookupSparse: spies.lookupSparse,
+    getPieceWriter: spies.getPieceWriter,
   });
-  return { inner, spies, followed };
+  return { inner, spies, followed, sparse, pieceWriter };
 }
 
 /**
@@ -58,6 +77,14 @@ const CAPABILITIES: {
   touch: (wrapper, { spies }) => {
     wrapper.touch(KEY);
     expect(spies.touch).toHaveBeenCalledWith(KEY);
+  },
+  lookupSparse: async (wrapper, { spies, sparse }) => {
+    expect(await wrapper.lookupSparse(KEY)).toBe(sparse);
+    expect(spies.lookupSparse).toHaveBeenCalledWith(KEY);
+  },
+  getPieceWriter: async (wrapper, { spies, pieceWriter }) => {
+    expect(await wrapper.getPieceWriter(KEY, PIECE)).toBe(pieceWriter);
+    expect(spies.getPieceWriter).toHaveBeenCalledWith(KEY, PIECE);
   },
 };
 
@@ -90,6 +117,8 @@ describe.each(WRAPPERS)('%s', (_name, wrap) => {
     };
     const wrapper = wrap(bare);
     expect(wrapper.lookupWriteInProgress(KEY)).toBeNull();
+    expect(await wrapper.lookupSparse(KEY)).toBeNull();
+    await expect(wrapper.getPieceWriter(KEY, PIECE)).rejects.toThrow(StorageError);
     expect(() => wrapper.touch(KEY)).not.toThrow();
     // No refill write: the copy is a miss write, as the composition starts on such a layer.
     await wrapper.getRefillHandler(KEY, META);

@@ -10,10 +10,14 @@ import type { CacheMeta } from '../../core/meta.ts';
 import type {
   LookupResult,
   MissHandler,
+  PieceStart,
+  PieceWriter,
   PurgeType,
+  SparseLookup,
   Storage,
   StorageCapabilities,
 } from '../../core/storage.ts';
+import { StorageError } from '../../core/storage.ts';
 
 export abstract class ForwardingStorage implements Storage, StorageCapabilities {
   readonly label: string;
@@ -62,5 +66,18 @@ export abstract class ForwardingStorage implements Storage, StorageCapabilities 
   /** Records the access in the inner storage when it keeps recency. */
   touch(key: CacheKey): void {
     this.inner.touch?.(key);
+  }
+
+  /** The inner storage's sparse entry; `null` when it keeps no partial content. */
+  async lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
+    return (await this.inner.lookupSparse?.(key)) ?? null;
+  }
+
+  /** The inner storage's piece writer; rejects when it keeps no partial content. */
+  getPieceWriter(key: CacheKey, piece: PieceStart): Promise<PieceWriter> {
+    return (
+      this.inner.getPieceWriter?.(key, piece) ??
+      Promise.reject(new StorageError(`${this.label} keeps no partial content`))
+    );
   }
 }
