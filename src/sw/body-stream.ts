@@ -166,3 +166,8 @@ export async function hitToBody(hit: HitHandler): Promise<Blob | ReadableStream<
   await hit.finish().catch(() => undefined);
   return blob;
 }
+
+/** A body with no bytes (a response without one, as a stream). */
+export function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.close() });
+}

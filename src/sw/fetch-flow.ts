@@ -27,6 +27,8 @@ import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { revalidate } from './revalidation.ts';
 import { answersBySearchVariance, SearchVarianceHints } from './search-variance.ts';
 import { serveStored } from './serve-stored.ts';
+import { answerFromPieces } from './partial-flow.ts';
+import { piecesInFlight } from './pieces-in-flight.ts';
 import { admitSelectedVariant, withVariantTag } from './variant-validation.ts';
 import { askOrigin, askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
 
@@ -149,6 +151,11 @@ export class FetchFlow {
           return gatewayTimeout({ fwd: 'uri-miss', detail: 'only-if-cached' });
         }
         if (!cache.isCacheLocked()) {
+          const partial =
+            result.kind === 'uri-miss'
+              ? await answerFromPieces(ctx, piecesInFlight(this.deps.storage))
+              : null;
+          if (partial !== null) return partial;
           cache.cacheMiss();
           return this.fetchAndAdmit(ctx, result.kind, result.other);
         }

@@ -1,0 +1,285 @@
+/**
+ * Range requests answered from a sparse entry (`docs/partial-content.md`): a range the pieces
+ * hold is served from storage; one they hold in part fetches only the missing bytes (with
+ * `If-Range`, so a changed representation is noticed), stitches the answer from storage as the
+ * bytes land, and stores them; a stale entry is revalidated (a 304 keeps its pieces).
+ */
+import { addSpan, coversSpan, missingSpans, type ByteSpan } from '../core/byte-spans.ts';
+import {
+  evaluateReuse,
+  formatHttpDate,
+  freshenWith304,
+  ifRangeAllows,
+  parseRange,
+  revalidationHeaders,
+  sameRepresentation,
+  varianceHash,
+} from '../core/http/index.ts';
+import { variantHash } from '../core/key.ts';
+import { NoCacheReason } from '../core/phase.ts';
+import type { HitHandler, SparseLookup } from '../core/storage.ts';
+import { admit } from './admission.ts';
+import type { CacheStatus } from './cache-status.ts';
+import { debugKey, type RequestContext } from './flow-deps.ts';
+import { FollowingSparseHit } from './following-sparse-hit.ts';
+import { admitPiece, pieceSink, pieceVerdict } from './piece-admission.ts';
+import type { PiecesInFlight } from './pieces-in-flight.ts';
+import { rangeResponse } from './range-response.ts';
+import { emptyBody, fanOutToStore } from './body-stream.ts';
+import { askOriginOnce, requestSnapshot, upstreamRequest } from './upstream.ts';
+
+/**
+ * The answer to a GET with `Range` when nothing complete is stored but a sparse entry is, or
+ * `null` to go on as a plain miss (no sparse entry, a `Range` to ignore, several ranges not all
+ * held, an `If-Range` of the page's that the entry does not match). Called where the flow would
+ * fetch a miss, with the request's `HttpCache` holding the lock of a miss.
+ */
+export async function answerFromPieces(
+  ctx: RequestContext,
+  inFlight: PiecesInFlight,
+): Promise<Response | null> {
+  const { deps, cache, request } = ctx;
+  const range = request.headers.get('range');
+  if (request.method !== 'GET' || range === null) return null;
+  const sparse = (await deps.storage.lookupSparse?.(cache.cacheKey())) ?? null;
+  if (sparse === null) return null;
+  const { vary, variance } = sparse.meta;
+  if (vary.length > 0 && varianceHash(vary, request.headers) !== variance) {
+    // Pieces of another variant: a miss for this request (its 206 replaces them).
+    await sparse.hit.finish();
+    return null;
+  }
+  const now = deps.now();
+  const spec = parseRange(range, sparse.representation.length);
+  const wanted = spec.kind === 'single' ? [spec] : spec.kind === 'multi' ? spec.ranges : [];
+  const spans = wanted.map(({ start, end }) => ({ start, end: end + 1 }));
+  const held = spans.every((span) => coversSpan(sparse.spans, span));
+  const pageIfRange = request.headers.get('if-range');
+  const usable =
+    spec.kind !== 'none' &&
+    (held || spec.kind === 'single') &&
+    ifRangeAllows(pageIfRange, sparse.meta, now);
+  if (!usable) {
+    await sparse.hit.finish();
+    return null;
+  }
+  const fresh = evaluateReuse(sparse.meta, request.headers, now).action === 'use';
+  if (fresh && held) {
+    const status = { hit: true, detail: `partial-${sparse.hit.source}`, key: debugKey(ctx) };
+    const answer = await rangeResponse(request, sparse.meta, sparse.hit, now, status);
+    if (answer === null) {
+      await sparse.hit.finish();
+      return null;
+    }
+    cache.disable(NoCacheReason.Deferred);
+    return answer;
+  }
+  const [span] = spans;
+  if (span === undefined) {
+    // A stale entry and a range that selects nothing: the origin answers the 416.
+    await sparse.hit.finish();
+    return null;
+  }
+  return held ? revalidatePieces(ctx, inFlight, sparse) : fetchMissing(ctx, inFlight, sparse, span);
+}
+
+/**
+ * Part of `span` is missing: fetch from the first missing byte to the last (gaps in between are
+ * fetched again: one request per answer), minus what downloads in flight bring. The page reads
+ * the answer from storage as the bytes land.
+ */
+async function fetchMissing(
+  ctx: RequestContext,
+  inFlight: PiecesInFlight,
+  sparse: SparseLookup,
+  span: ByteSpan,
+): Promise<Response> {
+  const { deps, cache, request, waitUntil } = ctx;
+  const key = cache.cacheKey();
+  const entry = variantHash(key);
+  const pending = inFlight.pending(entry).reduce(addSpan, sparse.spans);
+  const missing = missingSpans(pending, span);
+  const first = missing[0];
+  const last = missing.at(-1);
+  if (first === undefined || last === undefined) {
+    // Every missing byte is on its way: follow the downloads.
+    // Every missing byte is on its way: follow the downloads (which carry `If-Range`, so a
+    // stale entry's bytes in flight are checked by them).
+    return answerFromStorage(ctx, inFlight, sparse, sparse.meta, {
+      hit: true,
+      collapsed: true,
+      detail: `partial-${sparse.hit.source}`,
+      key: debugKey(ctx),
+    });
+  }
+  const fetched = { start: first.start, end: last.end };
+  const headers = new Headers(request.headers);
+  headers.set('range', `bytes=${fetched.start}-${fetched.end - 1}`);
+  headers.set('if-range', ifRangeValue(sparse));
+  cache.cacheMiss();
+  const download = inFlight.start(entry, fetched);
+  let handedOver = false;
+  try {
+    const upstream = await askOriginOnce(ctx, upstreamRequest(request, headers));
+    const { response } = upstream;
+    if (response.status !== 206) {
+      // A 200 is the whole representation (If-Range failed: it changed): it replaces the entry.
+      return await admit(ctx, upstream, 'partial');
+    }
+    const verdict = pieceVerdict(deps, request, upstream);
+    const same =
+      verdict.cacheable &&
+      verdict.representation.length === sparse.representation.length &&
+      sameRepresentation(verdict.representation.validator, sparse.representation.validator) &&
+      verdict.range.start === fetched.start &&
+      verdict.range.end === fetched.end - 1;
+    if (!same || !verdict.cacheable) {
+      // Not the bytes asked for, or not storable: the page's own request, passed through.
+      await response.body?.cancel();
+      const own = await askOriginOnce(ctx, upstreamRequest(request));
+      return await admitPiece(ctx, own, 'partial', inFlight);
+    }
+    const writer = await deps.storage.getPieceWriter!(key, {
+      meta: verdict.meta,
+      representation: verdict.representation,
+      offset: fetched.start,
+    });
+    const sink = pieceSink(deps, key, writer, download, fetched.start, verdict.meta.freshUntil);
+    handedOver = true;
+    const fanOut = fanOutToStore(response.body ?? emptyBody(), sink);
+    // Storage is the page's source here: the download goes on at its own pace.
+    waitUntil(drain(fanOut.stream).then(() => fanOut.stored));
+    return await answerFromStorage(ctx, inFlight, sparse, verdict.meta, {
+      fwd: 'partial',
+      fwdStatus: 206,
+      stored: true,
+      detail: 'partial',
+      key: debugKey(ctx),
+    });
+  } finally {
+    if (!handedOver) {
+      download.end();
+      await sparse.hit.finish();
+    }
+  }
+}
+
+/**
+ * Every byte asked for is held but the entry is stale: ask the origin with the stored validators
+ * and the page's `Range`. A 304 freshens the entry (its pieces stay); a 206 is a piece of
+ * whatever the origin has now; a 200 replaces the entry.
+ */
+async function revalidatePieces(
+  ctx: RequestContext,
+  inFlight: PiecesInFlight,
+  sparse: SparseLookup,
+): Promise<Response> {
+  const { deps, cache, request } = ctx;
+  const headers = new Headers(request.headers);
+  for (const [name, value] of Object.entries(revalidationHeaders(sparse.meta))) {
+    headers.set(name, value);
+  }
+  cache.cacheMiss();
+  let upstream;
+  try {
+    upstream = await askOriginOnce(ctx, upstreamRequest(request, headers));
+  } catch (error) {
+    await sparse.hit.finish();
+    throw error;
+  }
+  const { response } = upstream;
+  if (response.status === 304) {
+    const freshened = freshenWith304(
+      sparse.meta,
+      requestSnapshot(request),
+      response.headers,
+      upstream,
+      {
+        cacheAuthorized: deps.options.cacheAuthorized,
+      },
+    );
+    if (freshened.kind === 'updated') {
+      await deps.storage.updateMeta(cache.cacheKey(), freshened.meta);
+      const status = {
+        fwd: 'stale' as const,
+        fwdStatus: 304,
+        detail: `partial-${sparse.hit.source}`,
+        key: debugKey(ctx),
+      };
+      const answer = await rangeResponse(request, freshened.meta, sparse.hit, deps.now(), status);
+      if (answer !== null) {
+        cache.disable(NoCacheReason.Deferred);
+        return answer;
+      }
+    }
+    // Not about these pieces, or no longer a range to answer: the page's own request.
+    await sparse.hit.finish();
+    const own = await askOriginOnce(ctx, upstreamRequest(request));
+    return admitPiece(ctx, own, 'stale', inFlight);
+  }
+  await sparse.hit.finish();
+  if (response.status === 206) return admitPiece(ctx, upstream, 'stale', inFlight);
+  return admit(ctx, upstream, 'stale');
+}
+
+/** The page's range read from storage, following the bytes in flight. */
+async function answerFromStorage(
+  ctx: RequestContext,
+  inFlight: PiecesInFlight,
+  sparse: SparseLookup,
+  meta: SparseLookup['meta'],
+  status: CacheStatus,
+): Promise<Response> {
+  const { deps, cache, request } = ctx;
+  const key = cache.cacheKey();
+  // Released only now: a request that waited on the lock finds the download registered.
+  if (cache.enabled()) cache.disable(NoCacheReason.Deferred);
+  const reopen = async (start: number, end: number): Promise<HitHandler | null> => {
+    const complete = await deps.storage.lookup(key);
+    if (complete !== null) {
+      if (complete.hit.canSeek && complete.hit.size === sparse.representation.length) {
+        complete.hit.seek(start, end);
+        return complete.hit;
+      }
+      await complete.hit.finish();
+    }
+    const again = await deps.storage.lookupSparse?.(key);
+    if (again == null) return null;
+    const same =
+      again.representation.length === sparse.representation.length &&
+      sameRepresentation(again.representation.validator, sparse.representation.validator) &&
+      coversSpan(again.spans, { start, end });
+    if (!same) {
+      await again.hit.finish();
+      return null;
+    }
+    again.hit.seek(start, end);
+    return again.hit;
+  };
+  const hit = new FollowingSparseHit(
+    sparse.hit,
+    sparse.representation.length,
+    inFlight,
+    variantHash(key),
+    reopen,
+  );
+  const answer = await rangeResponse(request, meta, hit, deps.now(), status);
+  if (answer === null) throw new Error('a range checked against the entry was not answered');
+  return answer;
+}
+
+/** The `If-Range` that names the entry's representation: its strong tag, or its date. */
+function ifRangeValue(sparse: SparseLookup): string {
+  const { validator } = sparse.representation;
+  return validator.etag ?? formatHttpDate(validator.lastModified);
+}
+
+/** Reads a stream to its end, dropping the bytes (the page reads them from storage instead). */
+async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = stream.getReader();
+  try {
+    while (!(await reader.read()).done);
+  } catch {
+    // The sink has seen the failure; the page's answer follows storage.
+  }
+}
