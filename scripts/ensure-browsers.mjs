@@ -8,7 +8,7 @@
  * it cannot be installed, a local run goes on without it, with a warning (playwright.config.ts
  * then leaves the `webkit` project out); under CI (CI=true) a missing WebKit fails the run.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { findBrowsers } from './find-browsers.mjs';
@@ -19,6 +19,35 @@ const DEBIAN_PACKAGES = {
   firefox: ['firefox-esr'],
   webkit: ['webkit2gtk-driver', 'xvfb'],
 };
+
+/**
+ * Command-line tools the e2e tests run, by Debian package: the media spec makes its WebM clip
+ * with ffmpeg at test time (e2e/helpers/media-clip.ts). Installed like the browsers; where they
+ * cannot be, the specs that need them skip and say why.
+ */
+const TOOL_PACKAGES = { ffmpeg: ['ffmpeg'] };
+
+const missingTools = Object.keys(TOOL_PACKAGES).filter(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
+);
+if (missingTools.length > 0) {
+  const canApt =
+    typeof process.getuid === 'function' &&
+    process.getuid() === 0 &&
+    existsSync('/etc/debian_version');
+  const packages = missingTools.flatMap((tool) => TOOL_PACKAGES[tool]);
+  if (canApt) {
+    console.log(`e2e tools: installing ${packages.join(' ')} with apt-get`);
+    const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', ['update'], { stdio: 'inherit', env: aptEnv });
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
+      stdio: 'inherit',
+      env: aptEnv,
+    });
+  } else {
+    console.warn(`e2e tools: missing ${missingTools.join(', ')} (specs that need them skip)`);
+  }
+}
 
 const before = findBrowsers();
 const missing = Object.values(before).filter((browser) => !browser.found);

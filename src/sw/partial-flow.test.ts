@@ -125,6 +125,19 @@ describe('partial content through the fetch flow', () => {
     expect(origin.count('/video.webm')).toBe(2);
   });
 
+  it('completes the entry for a request without Range: a 200, only the missing bytes fetched', async () => {
+    const f = flow();
+    await get(f, 'bytes=0-39');
+    const whole = await get(f);
+    expect(whole.response.status).toBe(200);
+    expect(whole.bytes).toEqual(body());
+    expect(originRanges()).toEqual([
+      ['bytes=0-39', null],
+      ['bytes=40-99', '"v0"'],
+    ]);
+    expect((await get(f)).status).toMatchObject({ hit: true });
+  });
+
   it('answers several held ranges as multipart/byteranges from the pieces', async () => {
     const f = flow();
     await get(f, 'bytes=0-49');
@@ -172,6 +185,20 @@ describe('partial content through the fetch flow', () => {
     expect(origin.last('/video.webm')?.headers.get('if-none-match')).toBe('"v0"');
     expect((await get(f, 'bytes=5-9')).status).toMatchObject({ hit: true });
     expect(origin.count('/video.webm')).toBe(2);
+  });
+
+  it('with the origin unreachable, answers the held start of a range; a range not held fails', async () => {
+    const f = flow();
+    await get(f, 'bytes=0-39');
+    origin.route('/video.webm', () => {
+      throw new TypeError('connection refused');
+    });
+    const offline = await get(f, 'bytes=0-');
+    expect(offline.response.status).toBe(206);
+    expect(offline.response.headers.get('content-range')).toBe(`bytes 0-39/${SIZE}`);
+    expect(offline.bytes).toEqual(body().slice(0, 40));
+    expect(offline.status).toMatchObject({ fwd: 'partial', detail: 'origin-unreachable' });
+    expect((await get(f, 'bytes=60-')).response.type).toBe('error');
   });
 
   it('downloads a missing range once for two requests at the same time', async () => {

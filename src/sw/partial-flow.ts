@@ -15,6 +15,7 @@ import {
   sameRepresentation,
   varianceHash,
 } from '../core/http/index.ts';
+import type { RangeSpec } from '../core/http/range.ts';
 import { variantHash } from '../core/key.ts';
 import { NoCacheReason } from '../core/phase.ts';
 import type { HitHandler, SparseLookup } from '../core/storage.ts';
@@ -25,8 +26,9 @@ import { FollowingSparseHit } from './following-sparse-hit.ts';
 import { admitPiece, pieceSink, pieceVerdict } from './piece-admission.ts';
 import type { PiecesInFlight } from './pieces-in-flight.ts';
 import { rangeResponse } from './range-response.ts';
+import { storedResponse } from './respond.ts';
 import { emptyBody, fanOutToStore } from './body-stream.ts';
-import { askOriginOnce, requestSnapshot, upstreamRequest } from './upstream.ts';
+import { askOriginOnce, requestSnapshot, UpstreamError, upstreamRequest } from './upstream.ts';
 
 /**
  * The answer to a GET with `Range` when nothing complete is stored but a sparse entry is, or
@@ -39,8 +41,8 @@ export async function answerFromPieces(
   inFlight: PiecesInFlight,
 ): Promise<Response | null> {
   const { deps, cache, request } = ctx;
+  if (request.method !== 'GET') return null;
   const range = request.headers.get('range');
-  if (request.method !== 'GET' || range === null) return null;
   const sparse = (await deps.storage.lookupSparse?.(cache.cacheKey())) ?? null;
   if (sparse === null) return null;
   const { vary, variance } = sparse.meta;
@@ -50,7 +52,15 @@ export async function answerFromPieces(
     return null;
   }
   const now = deps.now();
-  const spec = parseRange(range, sparse.representation.length);
+  const { length } = sparse.representation;
+  // No `Range` (a media element's first request may have none): the whole body, completed from
+  // the pieces and the missing bytes, and answered as the 200.
+  const spec: RangeSpec =
+    range === null
+      ? length > 0
+        ? { kind: 'single', start: 0, end: length - 1 }
+        : { kind: 'none', reason: 'empty' }
+      : parseRange(range, length);
   const wanted = spec.kind === 'single' ? [spec] : spec.kind === 'multi' ? spec.ranges : [];
   const spans = wanted.map(({ start, end }) => ({ start, end: end + 1 }));
   const held = spans.every((span) => coversSpan(sparse.spans, span));
@@ -120,7 +130,18 @@ async function fetchMissing(
   const download = inFlight.start(entry, fetched);
   let handedOver = false;
   try {
-    const upstream = await askOriginOnce(ctx, upstreamRequest(request, headers));
+    let upstream;
+    try {
+      upstream = await askOriginOnce(ctx, upstreamRequest(request, headers));
+    } catch (error) {
+      const ranged = request.headers.has('range');
+      const prefix =
+        error instanceof UpstreamError && ranged ? heldPrefix(sparse, span) : undefined;
+      if (prefix === undefined) throw error;
+      handedOver = true;
+      download.end();
+      return await servePrefix(ctx, sparse, prefix);
+    }
     const { response } = upstream;
     if (response.status !== 206) {
       // A 200 is the whole representation (If-Range failed: it changed): it replaces the entry.
@@ -222,7 +243,42 @@ async function revalidatePieces(
   return admit(ctx, upstream, 'stale');
 }
 
-/** The page's range read from storage, following the bytes in flight. */
+/**
+ * The held bytes `span` starts with, or `undefined` when its first byte is not held: what can
+ * still be answered when the origin is unreachable.
+ */
+function heldPrefix(sparse: SparseLookup, span: ByteSpan): ByteSpan | undefined {
+  const first = sparse.spans.find((s) => s.start <= span.start && span.start < s.end);
+  return first === undefined
+    ? undefined
+    : { start: span.start, end: Math.min(first.end, span.end) };
+}
+
+/**
+ * The origin is unreachable: a 206 of the bytes held from the start of the range on (a server
+ * may send fewer bytes than asked, RFC 9110 §15.3.7; a media element asks for the rest later),
+ * so what was played plays again offline.
+ */
+async function servePrefix(
+  ctx: RequestContext,
+  sparse: SparseLookup,
+  prefix: ByteSpan,
+): Promise<Response> {
+  const { deps, cache, request } = ctx;
+  const headers = new Headers(request.headers);
+  headers.set('range', `bytes=${prefix.start}-${prefix.end - 1}`);
+  const narrowed = new Request(request.url, { headers });
+  const status = { fwd: 'partial' as const, detail: 'origin-unreachable', key: debugKey(ctx) };
+  if (cache.enabled()) cache.disable(NoCacheReason.UpstreamError);
+  const answer = await rangeResponse(narrowed, sparse.meta, sparse.hit, deps.now(), status);
+  if (answer === null) throw new Error('a held range was not answered');
+  return answer;
+}
+
+/**
+ * The page's range (or, without `Range`, the whole body as the 200) read from storage,
+ * following the bytes in flight.
+ */
 async function answerFromStorage(
   ctx: RequestContext,
   inFlight: PiecesInFlight,
@@ -263,9 +319,11 @@ async function answerFromStorage(
     variantHash(key),
     reopen,
   );
-  const answer = await rangeResponse(request, meta, hit, deps.now(), status);
-  if (answer === null) throw new Error('a range checked against the entry was not answered');
-  return answer;
+  const now = deps.now();
+  return (
+    (await rangeResponse(request, meta, hit, now, status)) ??
+    storedResponse(meta, hit, request.method, now, status)
+  );
 }
 
 /** The `If-Range` that names the entry's representation: its strong tag, or its date. */

@@ -1,0 +1,81 @@
+// @ts-check
+/**
+ * `GET /api/media?file=<name>`: a media file from `test-results/media/` (made at test time, see
+ * e2e/helpers/media-clip.ts), served as a media server does: byte ranges (one range, RFC 9110
+ * §14), a strong ETag (a hash of the bytes), `If-Range` and `If-None-Match`, and `max-age=3600`.
+ * Under `/api/`, so `setOffline(true)` switches it off.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where the specs write their media files. */
+export const MEDIA_DIR = fileURLToPath(new URL('../../test-results/media/', import.meta.url));
+
+/**
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {{ url: URL }} context
+ */
+export async function mediaRoute(req, res, { url }) {
+  const name = basename(url.searchParams.get('file') ?? '');
+  let body;
+  try {
+    body = await readFile(join(MEDIA_DIR, name));
+  } catch {
+    res.writeHead(404, { 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+  const headers = {
+    'content-type': 'video/webm',
+    'cache-control': 'max-age=3600',
+    'accept-ranges': 'bytes',
+    etag,
+  };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  const ifRange = req.headers['if-range'];
+  const range =
+    ifRange === undefined || ifRange === etag ? oneRange(req.headers.range, body.length) : null;
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'content-range': `bytes */${body.length}` });
+    res.end();
+    return;
+  }
+  if (range === null) {
+    res.writeHead(200, { ...headers, 'content-length': String(body.length) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  const [start, end] = range;
+  res.writeHead(206, {
+    ...headers,
+    'content-range': `bytes ${start}-${end}/${body.length}`,
+    'content-length': String(end - start + 1),
+  });
+  res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
+}
+
+/**
+ * The one range of a `Range` header as inclusive `[first, last]`; `null` to send the whole body
+ * (no header, several ranges, another unit); `'unsatisfiable'` when it starts past the end.
+ *
+ * @param {string | undefined} header
+ * @param {number} size
+ * @returns {[number, number] | null | 'unsatisfiable'}
+ */
+function oneRange(header, size) {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
+  if (match === null || (match[1] === '' && match[2] === '')) return null;
+  const [, from = '', to = ''] = match;
+  if (from === '') return [Math.max(0, size - Number(to)), size - 1];
+  const first = Number(from);
+  if (first >= size) return 'unsatisfiable';
+  return [first, to === '' ? size - 1 : Math.min(Number(to), size - 1)];
+}
