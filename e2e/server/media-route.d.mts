@@ -9,3 +9,6 @@ export declare function mediaRoute(
   res: ServerResponse,
   context: { url: URL },
 ): Promise<void>;
+
+/** The media bytes the origin listening on `port` has sent so far. */
+export declare function mediaBytesSent(port: number): number;

@@ -10,6 +10,18 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Bytes of media bodies handed to the sockets, per origin port (bench/media.mjs reads it). */
+const SENT = new Map();
+
+/**
+ * The media bytes the origin listening on `port` has sent so far.
+ *
+ * @param {number} port
+ */
+export function mediaBytesSent(port) {
+  return SENT.get(port) ?? 0;
+}
+
 /** Where the specs write their media files. */
 export const MEDIA_DIR = fileURLToPath(new URL('../../test-results/media/', import.meta.url));
 
@@ -50,7 +62,7 @@ export async function mediaRoute(req, res, { url }) {
   }
   if (range === null) {
     res.writeHead(200, { ...headers, 'content-length': String(body.length) });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    await send(req, res, req.method === 'HEAD' ? body.subarray(0, 0) : body);
     return;
   }
   const [start, end] = range;
@@ -59,7 +71,38 @@ export async function mediaRoute(req, res, { url }) {
     'content-range': `bytes ${start}-${end}/${body.length}`,
     'content-length': String(end - start + 1),
   });
-  res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
+  await send(req, res, req.method === 'HEAD' ? body.subarray(0, 0) : body.subarray(start, end + 1));
+}
+
+/**
+ * Writes `bytes` in 64 KiB pieces at the pace the client reads them (a client that goes away
+ * stops it), counting what was handed to the socket.
+ *
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {Uint8Array} bytes
+ */
+async function send(req, res, bytes) {
+  const port = req.socket.localPort ?? 0;
+  let closed = false;
+  /** @type {(() => void) | undefined} */
+  let wake;
+  res.once('close', () => {
+    closed = true;
+    wake?.();
+  });
+  for (let at = 0; at < bytes.length && !closed; at += 65_536) {
+    const piece = bytes.subarray(at, at + 65_536);
+    SENT.set(port, mediaBytesSent(port) + piece.length);
+    if (!res.write(piece)) {
+      await new Promise((resolve) => {
+        wake = () => resolve(undefined);
+        res.once('drain', wake);
+      });
+      res.off('drain', /** @type {() => void} */ (wake));
+    }
+  }
+  res.end();
 }
 
 /**

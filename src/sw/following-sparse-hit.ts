@@ -23,19 +23,22 @@ export class FollowingSparseHit implements HitHandler {
   readonly #inFlight: PiecesInFlight;
   readonly #entry: string;
   readonly #reopen: Reopen;
+  readonly #onRelease: (() => void) | undefined;
   #inner: HitHandler;
   #position = 0;
   #end: number;
   #reopens = 0;
 
-  /** `size`: the representation's length. */
+  /** `size`: the representation's length; `onRelease` runs when the reader is released. */
   constructor(
     inner: HitHandler,
     size: number,
     inFlight: PiecesInFlight,
     entry: string,
     reopen: Reopen,
+    onRelease?: () => void,
   ) {
+    this.#onRelease = onRelease;
     this.#inner = inner;
     this.size = size;
     this.#end = size;
@@ -78,6 +81,7 @@ export class FollowingSparseHit implements HitHandler {
   }
 
   finish(): Promise<void> {
+    this.#onRelease?.();
     return this.#inner.finish();
   }
 }

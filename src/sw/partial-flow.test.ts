@@ -209,6 +209,38 @@ describe('partial content through the fetch flow', () => {
     expect(origin.count('/video.webm')).toBe(1);
   });
 
+  it('a reader following a download that stops short fetches the rest itself', async () => {
+    const f = flow();
+    // The first answer sends 40 bytes, then nothing more (its page goes away meanwhile).
+    origin.route('/video.webm', (request, n) => {
+      if (n > 1) return media(request);
+      const stalled = new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(body().slice(0, 40)),
+      });
+      return new Response(stalled, {
+        status: 206,
+        headers: {
+          date: formatHttpDate(clock.now),
+          etag: '"v0"',
+          'cache-control': 'max-age=60',
+          'content-range': `bytes 0-${SIZE - 1}/${SIZE}`,
+        },
+      });
+    });
+    const first = await f.handle(
+      new Request(`${ORIGIN}/video.webm`, { headers: { range: 'bytes=0-' } }),
+      background.waitUntil,
+    );
+    const reader = first.body!.getReader();
+    await reader.read();
+    // Bytes 50-59 are on their way in the first download: the second request follows it.
+    const second = get(f, 'bytes=50-59');
+    await reader.cancel();
+    const { bytes } = await second;
+    expect(bytes).toEqual(body().slice(50, 60));
+    expect(originRanges().at(-1)).toEqual(['bytes=50-59', '"v0"']);
+  });
+
   it.each<[string, Record<string, string>]>([
     ['a weak validator', { etag: 'W/"v0"' }],
     ['a content coding', { 'content-encoding': 'gzip' }],

@@ -7,7 +7,6 @@
 import { addSpan, coversSpan, missingSpans, type ByteSpan } from '../core/byte-spans.ts';
 import {
   evaluateReuse,
-  formatHttpDate,
   freshenWith304,
   ifRangeAllows,
   parseRange,
@@ -22,8 +21,9 @@ import type { HitHandler, SparseLookup } from '../core/storage.ts';
 import { admit } from './admission.ts';
 import type { CacheStatus } from './cache-status.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
+import { fetchRest, ifRangeValue } from './fetch-rest.ts';
 import { FollowingSparseHit } from './following-sparse-hit.ts';
-import { admitPiece, pieceSink, pieceVerdict } from './piece-admission.ts';
+import { admitPiece, DRAIN_AFTER_CANCEL_MS, pieceSink, pieceVerdict } from './piece-admission.ts';
 import type { PiecesInFlight } from './pieces-in-flight.ts';
 import { rangeResponse } from './range-response.ts';
 import { storedResponse } from './respond.ts';
@@ -167,16 +167,23 @@ async function fetchMissing(
     });
     const sink = pieceSink(deps, key, writer, download, fetched.start, verdict.meta.freshUntil);
     handedOver = true;
-    const fanOut = fanOutToStore(response.body ?? emptyBody(), sink);
-    // Storage is the page's source here: the download goes on at its own pace.
-    waitUntil(drain(fanOut.stream).then(() => fanOut.stored));
-    return await answerFromStorage(ctx, inFlight, sparse, verdict.meta, {
-      fwd: 'partial',
+    const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, {
+      drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS,
+    });
+    // Storage is the page's source here: the download goes on at its own pace, until the page's
+    // reader is released (it read its range, or went away: then the rest is not downloaded).
+    const released = new AbortController();
+    waitUntil(drain(fanOut.stream, released.signal).then(() => fanOut.stored));
+    const status = {
+      fwd: 'partial' as const,
       fwdStatus: 206,
       stored: true,
       detail: 'partial',
       key: debugKey(ctx),
-    });
+    };
+    return await answerFromStorage(ctx, inFlight, sparse, verdict.meta, status, () =>
+      released.abort(),
+    );
   } finally {
     if (!handedOver) {
       download.end();
@@ -285,6 +292,7 @@ async function answerFromStorage(
   sparse: SparseLookup,
   meta: SparseLookup['meta'],
   status: CacheStatus,
+  onRelease?: () => void,
 ): Promise<Response> {
   const { deps, cache, request } = ctx;
   const key = cache.cacheKey();
@@ -300,17 +308,18 @@ async function answerFromStorage(
       await complete.hit.finish();
     }
     const again = await deps.storage.lookupSparse?.(key);
-    if (again == null) return null;
     const same =
+      again != null &&
       again.representation.length === sparse.representation.length &&
       sameRepresentation(again.representation.validator, sparse.representation.validator) &&
       coversSpan(again.spans, { start, end });
-    if (!same) {
-      await again.hit.finish();
-      return null;
+    if (same) {
+      again.hit.seek(start, end);
+      return again.hit;
     }
-    again.hit.seek(start, end);
-    return again.hit;
+    await again?.hit.finish();
+    // The download this reader followed stopped short: it fetches the rest itself.
+    return fetchRest(deps, request, key, sparse, inFlight, { start, end });
   };
   const hit = new FollowingSparseHit(
     sparse.hit,
@@ -318,6 +327,7 @@ async function answerFromStorage(
     inFlight,
     variantHash(key),
     reopen,
+    onRelease,
   );
   const now = deps.now();
   return (
@@ -326,18 +336,19 @@ async function answerFromStorage(
   );
 }
 
-/** The `If-Range` that names the entry's representation: its strong tag, or its date. */
-function ifRangeValue(sparse: SparseLookup): string {
-  const { validator } = sparse.representation;
-  return validator.etag ?? formatHttpDate(validator.lastModified);
-}
-
-/** Reads a stream to its end, dropping the bytes (the page reads them from storage instead). */
-async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+/**
+ * Reads a stream to its end, dropping the bytes (the page reads them from storage instead), or
+ * cancels it when `stop` aborts.
+ */
+async function drain(stream: ReadableStream<Uint8Array>, stop: AbortSignal): Promise<void> {
   const reader = stream.getReader();
+  const cancel = () => void reader.cancel('the reader was released').catch(() => undefined);
+  stop.addEventListener('abort', cancel, { once: true });
   try {
     while (!(await reader.read()).done);
   } catch {
     // The sink has seen the failure; the page's answer follows storage.
+  } finally {
+    stop.removeEventListener('abort', cancel);
   }
 }

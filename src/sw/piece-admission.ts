@@ -15,6 +15,13 @@ import type { PieceDownload, PiecesInFlight } from './pieces-in-flight.ts';
 import { forwardedResponse } from './respond.ts';
 import { requestSnapshot, type Upstream } from './upstream.ts';
 
+/**
+ * How long a piece keeps being stored after the page dropped its read (a `<video>` that seeks):
+ * about the bytes already on their way, which the origin has sent anyway. Not the whole rest,
+ * which for a film would be most of it.
+ */
+export const DRAIN_AFTER_CANCEL_MS = 250;
+
 /** `partialCacheability` of an origin's answer to `request`. */
 export function pieceVerdict(deps: FlowDeps, request: Request, upstream: Upstream) {
   return partialCacheability(requestSnapshot(request), upstream.response, upstream, {
@@ -59,7 +66,9 @@ export async function admitPiece(
   const download = inFlight.start(variantHash(key), { start: range.start, end: range.end + 1 });
   release();
   const sink = pieceSink(deps, key, writer, download, range.start, meta.freshUntil);
-  const fanOut = fanOutToStore(response.body ?? emptyBody(), sink);
+  const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, {
+    drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS,
+  });
   waitUntil(fanOut.stored);
   return forwardedResponse(response, { ...status, stored: true, detail: 'partial' }, fanOut.stream);
 }
@@ -96,7 +105,7 @@ export function pieceSink(
         await writer.abort();
         deps.log(
           cause === 'upstream'
-            ? 'the origin cut a partial body; the pieces that landed are kept'
+            ? 'a partial body ended early (the origin cut it or the page stopped reading); the pieces that landed are kept'
             : 'storing a piece failed; the page still gets the body',
           reason,
         );

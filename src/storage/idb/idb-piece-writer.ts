@@ -51,6 +51,11 @@ export class IdbPieceWriter implements PieceWriter {
   #buffered = 0;
   #outcome: SparseOutcome = 'partial';
   #state: 'writing' | 'done' = 'writing';
+  /**
+   * Calls run one after the other: a body fan-out may write again (or abort) while a commit is
+   * still running, and two commits at one offset would look like differing bytes.
+   */
+  #queue: Promise<unknown> = Promise.resolve();
 
   /** `record` is the entry as the writer registered it (its `bodyId` names the pieces). */
   constructor(context: PieceWriterContext, key: CacheKey, record: SparseRecord, offset: number) {
@@ -60,7 +65,25 @@ export class IdbPieceWriter implements PieceWriter {
     this.#offset = offset;
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
+  write(chunk: Uint8Array): Promise<void> {
+    return this.#serial(() => this.#write(chunk));
+  }
+
+  finish(): Promise<SparseOutcome> {
+    return this.#serial(() => this.#finish());
+  }
+
+  abort(): Promise<void> {
+    return this.#serial(() => this.#abort());
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #write(chunk: Uint8Array): Promise<void> {
     if (this.#state !== 'writing') throw new StorageError('write after the piece writer ended');
     if (this.#offset + this.#buffered + chunk.byteLength > this.#record.representation.length) {
       // The body is longer than its Content-Range: which bytes are which is unknown.
@@ -74,7 +97,7 @@ export class IdbPieceWriter implements PieceWriter {
     while (this.#buffered >= size) await this.#commit(this.#take(size));
   }
 
-  async finish(): Promise<SparseOutcome> {
+  async #finish(): Promise<SparseOutcome> {
     if (this.#state !== 'writing') throw new StorageError('finish after the piece writer ended');
     if (this.#buffered > 0) await this.#commit(this.#take(this.#buffered));
     this.#state = 'done';
@@ -82,10 +105,12 @@ export class IdbPieceWriter implements PieceWriter {
     return this.#outcome;
   }
 
-  async abort(): Promise<void> {
+  async #abort(): Promise<void> {
     if (this.#state !== 'writing') return;
     try {
       if (this.#buffered > 0) await this.#commit(this.#take(this.#buffered));
+      this.#state = 'done';
+      if (this.#outcome === 'complete') await this.#complete();
     } catch {
       // What could not be stored is simply not held.
     }

@@ -171,3 +171,21 @@ describe('IdbStorage sparse entries', () => {
     await expect(storage.getPieceWriter(KEY, piece(LENGTH))).rejects.toThrow(StorageError);
   });
 });
+
+describe('IdbStorage piece writer calls', () => {
+  it('run one after the other: writes and an abort made without waiting keep their order', async () => {
+    const storage = newIdb();
+    const writer = await storage.getPieceWriter(KEY, piece(0));
+    const calls = [0, 4, 8, 12].map((at) => writer.write(BODY.subarray(at, at + 4)));
+    calls.push(writer.abort());
+    await Promise.all(calls);
+    expect((await storage.lookupSparse(KEY))?.spans).toEqual([{ start: 0, end: 16 }]);
+    expect(await bodyOfSparse(storage)).toEqual(BODY.subarray(0, 16));
+  });
+});
+
+async function bodyOfSparse(storage: IdbStorage): Promise<Uint8Array> {
+  const found = await storage.lookupSparse(KEY);
+  found!.hit.seek(0, found!.spans[0]!.end);
+  return readAll(found!.hit);
+}
