@@ -149,7 +149,9 @@ describe('IdbStorage sparse entries', () => {
     await storePiece(storage, 2, BODY.subarray(2, 9));
     await storePiece(storage, 15, BODY.subarray(15, 18));
     const listed = await storage.listMeta();
-    expect(listed.map(({ key, size }) => ({ key, size }))).toEqual([{ key: KEY, size: 10 }]);
+    expect(listed.map(({ key, size, length }) => ({ key, size, length }))).toEqual([
+      { key: KEY, size: 10, length: LENGTH },
+    ]);
   });
 
   it('collects pieces no record names and malformed records', async () => {

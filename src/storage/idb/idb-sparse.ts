@@ -29,6 +29,8 @@ export interface SparseEntryInfo {
   readonly meta: CacheMeta;
   readonly size: number;
   readonly lastAccess: number;
+  /** The full length of the representation. */
+  readonly length: number;
 }
 
 export class IdbSparseEntries {
@@ -102,8 +104,8 @@ export class IdbSparseEntries {
     return values.flatMap((value) => {
       const record = validSparseRecord(value);
       if (record === undefined) return [];
-      const { key, meta, spans, lastAccess } = record;
-      return [{ key, meta, size: heldBytes(spans), lastAccess }];
+      const { key, meta, spans, lastAccess, representation } = record;
+      return [{ key, meta, size: heldBytes(spans), lastAccess, length: representation.length }];
     });
   }
 

@@ -84,8 +84,11 @@ export interface IdbStorageOptions {
 export interface StoredEntryInfo {
   readonly key: CacheKey;
   readonly meta: CacheMeta;
+  /** Bytes stored (for a sparse entry, the bytes it holds). */
   readonly size: number;
   readonly lastAccess: number;
+  /** Set for a sparse entry (partial content): the full length of its representation. */
+  readonly length?: number;
 }
 
 export class IdbStorage implements Storage {
@@ -344,7 +347,11 @@ export class IdbStorage implements Storage {
    */
   async listMeta(): Promise<StoredEntryInfo[]> {
     const complete = await this.#listComplete();
-    return [...complete, ...(await this.#sparse.list())];
+    // A sparse entry beside a complete one of its key is not served (lookups take the complete
+    // one) and goes with it when it is purged: it is not listed on its own.
+    const whole = new Set(complete.map((entry) => variantHash(entry.key)));
+    const sparse = await this.#sparse.list();
+    return [...complete, ...sparse.filter((entry) => !whole.has(variantHash(entry.key)))];
   }
 
   #listComplete(): Promise<StoredEntryInfo[]> {
