@@ -191,3 +191,16 @@ async function bodyOfSparse(storage: IdbStorage): Promise<Uint8Array> {
   found!.hit.seek(0, found!.spans[0]!.end);
   return readAll(found!.hit);
 }
+
+describe('IdbStorage sparse lookups', () => {
+  it('cost no transaction for a key with no sparse entry once the keys are known', async () => {
+    const storage = newIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    expect(await storage.lookupSparse(keyOf('/other'))).toBeNull();
+    expect(transactions).not.toHaveBeenCalled();
+    // Another storage on the same database (a new worker) reads the keys once, then finds it.
+    const again = newIdb({ name: storage.name });
+    expect((await again.lookupSparse(KEY))?.spans).toEqual([{ start: 0, end: 8 }]);
+  });
+});

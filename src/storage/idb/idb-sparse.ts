@@ -35,6 +35,13 @@ export interface SparseEntryInfo {
 
 export class IdbSparseEntries {
   readonly #context: SparseEntriesContext;
+  /**
+   * The keys (variant hashes) that may have a sparse entry, read once from the `sparse` store:
+   * every miss of the worker asks for a sparse entry, and almost none has one, so a lookup of a
+   * key not in this set costs no transaction. Keys are added when this context starts pieces;
+   * one another context adds is found once its 206 comes here (a piece is then added to it).
+   */
+  #known: Promise<Set<string>> | undefined;
 
   constructor(context: SparseEntriesContext) {
     this.#context = context;
@@ -42,6 +49,7 @@ export class IdbSparseEntries {
 
   async lookup(key: CacheKey): Promise<SparseLookup | null> {
     const hash = variantHash(key);
+    if (!(await this.#knownHashes()).has(hash)) return null;
     const { connection, label } = this.#context;
     const value = await connection.run('looking up a sparse entry', (db) => db.get('sparse', hash));
     const record = validSparseRecord(value, hash);
@@ -61,6 +69,7 @@ export class IdbSparseEntries {
       throw new StorageError(`a piece at ${start.offset} is outside ${length} bytes`);
     }
     const hash = variantHash(key);
+    (await this.#knownHashes()).add(hash);
     const record = await this.#context.connection.run('starting pieces', async (db) => {
       const tx = db.transaction(['sparse', 'pieces'], 'readwrite');
       return inTransaction(tx, async () => {
@@ -138,6 +147,15 @@ export class IdbSparseEntries {
         return removed;
       });
     });
+  }
+
+  #knownHashes(): Promise<Set<string>> {
+    this.#known ??= this.#context.connection
+      .run('listing sparse entries', (db) => db.getAllKeys('sparse'))
+      .then((keys) => new Set(keys));
+    // A failed read is tried again by the next lookup.
+    this.#known.catch(() => (this.#known = undefined));
+    return this.#known;
   }
 
   #newRecord(key: CacheKey, start: PieceStart): SparseRecord {
