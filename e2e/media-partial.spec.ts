@@ -7,7 +7,9 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { parseCacheStatus } from './helpers/cache-status.ts';
+import { entryRow, openDemo } from './helpers/demo-app.ts';
 import { HAS_FFMPEG, mediaClip, type MediaClip } from './helpers/media-clip.ts';
+import { makeClip } from './server/media-clip.mjs';
 import { pageFetch } from './helpers/page-fetch.ts';
 import type { Origin } from './server/origin.mjs';
 
@@ -158,4 +160,36 @@ test('online, seeking to a part not played fetches only the bytes the worker doe
   // No byte was asked for twice.
   const asked = later.reduce((total, [start, end]) => total + end - start + 1, held);
   expect(asked).toBeLessThanOrEqual(clip.size);
+});
+
+test("the demo's video plays through the worker, and the dashboard shows how much of it is stored", async ({
+  swContext,
+  origin,
+  browserName,
+}) => {
+  test.skip(
+    browserName === 'webkit',
+    "the dashboard is read with locators, which WebKit's WebDriver page has not",
+  );
+  const demo = makeClip(12, 'demo');
+  const page = await openDemo(swContext, origin.url);
+  const held = 10_000;
+  await pageFetch(page, demo.path, { init: { headers: { range: `bytes=0-${held - 1}` } } });
+  await expect(entryRow(page, /demo-12s\.webm/)).toContainText(/ of .+ \(partial\)/);
+
+  const played = await page.evaluate(async () => {
+    const video = document.getElementById('demo-video') as HTMLVideoElement;
+    const playing = new Promise((resolve) =>
+      video.addEventListener('playing', resolve, { once: true }),
+    );
+    await video.play();
+    await playing;
+    video.pause();
+    return video.error === null;
+  });
+  expect(played).toBe(true);
+  // Only the bytes it did not hold were asked of the origin.
+  for (const [start] of askedRanges(origin, demo.size).slice(1)) {
+    expect(start).toBeGreaterThanOrEqual(held);
+  }
 });
