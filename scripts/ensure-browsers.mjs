@@ -27,23 +27,34 @@ const DEBIAN_PACKAGES = {
  */
 const TOOL_PACKAGES = { ffmpeg: ['ffmpeg'] };
 
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const canApt = isRoot && existsSync('/etc/debian_version');
+
+/**
+ * Installs Debian packages with apt-get (as root on Debian).
+ *
+ * @param {string} what printed: `e2e tools`, `e2e browsers`
+ * @param {string[]} packages
+ */
+function aptInstall(what, packages) {
+  console.log(`${what}: installing ${packages.join(' ')} with apt-get`);
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update'], { stdio: 'inherit', env: aptEnv });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
+    stdio: 'inherit',
+    env: aptEnv,
+  });
+}
+
 const missingTools = Object.keys(TOOL_PACKAGES).filter(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
 );
 if (missingTools.length > 0) {
-  const canApt =
-    typeof process.getuid === 'function' &&
-    process.getuid() === 0 &&
-    existsSync('/etc/debian_version');
-  const packages = missingTools.flatMap((tool) => TOOL_PACKAGES[tool]);
   if (canApt) {
-    console.log(`e2e tools: installing ${packages.join(' ')} with apt-get`);
-    const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update'], { stdio: 'inherit', env: aptEnv });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
-      stdio: 'inherit',
-      env: aptEnv,
-    });
+    aptInstall(
+      'e2e tools',
+      missingTools.flatMap((tool) => TOOL_PACKAGES[tool]),
+    );
   } else {
     console.warn(`e2e tools: missing ${missingTools.join(', ')} (specs that need them skip)`);
   }
@@ -55,16 +66,11 @@ for (const browser of Object.values(before)) console.log(`e2e browsers: ${browse
 if (missing.length === 0) process.exit(0);
 
 const misconfigured = missing.filter((browser) => browser.source === 'env');
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-if (misconfigured.length === 0 && isRoot && existsSync('/etc/debian_version')) {
-  const packages = missing.flatMap((browser) => DEBIAN_PACKAGES[browser.name]);
-  console.log(`e2e browsers: installing ${packages.join(' ')} with apt-get`);
-  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update'], { stdio: 'inherit', env: aptEnv });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
-    stdio: 'inherit',
-    env: aptEnv,
-  });
+if (misconfigured.length === 0 && canApt) {
+  aptInstall(
+    'e2e browsers',
+    missing.flatMap((browser) => DEBIAN_PACKAGES[browser.name]),
+  );
   const after = Object.values(findBrowsers()).filter((browser) => !browser.found);
   if (after.length === 0) process.exit(0);
   console.error(

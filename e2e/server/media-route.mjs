@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requestedRange } from './http-routes.mjs';
 
 /** Bytes of media bodies handed to the sockets, per origin port (bench/media.mjs reads it). */
 const SENT = new Map();
@@ -53,14 +54,12 @@ export async function mediaRoute(req, res, { url }) {
     return;
   }
   const ifRange = req.headers['if-range'];
+  // One range (`requestedRange`); anything else, or a failed `If-Range`, gets the whole body.
   const range =
-    ifRange === undefined || ifRange === etag ? oneRange(req.headers.range, body.length) : null;
-  if (range === 'unsatisfiable') {
-    res.writeHead(416, { ...headers, 'content-range': `bytes */${body.length}` });
-    res.end();
-    return;
-  }
-  if (range === null) {
+    ifRange === undefined || ifRange === etag
+      ? requestedRange(req.headers.range, body.length)
+      : undefined;
+  if (range === undefined) {
     res.writeHead(200, { ...headers, 'content-length': String(body.length) });
     await send(req, res, req.method === 'HEAD' ? body.subarray(0, 0) : body);
     return;
@@ -103,22 +102,4 @@ async function send(req, res, bytes) {
     }
   }
   res.end();
-}
-
-/**
- * The one range of a `Range` header as inclusive `[first, last]`; `null` to send the whole body
- * (no header, several ranges, another unit); `'unsatisfiable'` when it starts past the end.
- *
- * @param {string | undefined} header
- * @param {number} size
- * @returns {[number, number] | null | 'unsatisfiable'}
- */
-function oneRange(header, size) {
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
-  if (match === null || (match[1] === '' && match[2] === '')) return null;
-  const [, from = '', to = ''] = match;
-  if (from === '') return [Math.max(0, size - Number(to)), size - 1];
-  const first = Number(from);
-  if (first >= size) return 'unsatisfiable';
-  return [first, to === '' ? size - 1 : Math.min(Number(to), size - 1)];
 }
