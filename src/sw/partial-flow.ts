@@ -7,10 +7,8 @@
 import { addSpan, coversSpan, missingSpans, type ByteSpan } from '../core/byte-spans.ts';
 import {
   evaluateReuse,
-  freshenWith304,
   ifRangeAllows,
   parseRange,
-  revalidationHeaders,
   sameRepresentation,
   varianceHash,
 } from '../core/http/index.ts';
@@ -22,13 +20,15 @@ import { admit } from './admission.ts';
 import type { CacheStatus } from './cache-status.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
 import { fetchRest, ifRangeValue } from './fetch-rest.ts';
+import { heldPrefix, servePrefix } from './partial-offline.ts';
+import { revalidatePieces } from './partial-revalidation.ts';
 import { FollowingSparseHit } from './following-sparse-hit.ts';
 import { admitPiece, DRAIN_AFTER_CANCEL_MS, pieceSink, pieceVerdict } from './piece-admission.ts';
 import type { PiecesInFlight } from './pieces-in-flight.ts';
 import { rangeResponse } from './range-response.ts';
 import { storedResponse } from './respond.ts';
 import { emptyBody, fanOutToStore } from './body-stream.ts';
-import { askOriginOnce, requestSnapshot, UpstreamError, upstreamRequest } from './upstream.ts';
+import { askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
 
 /**
  * The answer to a GET with `Range` when nothing complete is stored but a sparse entry is, or
@@ -190,96 +190,6 @@ async function fetchMissing(
       await sparse.hit.finish();
     }
   }
-}
-
-/**
- * Every byte asked for is held but the entry is stale: ask the origin with the stored validators
- * and the page's `Range`. A 304 freshens the entry (its pieces stay); a 206 is a piece of
- * whatever the origin has now; a 200 replaces the entry.
- */
-async function revalidatePieces(
-  ctx: RequestContext,
-  inFlight: PiecesInFlight,
-  sparse: SparseLookup,
-): Promise<Response> {
-  const { deps, cache, request } = ctx;
-  const headers = new Headers(request.headers);
-  for (const [name, value] of Object.entries(revalidationHeaders(sparse.meta))) {
-    headers.set(name, value);
-  }
-  cache.cacheMiss();
-  let upstream;
-  try {
-    upstream = await askOriginOnce(ctx, upstreamRequest(request, headers));
-  } catch (error) {
-    await sparse.hit.finish();
-    throw error;
-  }
-  const { response } = upstream;
-  if (response.status === 304) {
-    const freshened = freshenWith304(
-      sparse.meta,
-      requestSnapshot(request),
-      response.headers,
-      upstream,
-      {
-        cacheAuthorized: deps.options.cacheAuthorized,
-      },
-    );
-    if (freshened.kind === 'updated') {
-      await deps.storage.updateMeta(cache.cacheKey(), freshened.meta);
-      const status = {
-        fwd: 'stale' as const,
-        fwdStatus: 304,
-        detail: `partial-${sparse.hit.source}`,
-        key: debugKey(ctx),
-      };
-      const answer = await rangeResponse(request, freshened.meta, sparse.hit, deps.now(), status);
-      if (answer !== null) {
-        cache.disable(NoCacheReason.Deferred);
-        return answer;
-      }
-    }
-    // Not about these pieces, or no longer a range to answer: the page's own request.
-    await sparse.hit.finish();
-    const own = await askOriginOnce(ctx, upstreamRequest(request));
-    return admitPiece(ctx, own, 'stale', inFlight);
-  }
-  await sparse.hit.finish();
-  if (response.status === 206) return admitPiece(ctx, upstream, 'stale', inFlight);
-  return admit(ctx, upstream, 'stale');
-}
-
-/**
- * The held bytes `span` starts with, or `undefined` when its first byte is not held: what can
- * still be answered when the origin is unreachable.
- */
-function heldPrefix(sparse: SparseLookup, span: ByteSpan): ByteSpan | undefined {
-  const first = sparse.spans.find((s) => s.start <= span.start && span.start < s.end);
-  return first === undefined
-    ? undefined
-    : { start: span.start, end: Math.min(first.end, span.end) };
-}
-
-/**
- * The origin is unreachable: a 206 of the bytes held from the start of the range on (a server
- * may send fewer bytes than asked, RFC 9110 §15.3.7; a media element asks for the rest later),
- * so what was played plays again offline.
- */
-async function servePrefix(
-  ctx: RequestContext,
-  sparse: SparseLookup,
-  prefix: ByteSpan,
-): Promise<Response> {
-  const { deps, cache, request } = ctx;
-  const headers = new Headers(request.headers);
-  headers.set('range', `bytes=${prefix.start}-${prefix.end - 1}`);
-  const narrowed = new Request(request.url, { headers });
-  const status = { fwd: 'partial' as const, detail: 'origin-unreachable', key: debugKey(ctx) };
-  if (cache.enabled()) cache.disable(NoCacheReason.UpstreamError);
-  const answer = await rangeResponse(narrowed, sparse.meta, sparse.hit, deps.now(), status);
-  if (answer === null) throw new Error('a held range was not answered');
-  return answer;
 }
 
 /**
