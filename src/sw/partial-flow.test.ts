@@ -201,6 +201,19 @@ describe('partial content through the fetch flow', () => {
     expect((await get(f, 'bytes=60-')).response.type).toBe('error');
   });
 
+  it('revalidates held pieces on a reload (no-cache mode)', async () => {
+    const f = flow();
+    await get(f, 'bytes=0-39');
+    const reload = await f.handle(
+      new Request(`${ORIGIN}/video.webm`, { headers: { range: 'bytes=0-9' }, cache: 'no-cache' }),
+      background.waitUntil,
+    );
+    expect(new Uint8Array(await reload.arrayBuffer())).toEqual(body().slice(0, 10));
+    await background.settle();
+    expect(cacheStatusOf(reload)).toMatchObject({ fwd: 'stale', 'fwd-status': '304' });
+    expect(origin.count('/video.webm')).toBe(2);
+  });
+
   it('downloads a missing range once for two requests at the same time', async () => {
     const f = flow(new LockTable({ timeoutMs: 60_000 }));
     const [a, b] = await Promise.all([get(f, 'bytes=0-49'), get(f, 'bytes=0-49')]);

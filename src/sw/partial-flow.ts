@@ -73,7 +73,10 @@ export async function answerFromPieces(
     await sparse.hit.finish();
     return null;
   }
-  const fresh = evaluateReuse(sparse.meta, request.headers, now).action === 'use';
+  // A reload (Fetch's `no-cache` mode) revalidates, as for complete entries.
+  const fresh =
+    request.cache !== 'no-cache' &&
+    evaluateReuse(sparse.meta, request.headers, now).action === 'use';
   if (fresh && held) {
     const status = { hit: true, detail: `partial-${sparse.hit.source}`, key: debugKey(ctx) };
     const answer = await rangeResponse(request, sparse.meta, sparse.hit, now, status);
