@@ -93,6 +93,7 @@ const WEBKIT_SPECS = [
   'reliability-faults',
   'client-api',
   'demo-offline',
+  'media-partial',
   '[a-z-]+\\.webkit',
 ];
 

@@ -8,7 +8,7 @@
  * it cannot be installed, a local run goes on without it, with a warning (playwright.config.ts
  * then leaves the `webkit` project out); under CI (CI=true) a missing WebKit fails the run.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { findBrowsers } from './find-browsers.mjs';
@@ -20,22 +20,57 @@ const DEBIAN_PACKAGES = {
   webkit: ['webkit2gtk-driver', 'xvfb'],
 };
 
-const before = findBrowsers();
-const missing = Object.values(before).filter((browser) => !browser.found);
-for (const browser of Object.values(before)) console.log(`e2e browsers: ${browser.description}`);
-if (missing.length === 0) process.exit(0);
+/**
+ * Command-line tools the e2e tests run, by Debian package: the media spec makes its WebM clip
+ * with ffmpeg at test time (e2e/helpers/media-clip.ts). Installed like the browsers; where they
+ * cannot be, the specs that need them skip and say why.
+ */
+const TOOL_PACKAGES = { ffmpeg: ['ffmpeg'] };
 
-const misconfigured = missing.filter((browser) => browser.source === 'env');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-if (misconfigured.length === 0 && isRoot && existsSync('/etc/debian_version')) {
-  const packages = missing.flatMap((browser) => DEBIAN_PACKAGES[browser.name]);
-  console.log(`e2e browsers: installing ${packages.join(' ')} with apt-get`);
+const canApt = isRoot && existsSync('/etc/debian_version');
+
+/**
+ * Installs Debian packages with apt-get (as root on Debian).
+ *
+ * @param {string} what printed: `e2e tools`, `e2e browsers`
+ * @param {string[]} packages
+ */
+function aptInstall(what, packages) {
+  console.log(`${what}: installing ${packages.join(' ')} with apt-get`);
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update'], { stdio: 'inherit', env: aptEnv });
   execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
     stdio: 'inherit',
     env: aptEnv,
   });
+}
+
+const missingTools = Object.keys(TOOL_PACKAGES).filter(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
+);
+if (missingTools.length > 0) {
+  if (canApt) {
+    aptInstall(
+      'e2e tools',
+      missingTools.flatMap((tool) => TOOL_PACKAGES[tool]),
+    );
+  } else {
+    console.warn(`e2e tools: missing ${missingTools.join(', ')} (specs that need them skip)`);
+  }
+}
+
+const before = findBrowsers();
+const missing = Object.values(before).filter((browser) => !browser.found);
+for (const browser of Object.values(before)) console.log(`e2e browsers: ${browser.description}`);
+if (missing.length === 0) process.exit(0);
+
+const misconfigured = missing.filter((browser) => browser.source === 'env');
+if (misconfigured.length === 0 && canApt) {
+  aptInstall(
+    'e2e browsers',
+    missing.flatMap((browser) => DEBIAN_PACKAGES[browser.name]),
+  );
   const after = Object.values(findBrowsers()).filter((browser) => !browser.found);
   if (after.length === 0) process.exit(0);
   console.error(

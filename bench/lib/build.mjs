@@ -20,6 +20,7 @@ export const WORKER_ENTRIES = {
   'workbox-swr': 'bench/workers/workbox-swr.ts',
   'workbox-network-first-preload': 'bench/workers/workbox-network-first-preload.ts',
   floor: 'bench/workers/floor.ts',
+  'workbox-range-requests': 'bench/workers/workbox-range-requests.ts',
 };
 
 /** The two bundles whose sizes are compared. */

@@ -121,7 +121,7 @@ export function partialRoute(req, res, { url, count, now }) {
  * @param {number} size
  * @returns {[number, number] | undefined}
  */
-function requestedRange(header, size) {
+export function requestedRange(header, size) {
   const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
   if (match === null || (match[1] === '' && match[2] === '')) return undefined;
   const [, from = '', to = ''] = match;

@@ -14,6 +14,7 @@ import { bigRoute, hangFirstRoute } from './coalescing-routes.mjs';
 import { echoRoute } from './echo-route.mjs';
 import { faultyRoute } from './fault-routes.mjs';
 import { mutateRoute, partialRoute, sequenceRoute } from './http-routes.mjs';
+import { mediaRoute } from './media-route.mjs';
 import { createRequestLog } from './request-log.mjs';
 import { createSlowRoute } from './slow-route.mjs';
 import { timedRoute } from './timed-route.mjs';
@@ -131,6 +132,8 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', staticDir = 'd
         return variantRoute(req, res, context);
       case '/api/timed':
         return timedRoute(req, res, context);
+      case '/api/media':
+        return void mediaRoute(req, res, context);
     }
     void serveFile(req, res, url.pathname);
   });

@@ -5,6 +5,7 @@
  */
 import process from 'node:process';
 import { parseArgs } from 'node:util';
+import { HAS_FFMPEG, makeClip } from './media-clip.mjs';
 import { startOrigin } from './origin.mjs';
 
 const { values } = parseArgs({
@@ -13,6 +14,9 @@ const { values } = parseArgs({
     static: { type: 'string', default: 'dist-demo' },
   },
 });
+
+// The demo's video (its <video> asks for /api/media?file=demo-12s.webm); without ffmpeg it 404s.
+if (HAS_FFMPEG) makeClip(12, 'demo');
 
 const origin = await startOrigin({
   port: Number(values.port),

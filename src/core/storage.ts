@@ -4,6 +4,8 @@
  * the folders above it; the implementations (memory, IndexedDB, composition) live in
  * `src/storage/`.
  */
+import type { ByteSpans } from './byte-spans.ts';
+import type { Representation } from './http/partial.ts';
 import type { CacheKey } from './key.ts';
 import type { CacheMeta } from './meta.ts';
 
@@ -69,12 +71,67 @@ export interface Storage {
    * (`listStoredVariants` in `stored-variants.ts`).
    */
   listVariants?(key: CacheKey): Promise<readonly StoredVariant[]>;
+  /**
+   * The sparse (partial) entry of `key`: pieces of one representation, from 206 responses
+   * (`IdbStorage`; see `docs/partial-content.md`). `null` when there is none.
+   */
+  lookupSparse?(key: CacheKey): Promise<SparseLookup | null>;
+  /**
+   * Starts storing the body of a 206 as pieces of `key`'s sparse entry, from byte `piece.offset`
+   * (`IdbStorage`). What it does to the pieces stored before is `pieceAction`'s decision.
+   */
+  getPieceWriter?(key: CacheKey, piece: PieceStart): Promise<PieceWriter>;
 }
 
 /** The optional members of {@link Storage}: what a wrapper must forward. */
 export type StorageCapabilities = Required<
-  Pick<Storage, 'getRefillHandler' | 'lookupWriteInProgress' | 'touch' | 'listVariants'>
+  Pick<
+    Storage,
+    | 'getRefillHandler'
+    | 'lookupWriteInProgress'
+    | 'touch'
+    | 'listVariants'
+    | 'lookupSparse'
+    | 'getPieceWriter'
+  >
 >;
+
+/** A sparse entry as found: what it holds, and a reader of the bytes it holds. */
+export interface SparseLookup {
+  /** The meta of the whole response (status 200, `Content-Length` the full length). */
+  readonly meta: CacheMeta;
+  readonly representation: Representation;
+  /** The bytes held, when looked up. */
+  readonly spans: ByteSpans;
+  /**
+   * Reads held bytes: `size` is the full length and `seek` selects a range; a read that reaches
+   * a byte not held rejects with `StorageError` (never a short body that looks whole).
+   */
+  readonly hit: HitHandler;
+}
+
+/** Where a 206's body goes: the meta of the whole response, its representation, its offset. */
+export interface PieceStart {
+  readonly meta: CacheMeta;
+  readonly representation: Representation;
+  readonly offset: number;
+}
+
+/** What storing pieces left: still partial, now a complete entry, or dropped (bad bytes). */
+export type SparseOutcome = 'partial' | 'complete' | 'dropped';
+
+/**
+ * Stores a 206's body as it arrives. Bytes land in pieces as they come: a body that breaks off
+ * keeps the whole pieces stored before, and only bytes not held yet are stored.
+ */
+export interface PieceWriter {
+  /** Appends the next bytes of the body. Rejects with a `StorageError` on storage failure. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Stores what is left; an entry that now holds every byte becomes a complete entry. */
+  finish(): Promise<SparseOutcome>;
+  /** Stops: pieces already stored stay; bytes not stored yet are dropped. */
+  abort(): Promise<void>;
+}
 
 export interface HitHandler {
   /** The next chunk of the body, or `null` at its end. Rejects if the body cannot be completed. */

@@ -479,7 +479,12 @@ export class HttpCacheInspector extends HTMLElement {
     setText(url, shownUrl);
     url.title = entry.url === shownUrl ? shownUrl : `${shownUrl}\n${entry.url}`;
     setText(row.cells.status, String(entry.status));
-    setText(row.cells.size, formatBytes(entry.size));
+    setText(
+      row.cells.size,
+      entry.partial === undefined
+        ? formatBytes(entry.size)
+        : `${formatBytes(entry.size)} of ${formatBytes(entry.partial.length)} (partial)`,
+    );
     setText(row.cells.phase, entry.lastPhase ?? '—');
     setText(row.cells.variants, String(entry.variants));
     row.cells.variants.toggleAttribute('data-one', entry.variants === 1);

@@ -174,6 +174,11 @@ export interface CacheEntryInfo {
   readonly expectedBytes: number | null;
   /** Requests answered from the body in progress while it is written (0 when not `writing`). */
   readonly readers: number;
+  /**
+   * Set when only part of the body is stored (partial content, from 206 responses: a sparse
+   * entry): `size` bytes of `length`.
+   */
+  readonly partial?: { readonly length: number };
 }
 
 /** The API the worker exposes on a control connection. Every method is idempotent. */

@@ -3,7 +3,7 @@ import { readAll } from '../core/storage.ts';
 import { layeredStorage } from './layered-storage.ts';
 import { MemoryStorage } from './memory/memory.ts';
 import { newIdb } from './testing/idb.ts';
-import { bytes, keyOf, store } from './testing/support.ts';
+import { bytes, keyOf, metaOf, store } from './testing/support.ts';
 
 /** The worker's stack (see cache-runtime.ts) over a memory layer taking bodies up to 8 bytes. */
 function workerStack() {
@@ -55,5 +55,25 @@ describe('the worker storage stack', () => {
     const listed = await storage.listVariants(keyOf('/v'));
     expect(list).toHaveBeenCalledOnce();
     expect(listed.map(({ key }) => key.variance).sort()).toEqual(['a', 'b']);
+  });
+
+  it('keeps partial content in IndexedDB, through the wrappers, labelled by the composition', async () => {
+    const { memory, storage } = workerStack();
+    const key = keyOf('/partial');
+    const writer = await storage.getPieceWriter(key, {
+      meta: metaOf(),
+      representation: { length: 10, validator: { etag: '"a"' } },
+      offset: 2,
+    });
+    await writer.write(bytes(3, 2));
+    expect(await writer.finish()).toBe('partial');
+    const found = await storage.lookupSparse(key);
+    expect(found?.hit.source).toBe('composition.idb');
+    expect(found?.spans).toEqual([{ start: 2, end: 5 }]);
+    found!.hit.seek(2, 5);
+    expect(await readAll(found!.hit)).toEqual(bytes(3, 2));
+    expect(memory.entryCount).toBe(0);
+    expect(await storage.purge(key, 'invalidation')).toBe(true);
+    expect(await storage.lookupSparse(key)).toBeNull();
   });
 });

@@ -5,10 +5,12 @@
 import { responseCacheability } from '../core/http/index.ts';
 import { ResponseTooLargeError } from '../core/max-file-size.ts';
 import { NoCacheReason } from '../core/phase.ts';
-import { fanOutToStore, type BodySink } from './body-stream.ts';
+import { emptyBody, fanOutToStore, type BodySink } from './body-stream.ts';
 import type { CacheStatus, ForwardReason } from './cache-status-format.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
 import { updateFromHead } from './head-update.ts';
+import { admitPiece } from './piece-admission.ts';
+import { piecesInFlight } from './pieces-in-flight.ts';
 import { forwardedResponse } from './respond.ts';
 import { requestSnapshot, type Upstream } from './upstream.ts';
 import type { TrackedWrite } from './write-tracker.ts';
@@ -39,6 +41,10 @@ export async function admit(
     // Unreadable (opaque) or for another URL (redirected): storing it under this key would be wrong.
     cache.disable(NoCacheReason.OriginNotCache);
     return forwardedResponse(response, { ...status, detail: 'not-storable-type' });
+  }
+  if (response.status === 206 && request.headers.has('range') && request.method === 'GET') {
+    // A piece of a sparse entry (docs/partial-content.md).
+    return admitPiece(ctx, upstream, fwd, piecesInFlight(deps.storage));
   }
   const verdict = responseCacheability(requestSnapshot(request), response, upstream, {
     cacheAuthorized: deps.options.cacheAuthorized,
@@ -116,8 +122,4 @@ function storeSink({ deps, cache }: RequestContext, write: TrackedWrite | undefi
       return Promise.resolve();
     },
   };
-}
-
-function emptyBody(): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start: (controller) => controller.close() });
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HitHandler } from '../core/storage.ts';
 import {
   fanOutToStore,
@@ -107,6 +107,35 @@ describe('fanOutToStore', () => {
     await reader.cancel();
     expect(await out.stored).toBe(false);
     expect(sink.cause).toBe('upstream');
+  });
+
+  it('with drainAfterCancelMs, stores what arrives in that time, then stops the download', async () => {
+    vi.useFakeTimers();
+    try {
+      let upstreamCancelled = false;
+      let push!: (chunk: string) => void;
+      const upstream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          push = (chunk) => controller.enqueue(enc.encode(chunk));
+          push('a');
+        },
+        cancel: () => void (upstreamCancelled = true),
+      });
+      const sink = new RecordingSink();
+      const out = fanOutToStore(upstream, sink, { drainAfterCancelMs: 100 });
+      const reader = out.stream.getReader();
+      await reader.read();
+      const cancelled = reader.cancel();
+      push('b'); // already on its way: stored
+      await vi.advanceTimersByTimeAsync(150); // nothing more arrives in time
+      await cancelled;
+      expect(await out.stored).toBe(false);
+      expect(sink.written).toEqual(['a', 'b']);
+      expect(sink.cause).toBe('upstream');
+      expect(upstreamCancelled).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('drains the rest of the body into the store when the page goes away', async () => {

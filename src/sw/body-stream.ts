@@ -35,9 +35,16 @@ export interface FanOut {
 /**
  * Splits an upstream body between the page and a store. A store failure drops the store (and
  * aborts it) but the page keeps receiving the body; an upstream failure errors the page's stream
- * (a network error, never a short body) and aborts the store.
+ * (a network error, never a short body) and aborts the store. When the page cancels, the rest is
+ * drained into the store; with `drainAfterCancelMs`, only for that long, then the store is
+ * aborted there (a piece of a sparse entry keeps what landed: the bytes already on their way are
+ * stored, but a `<video>` that seeks away does not download a whole film).
  */
-export function fanOutToStore(upstream: ReadableStream<Uint8Array>, sink: BodySink): FanOut {
+export function fanOutToStore(
+  upstream: ReadableStream<Uint8Array>,
+  sink: BodySink,
+  { drainAfterCancelMs = Number.POSITIVE_INFINITY }: { readonly drainAfterCancelMs?: number } = {},
+): FanOut {
   const reader = upstream.getReader();
   let storeAlive = true;
   let settle!: (stored: boolean) => void;
@@ -70,21 +77,37 @@ export function fanOutToStore(upstream: ReadableStream<Uint8Array>, sink: BodySi
     }
   };
 
-  /** After the page cancelled: keep reading so the store still gets the whole body. */
+  /**
+   * After the page cancelled: keep reading so the store still gets the body, for at most
+   * `drainAfterCancelMs`; then the store keeps what it has and the download stops.
+   */
   const drainIntoStore = async (): Promise<void> => {
+    const deadline = Date.now() + drainAfterCancelMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      if (Number.isFinite(drainAfterCancelMs))
+        timer = setTimeout(() => resolve('late'), drainAfterCancelMs);
+    });
     try {
       for (;;) {
         if (!storeAlive) {
           await reader.cancel().catch(() => undefined);
           return;
         }
-        const { done, value } = await reader.read();
-        if (done) return await finishStore();
-        await store(value);
+        const next = await Promise.race([reader.read(), late]);
+        if (next === 'late' || Date.now() > deadline) {
+          await dropStore(new Error('the page stopped reading'), 'upstream');
+          await reader.cancel().catch(() => undefined);
+          return;
+        }
+        if (next.done) return await finishStore();
+        await store(next.value);
       }
     } catch (error) {
       // store() and finishStore() catch their own failures: this is the origin's.
       await dropStore(error, 'upstream');
+    } finally {
+      clearTimeout(timer);
     }
   };
 
@@ -165,4 +188,9 @@ export async function hitToBody(hit: HitHandler): Promise<Blob | ReadableStream<
   if (blob === undefined || blob === null) return hitToStream(hit);
   await hit.finish().catch(() => undefined);
   return blob;
+}
+
+/** A body with no bytes (a response without one, as a stream). */
+export function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.close() });
 }

@@ -118,6 +118,18 @@ describe('createControlApi', () => {
 });
 
 describe('groupByUrl', () => {
+  it('says how much of a partial entry is stored', () => {
+    const [partial, whole] = groupByUrl(
+      [stored(`${ORIGIN}/video`, { size: 40 }), stored(`${ORIGIN}/b`)].map((entry, i) =>
+        i === 0 ? { ...entry, length: 100 } : entry,
+      ),
+      1_000,
+      () => undefined,
+    );
+    expect(partial).toMatchObject({ size: 40, partial: { length: 100 } });
+    expect(whole).not.toHaveProperty('partial');
+  });
+
   it('groups variants under their URL, with the latest variant status and the last phase', () => {
     const rows = groupByUrl(
       [

@@ -166,6 +166,7 @@ export function groupByUrl(
       variants: variants.length,
       tags: [...new Set(variants.flatMap((v) => v.meta.tags))],
       ...(phase === undefined ? {} : { lastPhase: phase }),
+      ...partialOf(variants),
       ...NOT_WRITING,
     };
     const write = writing.get(url);
@@ -340,4 +341,10 @@ function reply(
   body: { kind: 'ready'; version: number } | { kind: 'refused'; error: string },
 ): ControlReply {
   return { type: CONTROL_MESSAGE, ...body };
+}
+
+/** The `partial` field of a URL whose stored variant holds only part of its body. */
+function partialOf(variants: readonly StoredEntryInfo[]): Pick<CacheEntryInfo, 'partial'> {
+  const sparse = variants.find((v) => v.length !== undefined);
+  return sparse?.length === undefined ? {} : { partial: { length: sparse.length } };
 }

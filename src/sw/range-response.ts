@@ -5,9 +5,8 @@
  * The body comes from the hit handler, which seeks to each range: only the requested bytes are
  * read from storage. One range of a body kept as Blobs is a slice of them (no bytes read).
  */
-import { ifRangeAllows, parseRange, type ByteRange } from '../core/http/index.ts';
+import { hasContentCoding, ifRangeAllows, parseRange, type ByteRange } from '../core/http/index.ts';
 import type { CacheMeta } from '../core/meta.ts';
-import { getHeader } from '../core/meta.ts';
 import type { HitHandler } from '../core/storage.ts';
 import { hitToBody } from './body-stream.ts';
 import type { CacheStatus } from './cache-status-format.ts';
@@ -45,7 +44,7 @@ export async function rangeResponse(
 ): Promise<Response | null> {
   if (request.method !== 'GET') return null;
   const range = request.headers.get('range');
-  if (range === null || meta.status !== 200 || hasContentCoding(meta)) return null;
+  if (range === null || meta.status !== 200 || hasContentCoding(meta.headers)) return null;
   if (!ifRangeAllows(request.headers.get('if-range'), meta, now)) return null;
   const size = hit.size;
   if (!hit.canSeek || size === undefined) return null;
@@ -63,11 +62,6 @@ export async function rangeResponse(
       // A server may ignore `Range` (§14.2): without the feature, several ranges get the 200.
       return multipart?.(meta, hit, spec.ranges, size, now, status) ?? null;
   }
-}
-
-function hasContentCoding(meta: CacheMeta): boolean {
-  const coding = getHeader(meta.headers, 'content-encoding')?.trim().toLowerCase();
-  return coding !== undefined && coding !== '' && coding !== 'identity';
 }
 
 /** §15.3.7.1: one range, with `Content-Range` and the stored representation's fields. */

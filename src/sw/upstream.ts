@@ -89,7 +89,7 @@ export function upstreamRequest(request: Request, headers: Headers = request.hea
   return new Request(request.url, {
     method: request.method,
     headers,
-    mode: navigate ? 'same-origin' : request.mode,
+    mode: navigate ? 'same-origin' : keepsRange(request, headers) ? 'cors' : request.mode,
     credentials: request.credentials,
     redirect: navigate ? 'manual' : request.redirect,
     referrer: request.referrer,
@@ -108,4 +108,16 @@ export function upstreamRequest(request: Request, headers: Headers = request.hea
  */
 export function requestSnapshot(request: Request): RequestSnapshot {
   return { method: request.method, url: request.url, headers: request.headers };
+}
+
+/**
+ * Whether a page's `no-cors` request (a `<video>`, an `<audio>`) with `Range` goes out in `cors`
+ * mode: `Range` is a privileged no-CORS header that a copied `no-cors` request silently loses, so
+ * the origin would send the whole body for every seek. Only for the worker's own origin, where
+ * `cors` mode needs no CORS headers from the server.
+ */
+function keepsRange(request: Request, headers: Headers): boolean {
+  if (request.mode !== 'no-cors' || !headers.has('range')) return false;
+  const own = (globalThis as { location?: { origin?: string } }).location?.origin;
+  return own !== undefined && new URL(request.url).origin === own;
 }

@@ -26,6 +26,13 @@ export type { ReuseDecision } from './request-directives.ts';
 export { varianceHash, varyMatchesNothing } from './variance.ts';
 export { clearsCache, invalidatedUrls, isUnsafeMethod } from './invalidation.ts';
 export { ifRangeAllows, parseRange } from './range.ts';
+export { hasContentCoding } from './content-coding.ts';
+export { parseContentRange } from './content-range.ts';
+export type { ContentRange } from './content-range.ts';
+export { partialCacheability, pieceAction } from './partial.ts';
+export type { PartialCacheability, PartialRefusal, Representation } from './partial.ts';
+export { sameRepresentation, strongValidator } from './strong-validator.ts';
+export type { StrongValidator } from './strong-validator.ts';
 export type { ByteRange } from './range.ts';
 export { withoutHopByHop } from './stored-headers.ts';
 export {

@@ -205,6 +205,7 @@ describe('parseRange', () => {
 const ETAG = '"v1"';
 const LAST_MODIFIED = 'Tue, 15 Nov 1994 08:12:31 GMT';
 const LATER_DATE = 'Tue, 15 Nov 1994 08:12:32 GMT';
+const MINUTE_LATER = 'Tue, 15 Nov 1994 08:13:31 GMT';
 
 function stored(
   validators: { etag?: string; lastModified?: string },
@@ -286,9 +287,15 @@ describe('ifRangeAllows', () => {
       expected: false,
     },
     {
-      rfc: '§8.8.2.2 Date one second later makes it strong',
+      rfc: '§8.8.2.2 a cache needs 60 s: Date one second later is not enough',
       ifRange: LAST_MODIFIED,
       meta: stored({ lastModified: LAST_MODIFIED }, LATER_DATE),
+      expected: false,
+    },
+    {
+      rfc: '§8.8.2.2 Date 60 seconds later makes it strong',
+      ifRange: LAST_MODIFIED,
+      meta: stored({ lastModified: LAST_MODIFIED }, MINUTE_LATER),
       expected: true,
     },
     {

@@ -8,6 +8,7 @@ import type { CacheMeta } from '../meta.ts';
 import { getHeader } from '../meta.ts';
 import { parseEntityTag, strongMatch } from './conditional.ts';
 import { parseHttpDate } from './dates.ts';
+import { strongLastModified } from './strong-validator.ts';
 
 /** One satisfiable byte range; `end` is inclusive, as in `Content-Range` (§14.4). */
 export interface ByteRange {
@@ -188,8 +189,9 @@ function coalesce(ranges: readonly ByteRange[]): ByteRange[] {
  * - an entity-tag must be a strong match for the stored `ETag`: a weak tag on either side never
  *   matches (§8.8.3.2);
  * - an HTTP-date must equal the stored `Last-Modified` exactly, and that `Last-Modified` must be
- *   strong: a cache may treat it so when the stored `Date` is at least one second later
- *   (§8.8.2.2), otherwise two versions within the same second could be spliced together;
+ *   strong: a cache may treat it so when the stored `Date` is at least 60 seconds later
+ *   (§8.8.2.2, `strongLastModified`), otherwise two versions within the same second could be
+ *   spliced together;
  * - anything else (malformed tag, invalid date, no stored validator) → `false`: the full 200.
  *
  * @param now Reference time for two-digit years in rfc850 dates (see `parseHttpDate`).
@@ -208,8 +210,10 @@ export function ifRangeAllows(
     return tag !== null && stored !== null && strongMatch(tag, stored);
   }
   const date = parseHttpDate(text, now);
-  const lastModified = parseHttpDate(meta.validators.lastModified, now);
-  if (date === null || lastModified === null || date !== lastModified) return false;
-  const responseDate = parseHttpDate(getHeader(meta.headers, 'date'), now);
-  return responseDate !== null && responseDate - lastModified >= 1000;
+  const lastModified = strongLastModified(
+    meta.validators.lastModified,
+    getHeader(meta.headers, 'date'),
+    now,
+  );
+  return date !== null && date === lastModified;
 }

@@ -19,10 +19,14 @@ import type { CacheMeta } from '../../core/meta.ts';
 import type {
   LookupResult,
   MissHandler,
+  PieceStart,
+  PieceWriter,
   PurgeType,
+  SparseLookup,
   Storage,
   StoredVariant,
 } from '../../core/storage.ts';
+import { StorageError } from '../../core/storage.ts';
 import { listStoredVariants } from '../../core/stored-variants.ts';
 import { toStorageError } from '../errors.ts';
 import type { LayerName } from './fanout-miss.ts';
@@ -139,6 +143,30 @@ export class CompositionStorage implements Storage {
     return [...byKey.values()];
   }
 
+  /** The sparse entry of the layer that keeps partial content (see {@link #sparseLayer}). */
+  async lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
+    const found = (await this.#sparseLayer()?.lookupSparse?.(key)) ?? null;
+    if (found === null) return null;
+    return { ...found, hit: new LabeledHitHandler(found.hit, this.#source(found)) };
+  }
+
+  getPieceWriter(key: CacheKey, piece: PieceStart): Promise<PieceWriter> {
+    return (
+      this.#sparseLayer()?.getPieceWriter?.(key, piece) ??
+      Promise.reject(new StorageError(`${this.label} keeps no partial content`))
+    );
+  }
+
+  /**
+   * Partial content lives in one layer, not both: L2 when it keeps it (IndexedDB: shared by the
+   * tabs, and media is large), else L1. Pieces are not copied into L1; a sparse entry that
+   * completes becomes a complete entry of that layer, which refills L1 as any other.
+   */
+  #sparseLayer(): Storage | undefined {
+    if (this.l2.lookupSparse !== undefined) return this.l2;
+    return this.l1.lookupSparse === undefined ? undefined : this.l1;
+  }
+
   async #sequentialLookup(key: CacheKey): Promise<LookupResult | null> {
     const r1 = await this.#l1Lookup(() => this.l1.lookup(key));
     if (r1 !== null) return this.#fromL1(key, r1);
@@ -238,7 +266,7 @@ export class CompositionStorage implements Storage {
     return { meta: result.meta, hit: new RefillHitHandler(result.hit, source, refill, onError) };
   }
 
-  #source(result: LookupResult): string {
+  #source(result: Pick<LookupResult, 'hit'>): string {
     return `${this.label}.${result.hit.source}`;
   }
 

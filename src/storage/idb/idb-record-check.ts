@@ -58,7 +58,7 @@ function isStringList(value: unknown): boolean {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
-function isKey(value: unknown): value is CacheKey {
+export function isKey(value: unknown): value is CacheKey {
   return (
     isObject(value) &&
     typeof value['namespace'] === 'string' &&
@@ -78,7 +78,7 @@ const META_TIMES = [
   'staleIfErrorUntil',
 ] as const;
 
-function isMeta(value: unknown): value is CacheMeta {
+export function isMeta(value: unknown): value is CacheMeta {
   if (!isObject(value)) return false;
   const { status, statusText, headers, validators } = value;
   return (

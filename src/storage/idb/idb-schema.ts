@@ -6,8 +6,13 @@
  *   the complete one, and which writes are in progress (so orphan collection spares live writers).
  * - `body`, keyed `[bodyId, seq]`: the body in fixed-size chunks; chunk `seq` starts at byte
  *   `seq * chunkSize`. A fresh `bodyId` per write keeps a new body invisible until its meta flips.
+ * - (v2) `sparse`, keyed by the variant hash: a partial entry, the pieces of one representation
+ *   held from 206 responses (`docs/partial-content.md`); `pieces`, keyed `[bodyId, offset]`:
+ *   their bytes.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { ByteSpans } from '../../core/byte-spans.ts';
+import type { Representation } from '../../core/http/partial.ts';
 import type { CacheKey } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
 
@@ -67,9 +72,37 @@ export interface ChunkRecord {
   readonly data: Uint8Array | Blob;
 }
 
+/** A sparse (partial) entry: which bytes of which representation are held (schema v2). */
+export interface SparseRecord {
+  /** `variantHash(key)`: the key path. */
+  readonly hash: string;
+  readonly primaryHash: string;
+  readonly key: CacheKey;
+  /** The meta of the whole response (status 200, `Content-Length` the full length). */
+  readonly meta: CacheMeta;
+  readonly representation: Representation;
+  /** The pieces' key prefix; a new representation gets a new one (its pieces replace these). */
+  readonly bodyId: string;
+  /** The bytes held: every byte of every span is in exactly one piece. */
+  readonly spans: ByteSpans;
+  /** The largest piece: a read of byte `n` looks at offsets `n - pieceSize + 1 … n`. */
+  readonly pieceSize: number;
+  /** Last time pieces were added (ms): the entry's recency for eviction. */
+  readonly lastAccess: number;
+}
+
+/** Bytes `[offset, offset + data.byteLength)` of a sparse entry; pieces never overlap. */
+export interface PieceRecord {
+  readonly bodyId: string;
+  readonly offset: number;
+  readonly data: Uint8Array;
+}
+
 export interface CacheDbSchema extends DBSchema {
   meta: { key: string; value: MetaRecord; indexes: { byPrimary: string; byComplete: number } };
   body: { key: [string, number]; value: ChunkRecord };
+  sparse: { key: string; value: SparseRecord; indexes: { byPrimary: string } };
+  pieces: { key: [string, number]; value: PieceRecord };
 }
 
 export type CacheDb = IDBPDatabase<CacheDbSchema>;
@@ -90,6 +123,12 @@ export const MIGRATIONS: readonly Migration[] = [
     meta.createIndex('byPrimary', 'primaryHash');
     meta.createIndex('byComplete', 'complete');
     db.createObjectStore('body', { keyPath: ['bodyId', 'seq'] });
+  },
+  // v2: partial content. v1 stores and records are untouched, so they are served as before.
+  (db) => {
+    const sparse = db.createObjectStore('sparse', { keyPath: 'hash' });
+    sparse.createIndex('byPrimary', 'primaryHash');
+    db.createObjectStore('pieces', { keyPath: ['bodyId', 'offset'] });
   },
 ];
 

@@ -13,7 +13,10 @@ import type { CacheMeta } from '../../core/meta.ts';
 import type {
   LookupResult,
   MissHandler,
+  PieceStart,
+  PieceWriter,
   PurgeType,
+  SparseLookup,
   Storage,
   StoredVariant,
 } from '../../core/storage.ts';
@@ -33,6 +36,9 @@ import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
 import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
 import type { RemoteFollowing } from './remote-following.ts';
+import { IdbSparseEntries } from './idb-sparse.ts';
+import { deleteSparseRecord } from './idb-sparse-delete.ts';
+import { validSparseRecord } from './sparse-record-check.ts';
 import type { ChannelLike, LockManagerLike } from '../../core/platform.ts';
 import { isLockHeld, writerLockName } from './writer-liveness.ts';
 
@@ -80,8 +86,11 @@ export interface IdbStorageOptions {
 export interface StoredEntryInfo {
   readonly key: CacheKey;
   readonly meta: CacheMeta;
+  /** Bytes stored (for a sparse entry, the bytes it holds). */
   readonly size: number;
   readonly lastAccess: number;
+  /** Set for a sparse entry (partial content): the full length of its representation. */
+  readonly length?: number;
 }
 
 export class IdbStorage implements Storage {
@@ -102,6 +111,8 @@ export class IdbStorage implements Storage {
   /** Set when writes are followed across contexts (`locks` given). */
   readonly #crossContext: (CrossContextWrites & RemoteFollowContext) | undefined;
   readonly #following: RemoteFollowing | undefined;
+  /** Partial content: the `sparse` and `pieces` stores. */
+  readonly #sparse: IdbSparseEntries;
 
   constructor(options: IdbStorageOptions = {}) {
     this.label = options.label ?? 'idb';
@@ -141,6 +152,13 @@ export class IdbStorage implements Storage {
             now: this.#now,
             pollMs: options.followPollMs ?? { min: 50, max: 1000 },
           };
+    this.#sparse = new IdbSparseEntries({
+      connection: this.#connection,
+      now: this.#now,
+      label: this.label,
+      pieceSize: this.chunkSize,
+      completeWrite: (key, meta) => this.getMissHandler(key, meta),
+    });
   }
 
   get name(): string {
@@ -251,10 +269,15 @@ export class IdbStorage implements Storage {
     const hash = variantHash(key);
     this.#access.forget(hash);
     return this.#connection.run('purging an entry', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
       return inTransaction(tx, async () => {
+        const sparse = validSparseRecord(await tx.objectStore('sparse').get(hash), hash);
+        const partial = sparse !== undefined && keysEqual(sparse.key, key);
+        if (partial) {
+          await deleteSparseRecord(tx.objectStore('sparse'), tx.objectStore('pieces'), sparse);
+        }
         const record = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
-        if (record === undefined || !keysEqual(record.key, key)) return false;
+        if (record === undefined || !keysEqual(record.key, key)) return partial;
         await deleteRecordAndBodies(tx.objectStore('meta'), tx.objectStore('body'), record);
         return true;
       });
@@ -264,8 +287,17 @@ export class IdbStorage implements Storage {
   /** Purges every variant of `key`'s URL (via the primary-hash index); returns how many. */
   purgeVariants(key: CacheKey): Promise<number> {
     return this.#connection.run('purging variants', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
       return inTransaction(tx, async () => {
+        const sparse = tx.objectStore('sparse');
+        for (const record of (await sparse.index('byPrimary').getAll(primaryHash(key))).map((r) =>
+          validSparseRecord(r),
+        )) {
+          if (record?.key.namespace !== key.namespace || record.key.primary !== key.primary) {
+            continue;
+          }
+          await deleteSparseRecord(sparse, tx.objectStore('pieces'), record);
+        }
         const meta = tx.objectStore('meta');
         const found = await meta.index('byPrimary').getAll(primaryHash(key));
         let purged = 0;
@@ -301,8 +333,14 @@ export class IdbStorage implements Storage {
     });
   }
 
-  /** Rewrites the meta of a complete entry; the body is not touched. */
-  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+  /**
+   * Rewrites the meta of a complete entry, or else of the sparse entry; the body is not touched.
+   */
+  async updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+    return (await this.#updateCompleteMeta(key, meta)) || this.#sparse.updateMeta(key, meta);
+  }
+
+  #updateCompleteMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
     const hash = variantHash(key);
     return this.#connection.run('updating meta', async (db) => {
       const tx = db.transaction('meta', 'readwrite');
@@ -326,10 +364,20 @@ export class IdbStorage implements Storage {
   }
 
   /**
-   * Every complete entry with its size and last access, without reading a body. Read in
-   * transactions of `LIST_BATCH` records, so lookups are never queued behind one long listing.
+   * Every complete entry with its size and last access, without reading a body, then every
+   * sparse entry with the bytes it holds as its size. Read in transactions of `LIST_BATCH`
+   * records, so lookups are never queued behind one long listing.
    */
   async listMeta(): Promise<StoredEntryInfo[]> {
+    const complete = await this.#listComplete();
+    // A sparse entry beside a complete one of its key is not served (lookups take the complete
+    // one) and goes with it when it is purged: it is not listed on its own.
+    const whole = new Set(complete.map((entry) => variantHash(entry.key)));
+    const sparse = await this.#sparse.list();
+    return [...complete, ...sparse.filter((entry) => !whole.has(variantHash(entry.key)))];
+  }
+
+  #listComplete(): Promise<StoredEntryInfo[]> {
     return mapMetaBatches(this.#connection, 'listing entries', LIST_BATCH, async (batch, body) => {
       // Only what lookup would serve: well-formed, with every chunk of its body there (a record
       // claiming a huge size would otherwise make eviction empty the cache).
@@ -349,14 +397,16 @@ export class IdbStorage implements Storage {
     });
   }
 
-  /** Deletes every entry and body (writes in progress fail at `finish`). */
+  /** Deletes every entry, body and piece (writes in progress fail at `finish`). */
   clear(): Promise<void> {
     this.#access.forgetAll();
     return this.#connection.run('clearing the cache', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readwrite');
+      const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
       await inTransaction(tx, async () => {
         await tx.objectStore('meta').clear();
         await tx.objectStore('body').clear();
+        await tx.objectStore('sparse').clear();
+        await tx.objectStore('pieces').clear();
       });
     });
   }
@@ -366,13 +416,24 @@ export class IdbStorage implements Storage {
    * mid-write left behind. A writer is live when it belongs to this context or stored a chunk
    * within `staleWriterMs`. Returns the number of chunks deleted.
    */
-  collectOrphans(): Promise<number> {
-    return collectOrphans({
+  async collectOrphans(): Promise<number> {
+    const chunks = await collectOrphans({
       connection: this.#connection,
       liveWriters: this.#liveWriters,
       staleWriterMs: this.#staleWriterMs,
       now: this.#now,
     });
+    return chunks + (await this.#sparse.collectOrphans());
+  }
+
+  /** The sparse entry of `key` (partial content, see `idb-sparse.ts`), or `null`. */
+  lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
+    return this.#sparse.lookup(key);
+  }
+
+  /** Starts storing a 206's body as pieces of `key`'s sparse entry. */
+  getPieceWriter(key: CacheKey, piece: PieceStart): Promise<PieceWriter> {
+    return this.#sparse.startPieces(key, piece);
   }
 
   /** Flushes pending access times and closes the connection (the next call reopens it). */

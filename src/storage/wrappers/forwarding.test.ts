@@ -1,10 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import type {
   LookupResult,
+  PieceStart,
+  PieceWriter,
+  SparseLookup,
   Storage,
   StorageCapabilities,
   StoredVariant,
 } from '../../core/storage.ts';
+import { StorageError } from '../../core/storage.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { bareStorage, bytes, keyOf, metaOf, store } from '../testing/support.ts';
 import { AnnouncingStorage } from './announcing.ts';
@@ -22,24 +26,35 @@ const WRAPPERS: [string, (inner: Storage) => Storage & StorageCapabilities][] = 
 
 const KEY = keyOf('/capability');
 const META = metaOf();
+const PIECE: PieceStart = {
+  meta: META,
+  representation: { length: 10, validator: { etag: '"a"' } },
+  offset: 0,
+};
 
 /** A storage with every optional capability, each a spy answering a value of its own. */
 function capable() {
   const memory = new MemoryStorage();
   const followed = { meta: META, hit: {} } as LookupResult;
   const listed: readonly StoredVariant[] = [{ key: keyOf('/capability', 'v'), meta: META }];
+  const sparse = { meta: META, spans: [] } as unknown as SparseLookup;
+  const pieceWriter = {} as PieceWriter;
   const spies = {
     getRefillHandler: vi.spyOn(memory, 'getRefillHandler'),
     lookupWriteInProgress: vi.fn((): LookupResult | null => followed),
     touch: vi.fn(),
     listVariants: vi.fn(() => Promise.resolve(listed)),
+    lookupSparse: vi.fn(() => Promise.resolve(sparse)),
+    getPieceWriter: vi.fn(() => Promise.resolve(pieceWriter)),
   };
   const inner: Storage = Object.assign(memory, {
     lookupWriteInProgress: spies.lookupWriteInProgress,
     touch: spies.touch,
     listVariants: spies.listVariants,
+    lookupSparse: spies.lookupSparse,
+    getPieceWriter: spies.getPieceWriter,
   });
-  return { inner, spies, followed, listed };
+  return { inner, spies, followed, listed, sparse, pieceWriter };
 }
 
 /**
@@ -69,6 +84,14 @@ const CAPABILITIES: {
     expect(await wrapper.listVariants(KEY)).toBe(listed);
     expect(spies.listVariants).toHaveBeenCalledWith(KEY);
   },
+  lookupSparse: async (wrapper, { spies, sparse }) => {
+    expect(await wrapper.lookupSparse(KEY)).toBe(sparse);
+    expect(spies.lookupSparse).toHaveBeenCalledWith(KEY);
+  },
+  getPieceWriter: async (wrapper, { spies, pieceWriter }) => {
+    expect(await wrapper.getPieceWriter(KEY, PIECE)).toBe(pieceWriter);
+    expect(spies.getPieceWriter).toHaveBeenCalledWith(KEY, PIECE);
+  },
 };
 
 describe.each(WRAPPERS)('%s', (_name, wrap) => {
@@ -90,6 +113,8 @@ describe.each(WRAPPERS)('%s', (_name, wrap) => {
     const getMissHandler = vi.spyOn(bare, 'getMissHandler');
     const wrapper = wrap(bare);
     expect(wrapper.lookupWriteInProgress(KEY)).toBeNull();
+    expect(await wrapper.lookupSparse(KEY)).toBeNull();
+    await expect(wrapper.getPieceWriter(KEY, PIECE)).rejects.toThrow(StorageError);
     // No list of variants: the primary slot alone, as a caller of the bare storage would see.
     await store(inner, keyOf('/capability', 'v'), bytes(2));
     expect(await wrapper.listVariants(KEY)).toEqual([]);

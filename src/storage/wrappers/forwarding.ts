@@ -10,11 +10,15 @@ import type { CacheMeta } from '../../core/meta.ts';
 import type {
   LookupResult,
   MissHandler,
+  PieceStart,
+  PieceWriter,
   PurgeType,
+  SparseLookup,
   Storage,
   StorageCapabilities,
   StoredVariant,
 } from '../../core/storage.ts';
+import { StorageError } from '../../core/storage.ts';
 import { listStoredVariants } from '../../core/stored-variants.ts';
 
 export abstract class ForwardingStorage implements Storage, StorageCapabilities {
@@ -69,5 +73,18 @@ export abstract class ForwardingStorage implements Storage, StorageCapabilities 
   /** The inner storage's list of a URL's variants; without one, its primary slot. */
   listVariants(key: CacheKey): Promise<readonly StoredVariant[]> {
     return listStoredVariants(this.inner, key);
+  }
+
+  /** The inner storage's sparse entry; `null` when it keeps no partial content. */
+  async lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
+    return (await this.inner.lookupSparse?.(key)) ?? null;
+  }
+
+  /** The inner storage's piece writer; rejects when it keeps no partial content. */
+  getPieceWriter(key: CacheKey, piece: PieceStart): Promise<PieceWriter> {
+    return (
+      this.inner.getPieceWriter?.(key, piece) ??
+      Promise.reject(new StorageError(`${this.label} keeps no partial content`))
+    );
   }
 }

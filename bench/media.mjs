@@ -1,0 +1,192 @@
+/* global fetch, performance, AbortController -- page-side code passed to page.evaluate */
+// Media: a watch-and-seek pattern on a ~20 MB file, the way a <video> reads it (open-ended
+// ranges, dropped when the user seeks), through sw-http-cache, Workbox's media setup (CacheFirst
+// keeping 200s + RangeRequestsPlugin), the browser's HTTP cache and the network; and the time to
+// the first byte of a range read from a sparse entry's pieces against the same range read from
+// the complete entry. A benchmark, not a test: nothing asserts on time.
+//
+//   node bench/media.mjs [--runs N]
+//
+// Bytes are those the origin handed to its sockets for /api/media (e2e/server/media-route.mjs),
+// so a read the page drops still counts what was sent before it stopped.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { chromium } from 'playwright-core';
+import { findBrowser } from '../scripts/find-browsers.mjs';
+import { MEDIA_DIR, mediaBytesSent } from '../e2e/server/media-route.mjs';
+import { buildBench } from './lib/build.mjs';
+import { CONTENDERS, startContender } from './lib/contenders.mjs';
+import { sleep } from './lib/page-fetch.mjs';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const SIZE = 20 * 1000 * 1000;
+const FILE = 'bench-20mb.webm';
+const PATH = `/api/media?file=${FILE}`;
+const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
+
+/** @type {{ key: string, spec: import('./lib/contenders.mjs').ContenderSpec, init?: RequestInit }[]} */
+const CONTENDERS_HERE = [
+  { key: 'ours', spec: CONTENDERS.ours },
+  {
+    key: 'workbox',
+    spec: {
+      name: 'workbox CacheFirst + RangeRequestsPlugin',
+      dir: 'workbox-range-requests',
+      worker: '/sw.js',
+    },
+  },
+  { key: 'browser', spec: CONTENDERS.browser },
+  { key: 'network', spec: CONTENDERS.network, init: { cache: 'no-store' } },
+];
+
+/**
+ * Reads `path` from byte `start` with an open range, until byte `stop` (then drops the read, as
+ * a media element does when the user seeks). Resolves with the time to the first byte.
+ *
+ * @param {import('playwright-core').Page} page
+ * @param {{ start: number, stop: number, closed?: boolean, init?: RequestInit }} read
+ *   `closed`: ask for `start-stop` exactly instead of an open range
+ */
+function rangeRead(page, { start, stop, closed = false, init = {} }) {
+  return page.evaluate(
+    async ({ path, start, stop, closed, init }) => {
+      const controller = new AbortController();
+      const t0 = performance.now();
+      const response = await fetch(path, {
+        ...init,
+        headers: { range: `bytes=${start}-${closed ? stop - 1 : ''}` },
+        signal: controller.signal,
+      });
+      const reader = /** @type {ReadableStream<Uint8Array>} */ (response.body).getReader();
+      let got = 0;
+      let ttfb = Number.NaN;
+      while (got < stop - start) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (Number.isNaN(ttfb)) ttfb = performance.now() - t0;
+        got += value.byteLength;
+      }
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+      return {
+        ttfb,
+        got,
+        status: response.status,
+        cacheStatus: response.headers.get('cache-status'),
+      };
+    },
+    { path: PATH, start, stop, closed, init },
+  );
+}
+
+/** The watch: play to 30 %, seek to 60 % and play to the end, seek back to 30 % and play to 60 %. */
+const WATCH = [
+  [0, 0.3],
+  [0.6, 1],
+  [0.3, 0.6],
+];
+/** The re-watch: all of it, then five seeks that each play 1 MB. */
+const REWATCH = [[0, 1], ...[0.1, 0.5, 0.9, 0.2, 0.7].map((s) => [s, s + 1_000_000 / SIZE])];
+
+/**
+ * @param {import('./lib/contenders.mjs').Contender} contender
+ * @param {RequestInit | undefined} init
+ */
+async function watchAndSeek(contender, init) {
+  const before = mediaBytesSent(contender.origin.port);
+  for (const [from, to] of [...WATCH, ...REWATCH]) {
+    const start = Math.floor(SIZE * (from ?? 0));
+    const stop = Math.min(SIZE, Math.floor(SIZE * (to ?? 1)));
+    await rangeRead(contender.page, { start, stop, init }).catch((error) => {
+      throw new Error(`${contender.name}: reading ${start}-${stop} failed`, { cause: error });
+    });
+    await sleep(200); // the worker stores what it received
+  }
+  return (mediaBytesSent(contender.origin.port) - before) / SIZE;
+}
+
+/**
+ * Time to the first byte of 64 KB at 10 %, `samples` times: from the pieces (after a read of
+ * exactly 0-30 %, so the entry is sparse), then from the complete entry (after one whole read).
+ *
+ * @param {import('./lib/contenders.mjs').Contender} ours
+ * @param {number} samples
+ */
+async function firstByteTimes(ours, samples) {
+  const start = Math.floor(SIZE * 0.1);
+  const probe = () => rangeRead(ours.page, { start, stop: start + 65_536, closed: true });
+  // A closed range read to its end: the entry holds exactly 0-30 % and stays sparse.
+  await rangeRead(ours.page, { start: 0, stop: Math.floor(SIZE * 0.3), closed: true });
+  await sleep(1000);
+  const pieces = [];
+  for (let i = 0; i < samples; i++) pieces.push(await probe());
+  await rangeRead(ours.page, { start: 0, stop: SIZE });
+  await sleep(2000);
+  const whole = [];
+  for (let i = 0; i < samples; i++) whole.push(await probe());
+  return { pieces, whole };
+}
+
+const median = (/** @type {number[]} */ values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+const browser = findBrowser('chromium');
+if (!browser.found) throw new Error(`no Chromium: ${browser.description}`);
+await mkdir(MEDIA_DIR, { recursive: true });
+await writeFile(join(MEDIA_DIR, FILE), randomBytes(SIZE));
+log('building the bench workers into dist-bench/ …');
+const dirs = await buildBench();
+/** @type {Record<string, number[]>} */
+const ratios = {};
+/** @type {{ pieces: number[], whole: number[], pieceSources: string[], wholeSources: string[] }} */
+const ttfb = { pieces: [], whole: [], pieceSources: [], wholeSources: [] };
+for (let run = 0; run < RUNS; run++) {
+  const profile = await mkdtemp(join(tmpdir(), 'sw-http-cache-media-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: browser.executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+  });
+  /** @type {import('./lib/contenders.mjs').Contender[]} */
+  const started = [];
+  try {
+    for (const { key, spec, init } of CONTENDERS_HERE) {
+      const contender = await startContender(context, spec, dirs);
+      started.push(contender);
+      (ratios[key] ??= []).push(await watchAndSeek(contender, init));
+      log(`run ${run + 1}: ${spec.name}: ${ratios[key]?.at(-1)?.toFixed(3)}× the file`);
+      const asked = contender.origin.requests('/api/media').map((r) => r.headers.range ?? 'whole');
+      log(`  ranges asked of the origin: ${asked.join(', ')}`);
+    }
+    const fresh = await startContender(context, CONTENDERS.ours, dirs);
+    started.push(fresh);
+    const times = await firstByteTimes(fresh, 5);
+    ttfb.pieces.push(median(times.pieces.map((t) => t.ttfb)));
+    ttfb.whole.push(median(times.whole.map((t) => t.ttfb)));
+    ttfb.pieceSources.push(times.pieces[0]?.cacheStatus ?? '');
+    ttfb.wholeSources.push(times.whole[0]?.cacheStatus ?? '');
+  } finally {
+    await context.close();
+    for (const contender of started) await contender.origin.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+const spread = (/** @type {number[]} */ values) =>
+  `median ${median(values).toFixed(3)} (${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)})`;
+console.log(`\nwatch + re-watch with seeks of a ${SIZE / 1e6} MB file, ${RUNS} runs:`);
+console.log('origin bytes / file size (goal for sw-http-cache: ≤ 1.05)');
+for (const { key, spec } of CONTENDERS_HERE) {
+  console.log(`  ${spec.name.padEnd(42)} ${spread(ratios[key] ?? [])}`);
+}
+const ratio = ttfb.pieces.map((p, i) => p / (ttfb.whole[i] ?? Number.NaN));
+console.log('\ntime to the first byte of 64 KB at 10 %, sw-http-cache (median of 5 per run, ms):');
+console.log(`  from the pieces        ${spread(ttfb.pieces)}   e.g. ${ttfb.pieceSources[0]}`);
+console.log(`  from the complete body ${spread(ttfb.whole)}   e.g. ${ttfb.wholeSources[0]}`);
+console.log(`  pieces / complete      ${spread(ratio)} (goal ≤ 1.1)`);

@@ -1,0 +1,83 @@
+/**
+ * Reading the pieces of a sparse entry (`docs/partial-content.md`): the piece that holds a byte,
+ * and a hit handler over the held bytes of one representation.
+ */
+import type { IDBPObjectStore, StoreNames } from 'idb';
+import type { HitHandler } from '../../core/storage.ts';
+import { StorageError } from '../../core/storage.ts';
+import { checkedRange } from '../seek-range.ts';
+import type { IdbConnection } from './idb-connection.ts';
+import type { CacheDb, CacheDbSchema, PieceRecord, SparseRecord } from './idb-schema.ts';
+
+/** The `pieces` store in any transaction that includes it. */
+export type PiecesStore = IDBPObjectStore<
+  CacheDbSchema,
+  ArrayLike<StoreNames<CacheDbSchema>>,
+  'pieces',
+  IDBTransactionMode
+>;
+
+/**
+ * The piece of `bodyId` that holds byte `at`, or `undefined` when no piece does. Pieces are at
+ * most `pieceSize` bytes, so only offsets `at - pieceSize + 1 … at` can hold it: one cursor step.
+ */
+export async function pieceAt(
+  store: PiecesStore,
+  bodyId: string,
+  pieceSize: number,
+  at: number,
+): Promise<PieceRecord | undefined> {
+  const range = IDBKeyRange.bound([bodyId, Math.max(0, at - pieceSize + 1)], [bodyId, at]);
+  const cursor = await store.openCursor(range, 'prev');
+  const piece = cursor?.value;
+  return piece !== undefined && piece.offset + piece.data.byteLength > at ? piece : undefined;
+}
+
+/**
+ * The held bytes of a sparse entry: `size` is the representation's length, `seek` selects a
+ * range, and each read returns the rest of one piece. A byte that is not held (never stored, or
+ * the entry replaced by another representation since the lookup) fails the read with a
+ * `StorageError`: the answer breaks off rather than mixing representations or leaving a gap.
+ */
+export class IdbSparseHitHandler implements HitHandler {
+  readonly source: string;
+  readonly canSeek = true;
+  readonly size: number;
+  readonly #connection: IdbConnection;
+  readonly #bodyId: string;
+  readonly #pieceSize: number;
+  #position = 0;
+  #end: number;
+  #released = false;
+
+  constructor(connection: IdbConnection, record: SparseRecord, source: string) {
+    this.#connection = connection;
+    this.#bodyId = record.bodyId;
+    this.#pieceSize = record.pieceSize;
+    this.size = record.representation.length;
+    this.#end = this.size;
+    this.source = source;
+  }
+
+  seek(start: number, end?: number): void {
+    [this.#position, this.#end] = checkedRange(this.size, start, end);
+  }
+
+  async readBody(): Promise<Uint8Array | null> {
+    if (this.#released || this.#position >= this.#end) return null;
+    const at = this.#position;
+    const piece = await this.#connection.run('reading a piece', (db: CacheDb) =>
+      pieceAt(db.transaction('pieces').store, this.#bodyId, this.#pieceSize, at),
+    );
+    if (piece === undefined) throw new StorageError(`byte ${at} of the sparse entry is not held`);
+    const from = at - piece.offset;
+    const to = Math.min(piece.data.byteLength, this.#end - piece.offset);
+    this.#position = piece.offset + to;
+    return piece.data.subarray(from, to);
+  }
+
+  finish(): Promise<void> {
+    this.#released = true;
+    return Promise.resolve();
+  }
+}

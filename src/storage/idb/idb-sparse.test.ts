@@ -1,0 +1,206 @@
+import { openDB } from 'idb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readAll, StorageError, type PieceStart } from '../../core/storage.ts';
+import type { CacheDbSchema } from './idb-schema.ts';
+import { bodyOf, bytes, keyOf, metaOf } from '../testing/support.ts';
+import { newIdb } from '../testing/idb.ts';
+import type { IdbStorage } from './idb.ts';
+
+const KEY = keyOf('/video.webm');
+const LENGTH = 20;
+/** The representation: 20 bytes counting up, strong ETag "v1". */
+const BODY = bytes(LENGTH);
+const META = metaOf(200, [['content-length', String(LENGTH)]]);
+
+function piece(offset: number, etag = '"v1"', length = LENGTH): PieceStart {
+  return { meta: META, representation: { length, validator: { etag } }, offset };
+}
+
+/** Stores `data` from `offset` as one 206 body, written in 3-byte reads. */
+async function storePiece(
+  storage: IdbStorage,
+  offset: number,
+  data: Uint8Array,
+  start = piece(offset),
+) {
+  const writer = await storage.getPieceWriter(KEY, start);
+  for (let i = 0; i < data.byteLength; i += 3) await writer.write(data.subarray(i, i + 3));
+  return writer.finish();
+}
+
+async function contents(name: string) {
+  const db = await openDB<CacheDbSchema>(name);
+  const sparse = await db.getAll('sparse');
+  const pieces = await db.getAll('pieces');
+  db.close();
+  return { sparse, pieces };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('IdbStorage sparse entries', () => {
+  it('stores a piece; the held bytes are read back, a byte not held fails the read', async () => {
+    const storage = newIdb();
+    expect(await storePiece(storage, 4, BODY.subarray(4, 10))).toBe('partial');
+    expect(await storage.lookup(KEY)).toBeNull();
+    const found = await storage.lookupSparse(KEY);
+    expect(found?.spans).toEqual([{ start: 4, end: 10 }]);
+    expect(found?.hit.size).toBe(LENGTH);
+    found!.hit.seek(5, 9);
+    expect(await readAll(found!.hit)).toEqual(BODY.subarray(5, 9));
+    found!.hit.seek(8, 12);
+    await expect(readAll(found!.hit)).rejects.toThrow(StorageError);
+    // Pieces are at most the chunk size (4 bytes in these tests).
+    const { pieces } = await contents(storage.name);
+    expect(pieces.every((p) => p.data.byteLength <= 4)).toBe(true);
+  });
+
+  it('merges pieces, stores only bytes not held, and completes into an ordinary entry', async () => {
+    const storage = newIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    await storePiece(storage, 12, BODY.subarray(12, 20));
+    expect((await storage.lookupSparse(KEY))?.spans).toEqual([
+      { start: 0, end: 8 },
+      { start: 12, end: 20 },
+    ]);
+    const before = (await contents(storage.name)).pieces.length;
+    // Overlaps both sides: only bytes 8-11 are new.
+    expect(await storePiece(storage, 6, BODY.subarray(6, 14))).toBe('complete');
+    expect(await storage.lookupSparse(KEY)).toBeNull();
+    expect(await bodyOf(storage, KEY)).toEqual(BODY);
+    const found = await storage.lookup(KEY);
+    expect(found?.meta.status).toBe(200);
+    await found?.hit.finish();
+    expect(before).toBeGreaterThan(0);
+    expect(await contents(storage.name)).toEqual({ sparse: [], pieces: [] });
+  });
+
+  it('drops the entry when overlapping pieces of one validator hold different bytes', async () => {
+    const storage = newIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    const other = BODY.slice(4, 12);
+    other[1] = 0xff - other[1]!;
+    await expect(storePiece(storage, 4, other)).rejects.toThrow(/differs/);
+    expect(await storage.lookupSparse(KEY)).toBeNull();
+    expect(await contents(storage.name)).toEqual({ sparse: [], pieces: [] });
+  });
+
+  it('replaces the pieces when the validator changes, or the length under the same one', async () => {
+    const storage = newIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    await storePiece(storage, 10, bytes(4, 100), piece(10, '"v2"'));
+    let found = await storage.lookupSparse(KEY);
+    expect(found?.spans).toEqual([{ start: 10, end: 14 }]);
+    expect(found?.representation.validator).toEqual({ etag: '"v2"' });
+    await storePiece(storage, 0, bytes(4), piece(0, '"v2"', 30));
+    found = await storage.lookupSparse(KEY);
+    expect(found?.spans).toEqual([{ start: 0, end: 4 }]);
+    expect(found?.representation.length).toBe(30);
+    expect((await contents(storage.name)).pieces).toHaveLength(1);
+  });
+
+  it('drops the entry when the body is longer than its Content-Range', async () => {
+    const storage = newIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    const writer = await storage.getPieceWriter(KEY, piece(16));
+    await writer.write(BODY.subarray(16, 20));
+    await expect(writer.write(bytes(1))).rejects.toThrow(/longer than its Content-Range/);
+    expect(await storage.lookupSparse(KEY)).toBeNull();
+  });
+
+  it('keeps what landed of a body that breaks off, buffered bytes included', async () => {
+    const storage = newIdb();
+    const writer = await storage.getPieceWriter(KEY, piece(0));
+    await writer.write(BODY.subarray(0, 6)); // one 4-byte piece stored, 2 bytes buffered
+    await writer.abort();
+    expect((await storage.lookupSparse(KEY))?.spans).toEqual([{ start: 0, end: 6 }]);
+  });
+
+  it('stops a writer whose entry another representation replaced; its bytes never mix', async () => {
+    const storage = newIdb();
+    const old = await storage.getPieceWriter(KEY, piece(0));
+    await storePiece(storage, 8, bytes(4, 50), piece(8, '"v2"'));
+    await expect(old.write(BODY.subarray(0, 4))).rejects.toThrow(/replaced or purged/);
+    expect((await storage.lookupSparse(KEY))?.spans).toEqual([{ start: 8, end: 12 }]);
+  });
+
+  it('purge, purgeVariants and clear remove the pieces; updateMeta refreshes a sparse entry', async () => {
+    const storage = newIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    const refreshed = metaOf(200, [['x-fresh', '1']]);
+    expect(await storage.updateMeta(KEY, refreshed)).toBe(true);
+    expect((await storage.lookupSparse(KEY))?.meta).toEqual(refreshed);
+    expect(await storage.purge(KEY, 'invalidation')).toBe(true);
+    expect(await contents(storage.name)).toEqual({ sparse: [], pieces: [] });
+
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    expect(await storage.purgeVariants(keyOf('/video.webm', 'other'))).toBe(0);
+    expect(await contents(storage.name)).toEqual({ sparse: [], pieces: [] });
+
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    await storage.clear();
+    expect(await contents(storage.name)).toEqual({ sparse: [], pieces: [] });
+  });
+
+  it('lists a sparse entry for eviction with the bytes it holds', async () => {
+    const storage = newIdb();
+    await storePiece(storage, 2, BODY.subarray(2, 9));
+    await storePiece(storage, 15, BODY.subarray(15, 18));
+    const listed = await storage.listMeta();
+    expect(listed.map(({ key, size, length }) => ({ key, size, length }))).toEqual([
+      { key: KEY, size: 10, length: LENGTH },
+    ]);
+  });
+
+  it('collects pieces no record names and malformed records', async () => {
+    const storage = newIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    const db = await openDB<CacheDbSchema>(storage.name);
+    await db.put('pieces', { bodyId: 'lost', offset: 0, data: bytes(3) });
+    await db.put('sparse', { hash: 'junk' } as never);
+    db.close();
+    expect(await storage.collectOrphans()).toBe(1);
+    const { sparse, pieces } = await contents(storage.name);
+    expect(sparse).toHaveLength(1);
+    expect(pieces.map((p) => p.bodyId)).not.toContain('lost');
+    expect((await storage.lookupSparse(KEY))?.spans).toEqual([{ start: 0, end: 8 }]);
+  });
+
+  it('refuses a piece that starts outside the representation', async () => {
+    const storage = newIdb();
+    await expect(storage.getPieceWriter(KEY, piece(LENGTH))).rejects.toThrow(StorageError);
+  });
+});
+
+describe('IdbStorage piece writer calls', () => {
+  it('run one after the other: writes and an abort made without waiting keep their order', async () => {
+    const storage = newIdb();
+    const writer = await storage.getPieceWriter(KEY, piece(0));
+    const calls = [0, 4, 8, 12].map((at) => writer.write(BODY.subarray(at, at + 4)));
+    calls.push(writer.abort());
+    await Promise.all(calls);
+    expect((await storage.lookupSparse(KEY))?.spans).toEqual([{ start: 0, end: 16 }]);
+    expect(await bodyOfSparse(storage)).toEqual(BODY.subarray(0, 16));
+  });
+});
+
+async function bodyOfSparse(storage: IdbStorage): Promise<Uint8Array> {
+  const found = await storage.lookupSparse(KEY);
+  found!.hit.seek(0, found!.spans[0]!.end);
+  return readAll(found!.hit);
+}
+
+describe('IdbStorage sparse lookups', () => {
+  it('cost no transaction for a key with no sparse entry once the keys are known', async () => {
+    const storage = newIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    expect(await storage.lookupSparse(keyOf('/other'))).toBeNull();
+    expect(transactions).not.toHaveBeenCalled();
+    // Another storage on the same database (a new worker) reads the keys once, then finds it.
+    const again = newIdb({ name: storage.name });
+    expect((await again.lookupSparse(KEY))?.spans).toEqual([{ start: 0, end: 8 }]);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * The sparse (partial) entries of {@link IdbStorage} (`docs/partial-content.md`): a record per
+ * key in the `sparse` store (the meta of the whole response, the representation, the bytes
+ * held) and the bytes in the `pieces` store. Partial content lives in IndexedDB only: the memory
+ * layer keeps complete entries.
+ */
+import { heldBytes } from '../../core/byte-spans.ts';
+import { pieceAction } from '../../core/http/partial.ts';
+import type { CacheKey } from '../../core/key.ts';
+import { keysEqual, primaryHash, variantHash } from '../../core/key.ts';
+import type { CacheMeta } from '../../core/meta.ts';
+import type { PieceStart, PieceWriter, SparseLookup } from '../../core/storage.ts';
+import { StorageError } from '../../core/storage.ts';
+import { inTransaction } from './idb-connection.ts';
+import { IdbPieceWriter, type PieceWriterContext } from './idb-piece-writer.ts';
+import type { SparseRecord } from './idb-schema.ts';
+import { deleteSparseRecord, piecesOf } from './idb-sparse-delete.ts';
+import { IdbSparseHitHandler } from './idb-sparse-hit.ts';
+import { validSparseRecord } from './sparse-record-check.ts';
+
+export interface SparseEntriesContext extends PieceWriterContext {
+  /** The largest piece stored (the storage's chunk size). */
+  readonly pieceSize: number;
+}
+
+/** A sparse entry as listed for the eviction manager: its size is the bytes held. */
+export interface SparseEntryInfo {
+  readonly key: CacheKey;
+  readonly meta: CacheMeta;
+  readonly size: number;
+  readonly lastAccess: number;
+  /** The full length of the representation. */
+  readonly length: number;
+}
+
+export class IdbSparseEntries {
+  readonly #context: SparseEntriesContext;
+  /**
+   * The keys (variant hashes) that may have a sparse entry, read once from the `sparse` store:
+   * every miss of the worker asks for a sparse entry, and almost none has one, so a lookup of a
+   * key not in this set costs no transaction. Keys are added when this context starts pieces;
+   * one another context adds is found once its 206 comes here (a piece is then added to it).
+   */
+  #known: Promise<Set<string>> | undefined;
+
+  constructor(context: SparseEntriesContext) {
+    this.#context = context;
+  }
+
+  async lookup(key: CacheKey): Promise<SparseLookup | null> {
+    const hash = variantHash(key);
+    if (!(await this.#knownHashes()).has(hash)) return null;
+    const { connection, label } = this.#context;
+    const value = await connection.run('looking up a sparse entry', (db) => db.get('sparse', hash));
+    const record = validSparseRecord(value, hash);
+    if (record === undefined || !keysEqual(record.key, key)) return null;
+    const { meta, representation, spans } = record;
+    return { meta, representation, spans, hit: new IdbSparseHitHandler(connection, record, label) };
+  }
+
+  /**
+   * Registers a writer of pieces of `key`, in one transaction: a new entry, or the stored one
+   * (`add`: the new response's meta replaces the stored one, RFC 9111 §3.4), or a new entry in
+   * place of one of another representation (`replace`: its pieces are deleted).
+   */
+  async startPieces(key: CacheKey, start: PieceStart): Promise<PieceWriter> {
+    const { length } = start.representation;
+    if (!Number.isSafeInteger(start.offset) || start.offset < 0 || start.offset >= length) {
+      throw new StorageError(`a piece at ${start.offset} is outside ${length} bytes`);
+    }
+    const hash = variantHash(key);
+    (await this.#knownHashes()).add(hash);
+    const record = await this.#context.connection.run('starting pieces', async (db) => {
+      const tx = db.transaction(['sparse', 'pieces'], 'readwrite');
+      return inTransaction(tx, async () => {
+        const sparse = tx.objectStore('sparse');
+        const found = validSparseRecord(await sparse.get(hash), hash);
+        const stored = found !== undefined && keysEqual(found.key, key) ? found : undefined;
+        const action = pieceAction(stored?.representation, start.representation);
+        if (found !== undefined && action !== 'add') {
+          await deleteSparseRecord(sparse, tx.objectStore('pieces'), found);
+        }
+        const next: SparseRecord =
+          stored !== undefined && action === 'add'
+            ? { ...stored, meta: start.meta }
+            : this.#newRecord(key, start);
+        await sparse.put(next);
+        return next;
+      });
+    });
+    return new IdbPieceWriter(this.#context, key, record, start.offset);
+  }
+
+  /** Replaces the meta of `key`'s sparse entry (after a 304); `false` when there is none. */
+  updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
+    const hash = variantHash(key);
+    return this.#context.connection.run('updating a sparse entry', async (db) => {
+      const tx = db.transaction('sparse', 'readwrite');
+      return inTransaction(tx, async () => {
+        const record = validSparseRecord(await tx.store.get(hash), hash);
+        if (record === undefined || !keysEqual(record.key, key)) return false;
+        await tx.store.put({ ...record, meta });
+        return true;
+      });
+    });
+  }
+
+  /** Every well-formed sparse entry with the bytes it holds (for the eviction manager). */
+  async list(): Promise<SparseEntryInfo[]> {
+    const values = await this.#context.connection.run('listing sparse entries', (db) =>
+      db.getAll('sparse'),
+    );
+    return values.flatMap((value) => {
+      const record = validSparseRecord(value);
+      if (record === undefined) return [];
+      const { key, meta, spans, lastAccess, representation } = record;
+      return [{ key, meta, size: heldBytes(spans), lastAccess, length: representation.length }];
+    });
+  }
+
+  /**
+   * Deletes malformed sparse records and the pieces no sparse record names (left by nothing the
+   * storage does, since a record and its pieces change in one transaction; but a database can
+   * be written by anyone). Returns the number of pieces deleted.
+   */
+  async collectOrphans(): Promise<number> {
+    return this.#context.connection.run('collecting orphan pieces', async (db) => {
+      const tx = db.transaction(['sparse', 'pieces'], 'readwrite');
+      return inTransaction(tx, async () => {
+        const sparse = tx.objectStore('sparse');
+        const pieces = tx.objectStore('pieces');
+        const named = new Set<string>();
+        for (const hash of await sparse.getAllKeys()) {
+          const record = validSparseRecord(await sparse.get(hash), hash);
+          if (record === undefined) await sparse.delete(hash);
+          else named.add(record.bodyId);
+        }
+        const orphans = new Set<string>();
+        for (const [bodyId] of await pieces.getAllKeys()) {
+          if (!named.has(bodyId)) orphans.add(bodyId);
+        }
+        let removed = 0;
+        for (const bodyId of orphans) {
+          removed += await pieces.count(piecesOf(bodyId));
+          await pieces.delete(piecesOf(bodyId));
+        }
+        return removed;
+      });
+    });
+  }
+
+  #knownHashes(): Promise<Set<string>> {
+    this.#known ??= this.#context.connection
+      .run('listing sparse entries', (db) => db.getAllKeys('sparse'))
+      .then((keys) => new Set(keys));
+    // A failed read is tried again by the next lookup.
+    this.#known.catch(() => (this.#known = undefined));
+    return this.#known;
+  }
+
+  #newRecord(key: CacheKey, start: PieceStart): SparseRecord {
+    return {
+      hash: variantHash(key),
+      primaryHash: primaryHash(key),
+      key,
+      meta: start.meta,
+      representation: start.representation,
+      bodyId: crypto.randomUUID(),
+      spans: [],
+      pieceSize: this.#context.pieceSize,
+      lastAccess: this.#context.now(),
+    };
+  }
+}

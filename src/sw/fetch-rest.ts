@@ -1,0 +1,87 @@
+/**
+ * The bytes a reader of a sparse entry waited for and will not get from storage (the download
+ * that was bringing them stopped: its page went away, or its origin failed): fetched by the
+ * reader itself, with `If-Range`, stored as a piece while they are read.
+ */
+import { formatHttpDate, sameRepresentation } from '../core/http/index.ts';
+import { variantHash, type CacheKey } from '../core/key.ts';
+import type { HitHandler, SparseLookup } from '../core/storage.ts';
+import { emptyBody, fanOutToStore } from './body-stream.ts';
+import type { FlowDeps } from './flow-deps.ts';
+import { DRAIN_AFTER_CANCEL_MS, pieceSink, pieceVerdict } from './piece-admission.ts';
+import type { PiecesInFlight } from './pieces-in-flight.ts';
+import { askOrigin, upstreamRequest } from './upstream.ts';
+
+/**
+ * Bytes `[start, end)` of `sparse`'s representation from the origin, as a reader; `null` when the
+ * origin does not send exactly them of the same representation (the reader then fails: never
+ * bytes of another version).
+ */
+export async function fetchRest(
+  deps: FlowDeps,
+  request: Request,
+  key: CacheKey,
+  sparse: SparseLookup,
+  inFlight: PiecesInFlight,
+  { start, end }: { start: number; end: number },
+): Promise<HitHandler | null> {
+  const headers = new Headers(request.headers);
+  headers.set('range', `bytes=${start}-${end - 1}`);
+  headers.set('if-range', ifRangeValue(sparse));
+  const upstream = await askOrigin(deps, upstreamRequest(request, headers));
+  const verdict = pieceVerdict(deps, request, upstream);
+  const exact =
+    upstream.response.status === 206 &&
+    verdict.cacheable &&
+    verdict.range.start === start &&
+    verdict.range.end === end - 1 &&
+    verdict.representation.length === sparse.representation.length &&
+    sameRepresentation(verdict.representation.validator, sparse.representation.validator);
+  if (!exact || !verdict.cacheable) {
+    await upstream.response.body?.cancel();
+    return null;
+  }
+  const writer = await deps.storage.getPieceWriter!(key, {
+    meta: verdict.meta,
+    representation: verdict.representation,
+    offset: start,
+  });
+  const download = inFlight.start(variantHash(key), { start, end });
+  const sink = pieceSink(deps, key, writer, download, start, verdict.meta.freshUntil);
+  const fanOut = fanOutToStore(upstream.response.body ?? emptyBody(), sink, {
+    drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS,
+  });
+  return new StreamHit(fanOut.stream, sparse.hit.source);
+}
+
+/** The `If-Range` that names the entry's representation: its strong tag, or its date. */
+export function ifRangeValue(sparse: SparseLookup): string {
+  const { validator } = sparse.representation;
+  return validator.etag ?? formatHttpDate(validator.lastModified);
+}
+
+/** A reader of a body as it arrives (it cannot seek: it is read once, in order). */
+class StreamHit implements HitHandler {
+  readonly canSeek = false;
+  readonly size = undefined;
+  readonly source: string;
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+
+  constructor(stream: ReadableStream<Uint8Array>, source: string) {
+    this.#reader = stream.getReader();
+    this.source = source;
+  }
+
+  seek(): void {
+    throw new RangeError('a body being fetched is read in order');
+  }
+
+  async readBody(): Promise<Uint8Array | null> {
+    const { done, value } = await this.#reader.read();
+    return done ? null : value;
+  }
+
+  async finish(): Promise<void> {
+    await this.#reader.cancel().catch(() => undefined);
+  }
+}

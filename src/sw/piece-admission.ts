@@ -1,0 +1,148 @@
+/**
+ * Storing a 206 from the origin as a piece of a sparse entry (RFC 9111 §3.3–3.4,
+ * `docs/partial-content.md`) while it streams to the page, and what storing pieces tells the
+ * eviction manager.
+ */
+import { heldBytes } from '../core/byte-spans.ts';
+import { partialCacheability, type PartialCacheability } from '../core/http/index.ts';
+import { variantHash, type CacheKey } from '../core/key.ts';
+import { NoCacheReason } from '../core/phase.ts';
+import type { PieceWriter, SparseOutcome } from '../core/storage.ts';
+import { emptyBody, fanOutToStore, type BodySink } from './body-stream.ts';
+import type { CacheStatus, ForwardReason } from './cache-status-format.ts';
+import { debugKey, type FlowDeps, type RequestContext } from './flow-deps.ts';
+import type { PieceDownload, PiecesInFlight } from './pieces-in-flight.ts';
+import { forwardedResponse } from './respond.ts';
+import { requestSnapshot, type Upstream } from './upstream.ts';
+
+/**
+ * How long a piece keeps being stored after the page dropped its read (a `<video>` that seeks):
+ * about the bytes already on their way, which the origin has sent anyway. Not the whole rest,
+ * which for a film would be most of it.
+ */
+export const DRAIN_AFTER_CANCEL_MS = 250;
+
+/** `partialCacheability` of an origin's answer to `request`. */
+export function pieceVerdict(deps: FlowDeps, request: Request, upstream: Upstream) {
+  return partialCacheability(requestSnapshot(request), upstream.response, upstream, {
+    cacheAuthorized: deps.options.cacheAuthorized,
+  });
+}
+
+/**
+ * Answers the page with the origin's 206 and stores its body as a piece when it may be stored.
+ * The request's `HttpCache` is released once the piece is registered: its lock is for complete
+ * entries, and requests waiting on it look up again and find the piece in flight
+ * (`pieces-in-flight.ts`).
+ */
+export async function admitPiece(
+  ctx: RequestContext,
+  upstream: Upstream,
+  fwd: ForwardReason,
+  inFlight: PiecesInFlight,
+  verdict: PartialCacheability = pieceVerdict(ctx.deps, ctx.request, upstream),
+): Promise<Response> {
+  const { deps, cache, waitUntil } = ctx;
+  const { response } = upstream;
+  const key = cache.cacheKey();
+  const status: CacheStatus = { fwd, fwdStatus: response.status, key: debugKey(ctx) };
+  const release = () => {
+    if (cache.enabled()) cache.disable(NoCacheReason.Deferred);
+  };
+  if (!verdict.cacheable) {
+    release();
+    return forwardedResponse(response, { ...status, detail: verdict.detail });
+  }
+  const { meta, representation, range } = verdict;
+  let writer: PieceWriter;
+  try {
+    writer = await deps.storage.getPieceWriter!(key, { meta, representation, offset: range.start });
+  } catch (error) {
+    release();
+    deps.log('could not start storing a piece; serving from the network', error);
+    return forwardedResponse(response, { ...status, detail: NoCacheReason.StorageError });
+  }
+  // Registered before the lock is released: a request that waited on it finds the download.
+  const download = inFlight.start(variantHash(key), { start: range.start, end: range.end + 1 });
+  release();
+  const sink = pieceSink(deps, key, writer, download, range.start, meta.freshUntil);
+  const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, {
+    drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS,
+  });
+  waitUntil(fanOut.stored);
+  return forwardedResponse(response, { ...status, stored: true, detail: 'partial' }, fanOut.stream);
+}
+
+/**
+ * A body sink into a piece writer: reports progress to readers waiting for these bytes, and
+ * when the body ends, tells eviction how many bytes the entry holds now. A body cut by the
+ * origin keeps what landed (`PieceWriter.abort`).
+ */
+export function pieceSink(
+  deps: FlowDeps,
+  key: CacheKey,
+  writer: PieceWriter,
+  download: PieceDownload,
+  offset: number,
+  freshUntil: number,
+): BodySink {
+  let position = offset;
+  return {
+    write: async (chunk) => {
+      await writer.write(chunk);
+      position += chunk.byteLength;
+      download.progress(position);
+    },
+    finish: async () => {
+      try {
+        await admitToEviction(deps, key, await writer.finish(), freshUntil);
+      } finally {
+        download.end();
+      }
+    },
+    abort: async (reason, cause) => {
+      try {
+        await writer.abort();
+        deps.log(
+          cause === 'upstream'
+            ? 'a partial body ended early (the origin cut it or the page stopped reading); the pieces that landed are kept'
+            : 'storing a piece failed; the page still gets the body',
+          reason,
+        );
+        await admitToEviction(deps, key, 'partial', freshUntil);
+      } finally {
+        download.end();
+      }
+    },
+  };
+}
+
+/** Tells eviction the bytes `key` holds now, and purges what it gives back. */
+async function admitToEviction(
+  deps: FlowDeps,
+  key: CacheKey,
+  outcome: SparseOutcome,
+  freshUntil: number,
+): Promise<void> {
+  const { eviction, storage } = deps;
+  if (eviction === undefined) return;
+  if (outcome === 'dropped') {
+    eviction.remove(key);
+    return;
+  }
+  let size: number;
+  if (outcome === 'complete') {
+    const found = await storage.lookup(key);
+    if (found === null) return;
+    size = found.hit.size ?? 0;
+    await found.hit.finish();
+  } else {
+    const found = await storage.lookupSparse?.(key);
+    if (found == null) return;
+    size = heldBytes(found.spans);
+    await found.hit.finish();
+  }
+  for (const victim of eviction.admit(key, size, freshUntil)) {
+    await storage.purge(victim, 'eviction').catch(() => undefined);
+  }
+}
