@@ -2,7 +2,10 @@
 // Benchmarks sw-http-cache against Workbox, the browser's own HTTP cache, the network and a
 // "floor" worker, side by side in one run (a benchmark, not a test: nothing asserts on time).
 //
-//   npm run bench [-- --quick]
+//   npm run bench [-- --quick] [-- --only=hits,cold-start]
+//
+// `--only` runs the named sections alone (hits, coalescing, streaming, ranges, scale, cold-start,
+// memory, navigation): on a busy machine, measure what a change touches and repeat it.
 //
 // Headless Chromium on a persistent on-disk profile; every contender on its own origin (the e2e
 // test origin, one port each), measured round-robin so drift hits all alike. Prints a table of
@@ -28,6 +31,25 @@ import { runScale } from './sections/scale.mjs';
 import { runStreaming } from './sections/streaming.mjs';
 
 const quick = process.argv.includes('--quick');
+const SECTIONS = [
+  'hits',
+  'coalescing',
+  'streaming',
+  'ranges',
+  'scale',
+  'cold-start',
+  'memory',
+  'navigation',
+];
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const unknown = only?.filter((name) => !SECTIONS.includes(name)) ?? [];
+if (unknown.length > 0) {
+  throw new Error(`--only: unknown section ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+}
+const runs = (/** @type {string} */ section) => only === undefined || only.includes(section);
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 const RESULTS = join(ROOT, 'bench', 'results', 'bench.json');
 const MiB = 1024 * 1024;
@@ -105,15 +127,15 @@ try {
   const ctx = { contenders, workers, samples: [], quick, log };
   const startedAt = Date.now();
 
-  await runHits(ctx, PLAN.hitSizes);
-  await runCoalescing(ctx, PLAN.coalescingRuns);
-  await runStreaming(ctx, PLAN.streamingRuns);
-  await runRanges(ctx, PLAN.rangeRuns);
-  await runScale(ctx, { entries: PLAN.scaleEntries, runs: PLAN.scaleRuns });
-  await runColdStart(ctx, PLAN.coldRuns);
-  const weights = measureBundles(ctx);
-  await runMemory(ctx, PLAN.memoryBytes);
-  await runNavigation(ctx, PLAN.navigationRuns);
+  if (runs('hits')) await runHits(ctx, PLAN.hitSizes);
+  if (runs('coalescing')) await runCoalescing(ctx, PLAN.coalescingRuns);
+  if (runs('streaming')) await runStreaming(ctx, PLAN.streamingRuns);
+  if (runs('ranges')) await runRanges(ctx, PLAN.rangeRuns);
+  if (runs('scale')) await runScale(ctx, { entries: PLAN.scaleEntries, runs: PLAN.scaleRuns });
+  if (runs('cold-start')) await runColdStart(ctx, PLAN.coldRuns);
+  const weights = runs('cold-start') ? measureBundles(ctx) : [];
+  if (runs('memory')) await runMemory(ctx, PLAN.memoryBytes);
+  if (runs('navigation')) await runNavigation(ctx, PLAN.navigationRuns);
   await workers.close();
 
   const rows = summarize(ctx.samples, targetFor, refFor);
@@ -141,6 +163,7 @@ try {
       {
         date: new Date().toISOString(),
         quick,
+        only,
         browser: { description: browser.description, version },
         node: process.version,
         cpu: cpus()[0]?.model,

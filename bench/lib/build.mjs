@@ -39,7 +39,7 @@ export const PAGE_BUNDLES = {
  * @param {string} outDir
  * @param {string} fileName
  */
-async function buildWorker(entry, outDir, fileName) {
+export async function buildWorker(entry, outDir, fileName) {
   await build({
     logLevel: 'warn',
     configFile: false,
