@@ -14,7 +14,8 @@ import type { LookupResult, MissHandler, PurgeType, Storage } from '../../core/s
 import { AccessWriteBack } from './access-writeback.ts';
 import type { ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
-import { IdbConnection, inTransaction } from './idb-connection.ts';
+import { IdbConnection, inTransaction, readInTransaction } from './idb-connection.ts';
+import { readWholeBody } from './idb-entry-read.ts';
 import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
 import type { CrossContextWrites } from './idb-miss.ts';
@@ -139,6 +140,16 @@ export class IdbStorage implements Storage {
   }
 
   /**
+   * Opens the database now instead of at the first call. A worker calls it as it starts, so the
+   * open runs while the browser dispatches the request that started it, not in front of its
+   * lookup. Rejects with a `StorageError` when the database cannot be opened (the next call tries
+   * again).
+   */
+  async open(): Promise<void> {
+    await this.#connection.get();
+  }
+
+  /**
    * The complete entry of `key`, or `null`. When other contexts' writes can be followed (`locks`
    * given), the newest live write of `key` in progress in another context wins over the complete
    * entry (as in pingora): its reader follows it chunk by chunk.
@@ -147,26 +158,18 @@ export class IdbStorage implements Storage {
     const hash = variantHash(key);
     const found = await this.#connection.run('looking up an entry', async (db) => {
       const tx = db.transaction(['meta', 'body'], 'readonly');
-      return inTransaction(tx, async () => {
+      return readInTransaction(tx, async () => {
         // A malformed record (written by anyone: see idb-record-check.ts) is a miss.
         const stored = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
         if (stored === undefined || !keysEqual(stored.key, key)) return null;
-        // A complete body whose chunks are not all there is never served (it would break off).
-        // A body of one chunk is read right here (one transaction per small hit), and reading
-        // it is the check; a longer body's chunks are counted.
-        const body = tx.objectStore('body');
-        const single = stored.size > 0 && stored.size <= stored.chunkSize;
-        const first =
-          stored.complete === 1 && single ? await body.get([stored.bodyId, 0]) : undefined;
-        const whole =
-          stored.complete === 1 &&
-          (single
-            ? first !== undefined
-            : (await body.count(chunkRange(stored.bodyId))) === expectedChunks(stored));
-        const record: MetaRecord = whole ? stored : { ...stored, complete: 0 };
+        // The body's chunks are read here (one transaction per hit); a complete body whose
+        // chunks are not all there is never served.
+        const chunks =
+          stored.complete === 1 ? await readWholeBody(tx.objectStore('body'), stored) : undefined;
+        const record: MetaRecord = chunks === undefined ? { ...stored, complete: 0 } : stored;
         const writing = this.#remoteWriteOf(record);
         if (record.complete !== 1 && writing === undefined) return null;
-        return { record, first: writing === undefined ? first?.data : undefined, writing };
+        return { record, chunks: writing === undefined ? chunks : undefined, writing };
       });
     });
     if (found === null) return null;
@@ -176,10 +179,10 @@ export class IdbStorage implements Storage {
       if (found.record.complete !== 1) return null;
     }
     this.touch(key);
-    const { record, first } = found;
+    const { record, chunks } = found;
     return {
       meta: record.meta,
-      hit: new IdbHitHandler(this.#connection, record, this.label, first),
+      hit: new IdbHitHandler(this.#connection, record, this.label, chunks),
     };
   }
 
