@@ -20,6 +20,8 @@ export interface StoredBody {
   readonly bodyId: string;
   readonly size: number;
   readonly chunkSize: number;
+  /** The body id of the write that stored it, when it was compacted since (see the schema). */
+  readonly writtenAs?: string | undefined;
 }
 
 export class IdbHitHandler implements HitHandler {
@@ -50,9 +52,9 @@ export class IdbHitHandler implements HitHandler {
     return this.#body.size;
   }
 
-  /** The stored body being read (the streaming write tag of the write that produced it). */
-  get bodyId(): string {
-    return this.#body.bodyId;
+  /** The streaming write tag of the write that stored this body (its body id then). */
+  get writeTag(): string {
+    return this.#body.writtenAs ?? this.#body.bodyId;
   }
 
   seek(start: number, end?: number): void {

@@ -16,6 +16,7 @@ import type { ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
 import { IdbConnection, inTransaction, readInTransaction } from './idb-connection.ts';
 import { readWholeBody } from './idb-entry-read.ts';
+import { COMPACT_DELAY_MS, compactBody } from './compaction.ts';
 import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
 import type { CrossContextWrites } from './idb-miss.ts';
@@ -68,6 +69,11 @@ export interface IdbStorageOptions {
   readonly writesChannel?: ChannelLike;
   /** Polling of a followed write in another context, in ms (default 50, doubling up to 1000). */
   readonly followPollMs?: { readonly min: number; readonly max: number };
+  /**
+   * How long after a write finished (or a hit found its body in chunks) a body of several Blob
+   * chunks is rewritten as one Blob, in ms (default {@link COMPACT_DELAY_MS}; see `compaction.ts`).
+   */
+  readonly compactDelayMs?: number;
 }
 
 /** A stored entry as listed for the eviction manager, without its body. */
@@ -95,6 +101,11 @@ export class IdbStorage implements Storage {
   readonly #now: () => number;
   /** Set when writes are followed across contexts (`locks` given). */
   readonly #crossContext: (CrossContextWrites & RemoteFollowContext) | undefined;
+  /** Readers in this context that read a body chunk by chunk, by body id (see compaction.ts). */
+  readonly #pins = new Map<string, number>();
+  /** Compactions waiting for their delay, by body id. */
+  readonly #compactions = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #compactDelayMs: number;
 
   constructor(options: IdbStorageOptions = {}) {
     this.label = options.label ?? 'idb';
@@ -103,6 +114,7 @@ export class IdbStorage implements Storage {
       throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
     }
     this.#staleWriterMs = options.staleWriterMs ?? 10 * 60 * 1000;
+    this.#compactDelayMs = options.compactDelayMs ?? COMPACT_DELAY_MS;
     this.#now = options.now ?? Date.now;
     const collect = options.collectOrphansOnOpen ?? true;
     const delayMs = options.collectOrphansDelayMs ?? 5000;
@@ -180,6 +192,9 @@ export class IdbStorage implements Storage {
     }
     this.touch(key);
     const { record, chunks } = found;
+    // A body still in chunks (its compaction was lost with a stopped worker, or it was stored
+    // before compaction): compacted for the next hits.
+    if (chunks !== undefined && chunks.length > 1) this.#compactLater(record.hash, record.bodyId);
     return {
       meta: record.meta,
       hit: new IdbHitHandler(this.#connection, record, this.label, chunks),
@@ -212,7 +227,7 @@ export class IdbStorage implements Storage {
     if (writing !== undefined && keysEqual(writing.key, key)) return this.#follow(writing, start);
     const result = await this.lookup(key);
     if (tag === undefined || result === null) return result;
-    if (result.hit instanceof IdbHitHandler && result.hit.bodyId === tag) {
+    if (result.hit instanceof IdbHitHandler && result.hit.writeTag === tag) {
       if (start > 0) result.hit.seek(Math.min(start, result.hit.size));
       return result;
     }
@@ -234,6 +249,7 @@ export class IdbStorage implements Storage {
       writes: this.#writes,
       crossContext: this.#crossContext,
       chunkForms: this.#chunkForms,
+      compact: (hash: string, bodyId: string) => this.#compactLater(hash, bodyId),
     };
     const miss = new IdbMissHandler(context, key, meta);
     if (this.#crossContext !== undefined) await miss.register();
@@ -354,6 +370,8 @@ export class IdbStorage implements Storage {
   async close(): Promise<void> {
     clearTimeout(this.#collectTimer);
     this.#collectTimer = undefined;
+    for (const timer of this.#compactions.values()) clearTimeout(timer);
+    this.#compactions.clear();
     await this.flush().catch(() => undefined);
     await this.#connection.close();
   }
@@ -382,8 +400,32 @@ export class IdbStorage implements Storage {
   }
 
   #follow(write: WriteProgress, start: number): LookupResult {
-    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start);
+    const { bodyId } = write;
+    // It reads the write's chunks until its last: its body is not compacted meanwhile.
+    this.#pins.set(bodyId, (this.#pins.get(bodyId) ?? 0) + 1);
+    const unpin = (): void => {
+      const left = (this.#pins.get(bodyId) ?? 1) - 1;
+      if (left > 0) this.#pins.set(bodyId, left);
+      else this.#pins.delete(bodyId);
+    };
+    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start, unpin);
     return { meta: write.meta, hit };
+  }
+
+  /** Compacts the body `bodyId` of entry `hash` after the delay, in the background (once). */
+  #compactLater(hash: string, bodyId: string): void {
+    if (this.#compactions.has(bodyId)) return;
+    const timer = setTimeout(() => {
+      const context = {
+        connection: this.#connection,
+        pinned: (id: string) => this.#pins.has(id),
+      };
+      // Best effort: a body left in chunks is served all the same.
+      compactBody(context, hash, bodyId)
+        .catch(() => false)
+        .finally(() => this.#compactions.delete(bodyId));
+    }, this.#compactDelayMs);
+    this.#compactions.set(bodyId, timer);
   }
 
   /** The write-back's writer: one transaction; entries that no longer exist are skipped. */
