@@ -7,9 +7,9 @@ import type { CacheDbSchema, ChunkRecord, MetaRecord } from './idb-schema.ts';
 import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
 import { newIdb } from '../testing/idb.ts';
 
-/** 4-byte chunks, compaction at once (after a zero delay). */
+/** 4-byte chunks, compaction on, at once also after a hit. */
 function newStorage(): IdbStorage {
-  return newIdb({ compactDelayMs: 0 });
+  return newIdb({ compactBodies: true, compactDelayMs: 0 });
 }
 
 async function contents(name: string): Promise<{ meta: MetaRecord[]; chunks: ChunkRecord[] }> {
@@ -85,7 +85,7 @@ describe('IdbStorage compaction', () => {
   });
 
   it('does not compact a body an entry no longer points to, nor touch its replacement', async () => {
-    const storage = newIdb({ compactDelayMs: 50 });
+    const storage = newIdb({ compactBodies: true, compactDelayMs: 50 });
     const key = keyOf('/replaced');
     await store(storage, key, bytes(10), 3);
     await store(storage, key, bytes(10, 5), 3);

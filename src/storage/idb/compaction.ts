@@ -12,9 +12,9 @@
  * Safety: the copy is made from the chunk handles, checked whole like a lookup checks them, and
  * flipped in only if the entry still points to the same body; the old chunks are deleted in the
  * same transaction. Readers of Blob bodies hold their chunk handles (browsers keep the files), so
- * they are not cut; readers that read chunk by chunk in this context (followers of the write) pin
- * the body and it is not compacted under them. Readers in other contexts get
- * {@link COMPACT_DELAY_MS} to finish following the write (docs/storage.md, known limits).
+ * they are not cut; readers that follow the write chunk by chunk in this context pin the body and
+ * it is not compacted under them; readers that follow it from another context find the chunk
+ * they need gone and go on from the compacted Blob, which the entry names by `writtenAs`.
  */
 import { StorageError } from '../../core/storage.ts';
 import type { IdbConnection } from './idb-connection.ts';
@@ -23,7 +23,11 @@ import { readWholeBody } from './idb-entry-read.ts';
 import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
 import { chunkRange } from './idb-schema.ts';
 
-/** How long after a write finished (or a hit found it in chunks) its body is compacted, in ms. */
+/**
+ * How long after a hit found a body in chunks (stored before compaction, or its compaction lost
+ * with a stopped worker) it is compacted, in ms: after that hit's own read, not beside it. A
+ * write's body is compacted as soon as the write finished (the worker may be stopped soon).
+ */
 export const COMPACT_DELAY_MS = 1000;
 
 export interface CompactionContext {

@@ -70,8 +70,13 @@ export interface IdbStorageOptions {
   /** Polling of a followed write in another context, in ms (default 50, doubling up to 1000). */
   readonly followPollMs?: { readonly min: number; readonly max: number };
   /**
-   * How long after a write finished (or a hit found its body in chunks) a body of several Blob
-   * chunks is rewritten as one Blob, in ms (default {@link COMPACT_DELAY_MS}; see `compaction.ts`).
+   * Rewrite a finished body of several Blob chunks as one Blob (default true; `compaction.ts`).
+   */
+  readonly compactBodies?: boolean;
+  /**
+   * How long after a hit found a body of several Blob chunks it is rewritten as one Blob, in ms
+   * (default {@link COMPACT_DELAY_MS}; see `compaction.ts`). A write's own body is compacted as
+   * soon as the write finished.
    */
   readonly compactDelayMs?: number;
 }
@@ -106,6 +111,7 @@ export class IdbStorage implements Storage {
   /** Compactions waiting for their delay, by body id. */
   readonly #compactions = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #compactDelayMs: number;
+  readonly #compactBodies: boolean;
 
   constructor(options: IdbStorageOptions = {}) {
     this.label = options.label ?? 'idb';
@@ -115,6 +121,7 @@ export class IdbStorage implements Storage {
     }
     this.#staleWriterMs = options.staleWriterMs ?? 10 * 60 * 1000;
     this.#compactDelayMs = options.compactDelayMs ?? COMPACT_DELAY_MS;
+    this.#compactBodies = options.compactBodies ?? true;
     this.#now = options.now ?? Date.now;
     const collect = options.collectOrphansOnOpen ?? true;
     const delayMs = options.collectOrphansDelayMs ?? 5000;
@@ -194,7 +201,9 @@ export class IdbStorage implements Storage {
     const { record, chunks } = found;
     // A body still in chunks (its compaction was lost with a stopped worker, or it was stored
     // before compaction): compacted for the next hits.
-    if (chunks !== undefined && chunks.length > 1) this.#compactLater(record.hash, record.bodyId);
+    if (chunks !== undefined && chunks.length > 1) {
+      this.#compactLater(record.hash, record.bodyId, this.#compactDelayMs);
+    }
     return {
       meta: record.meta,
       hit: new IdbHitHandler(this.#connection, record, this.label, chunks),
@@ -249,7 +258,7 @@ export class IdbStorage implements Storage {
       writes: this.#writes,
       crossContext: this.#crossContext,
       chunkForms: this.#chunkForms,
-      compact: (hash: string, bodyId: string) => this.#compactLater(hash, bodyId),
+      compact: (hash: string, bodyId: string) => this.#compactLater(hash, bodyId, 0),
     };
     const miss = new IdbMissHandler(context, key, meta);
     if (this.#crossContext !== undefined) await miss.register();
@@ -412,9 +421,9 @@ export class IdbStorage implements Storage {
     return { meta: write.meta, hit };
   }
 
-  /** Compacts the body `bodyId` of entry `hash` after the delay, in the background (once). */
-  #compactLater(hash: string, bodyId: string): void {
-    if (this.#compactions.has(bodyId)) return;
+  /** Compacts the body `bodyId` of entry `hash` after `delayMs`, in the background (once). */
+  #compactLater(hash: string, bodyId: string, delayMs: number): void {
+    if (!this.#compactBodies || this.#compactions.has(bodyId)) return;
     const timer = setTimeout(() => {
       const context = {
         connection: this.#connection,
@@ -424,7 +433,7 @@ export class IdbStorage implements Storage {
       compactBody(context, hash, bodyId)
         .catch(() => false)
         .finally(() => this.#compactions.delete(bodyId));
-    }, this.#compactDelayMs);
+    }, delayMs);
     this.#compactions.set(bodyId, timer);
   }
 

@@ -21,11 +21,18 @@ export function newDbName(prefix = 'test'): string {
 
 /**
  * An `IdbStorage` on a fresh database (or `options.name`), with 4-byte chunks so bodies span
- * several, and no orphan collection at open (tests start it themselves), closed after the test.
+ * several, no orphan collection at open (tests start it themselves) and no compaction (bodies
+ * stay in the chunks a test expects; compaction.test.ts turns it on), closed after the test.
  */
 export function newIdb(options: IdbStorageOptions = {}): IdbStorage {
   return closedAfterTest(
-    new IdbStorage({ name: newDbName(), chunkSize: 4, collectOrphansOnOpen: false, ...options }),
+    new IdbStorage({
+      name: newDbName(),
+      chunkSize: 4,
+      collectOrphansOnOpen: false,
+      compactBodies: false,
+      ...options,
+    }),
   );
 }
 
