@@ -68,7 +68,7 @@ for (const [key, { entry }] of Object.entries(WORKERS)) {
   await mkdir(dir, { recursive: true });
   await buildWorker(entry, dir, 'contender.js');
   const contender = await readFile(join(dir, 'contender.js'), 'utf8');
-  await writeFile(join(dir, 'sw.js'), `${trace}\n${contender}`);
+  await writeFile(join(dir, 'sw.js'), `${trace}\n${contender}\nself.__traceMark('evaluated');\n`);
   await copyFile(join(ROOT, 'bench', 'page', 'bench.html'), join(dir, 'bench.html'));
   dirs[key] = dir;
 }
@@ -173,9 +173,11 @@ function milestones(events, lastByte, cold, size) {
   const count = (/** @type {typeof events} */ list, /** @type {RegExp} */ re) =>
     list.filter((e) => re.test(e.what)).length;
   const script = events.find((e) => e.what === 'script');
+  const evaluated = events.find((e) => e.what === 'evaluated');
   return {
     lastByte,
     script: cold && script ? (script.end ?? Number.NaN) : Number.NaN,
+    evaluated: cold && evaluated ? evaluated.start : Number.NaN,
     event: fetchEvent?.start ?? Number.NaN,
     firstStorage: before[0]?.start ?? Number.NaN,
     storageDone: Math.max(...before.map((e) => e.end ?? Number.NaN)),
@@ -204,15 +206,15 @@ function print(rows) {
       0.5,
     );
   console.log(
-    '\n| mode | size | contender | n | script ran | fetch event | 1st storage call | storage done | respondWith resolved | last byte | tx before | requests before | tx after | blob reads | posts |',
+    '\n| mode | size | contender | n | script ran | script evaluated | fetch event | 1st storage call | storage done | respondWith resolved | last byte | tx before | requests before | tx after | blob reads | posts |',
   );
-  console.log(`|${' --- |'.repeat(15)}`);
+  console.log(`|${' --- |'.repeat(16)}`);
   for (const [id, samples] of rows) {
     const [mode, size, contender] = id.split('\u0000');
     const m = (/** @type {keyof ReturnType<typeof milestones>} */ k) =>
       f(med(samples.map((s) => /** @type {number} */ (s[k]))));
     console.log(
-      `| ${mode} | ${size} | ${contender} | ${samples.length} | ${m('script')} | ${m('event')} | ${m('firstStorage')} | ${m('storageDone')} | ${m('responded')} | ${m('lastByte')} | ${m('txBefore')} | ${m('requestsBefore')} | ${m('txAfter')} | ${m('blobReads')} | ${m('posts')} |`,
+      `| ${mode} | ${size} | ${contender} | ${samples.length} | ${m('script')} | ${m('evaluated')} | ${m('event')} | ${m('firstStorage')} | ${m('storageDone')} | ${m('responded')} | ${m('lastByte')} | ${m('txBefore')} | ${m('requestsBefore')} | ${m('txAfter')} | ${m('blobReads')} | ${m('posts')} |`,
     );
   }
   console.log('\nTimelines of the median sample (ms after fetch(); start → end):');
