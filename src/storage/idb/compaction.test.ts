@@ -1,11 +1,10 @@
 import { openDB } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
-import { primaryHash, variantHash } from '../../core/key.ts';
 import { readAll } from '../../core/storage.ts';
 import type { IdbStorage } from './idb.ts';
 import type { CacheDbSchema, ChunkRecord, MetaRecord } from './idb-schema.ts';
 import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
-import { newIdb } from '../testing/idb.ts';
+import { newIdb, putEntry } from '../testing/idb.ts';
 
 /** 4-byte chunks, compaction on, at once also after a hit. */
 function newStorage(): IdbStorage {
@@ -100,23 +99,11 @@ describe('IdbStorage compaction', () => {
     const storage = newStorage();
     await storage.lookup(keyOf('/warm')); // creates the schema
     const key = keyOf('/today');
-    const record: MetaRecord = {
-      hash: variantHash(key),
-      primaryHash: primaryHash(key),
-      key,
-      meta: metaOf(),
+    await putEntry(storage.name, key, {
       bodyId: 'today-body',
-      size: 6,
       chunkSize: 4,
-      complete: 1,
-      writers: [],
-      lastAccess: 0,
-    };
-    const db = await openDB<CacheDbSchema>(storage.name);
-    await db.put('meta', record);
-    await db.put('body', { bodyId: 'today-body', seq: 0, data: new Blob([bytes(4).slice()]) });
-    await db.put('body', { bodyId: 'today-body', seq: 1, data: new Blob([bytes(2, 4).slice()]) });
-    db.close();
+      chunks: [new Blob([bytes(4).slice()]), new Blob([bytes(2, 4).slice()])],
+    });
     expect(await bodyOf(storage, key)).toEqual(bytes(6));
     await untilChunks(storage.name, 1);
     expect(await bodyOf(storage, key)).toEqual(bytes(6));
@@ -127,22 +114,11 @@ describe('IdbStorage compaction', () => {
     const storage = newStorage();
     await storage.lookup(keyOf('/warm'));
     const key = keyOf('/bytes');
-    const db = await openDB<CacheDbSchema>(storage.name);
-    await db.put('meta', {
-      hash: variantHash(key),
-      primaryHash: primaryHash(key),
-      key,
-      meta: metaOf(),
+    await putEntry(storage.name, key, {
       bodyId: 'bytes-body',
-      size: 6,
       chunkSize: 4,
-      complete: 1,
-      writers: [],
-      lastAccess: 0,
+      chunks: [bytes(4), bytes(2, 4)],
     });
-    await db.put('body', { bodyId: 'bytes-body', seq: 0, data: bytes(4) });
-    await db.put('body', { bodyId: 'bytes-body', seq: 1, data: bytes(2, 4) });
-    db.close();
     expect(await bodyOf(storage, key)).toEqual(bytes(6));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await contents(storage.name)).chunks).toHaveLength(2);

@@ -1,13 +1,12 @@
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { variantHash, primaryHash } from '../../core/key.ts';
 import type { HitHandler } from '../../core/storage.ts';
 import { StorageError, readAll } from '../../core/storage.ts';
 import { INLINE_BODY_MAX_BYTES } from './chunk-data.ts';
 import type { IdbStorage } from './idb.ts';
-import type { CacheDbSchema, ChunkRecord, MetaRecord } from './idb-schema.ts';
-import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
-import { newIdb } from '../testing/idb.ts';
+import type { CacheDbSchema, ChunkRecord } from './idb-schema.ts';
+import { bodyOf, bytes, keyOf, store } from '../testing/support.ts';
+import { newIdb, putEntry } from '../testing/idb.ts';
 
 function newStorage(chunkSize: number): IdbStorage {
   return newIdb({ chunkSize });
@@ -84,23 +83,11 @@ describe('IdbStorage chunk format', () => {
     const storage = newStorage(4);
     await storage.lookup(keyOf('/warm')); // creates the schema
     const key = keyOf('/legacy');
-    const record: MetaRecord = {
-      hash: variantHash(key),
-      primaryHash: primaryHash(key),
-      key,
-      meta: metaOf(),
+    await putEntry(storage.name, key, {
       bodyId: 'legacy-body',
-      size: 6,
       chunkSize: 4,
-      complete: 1,
-      writers: [],
-      lastAccess: 0,
-    };
-    const db = await openDB<CacheDbSchema>(storage.name);
-    await db.put('meta', record);
-    await db.put('body', { bodyId: 'legacy-body', seq: 0, data: bytes(4) });
-    await db.put('body', { bodyId: 'legacy-body', seq: 1, data: bytes(2, 4) });
-    db.close();
+      chunks: [bytes(4), bytes(2, 4)],
+    });
     expect(await bodyOf(storage, key)).toEqual(bytes(6));
 
     // Such a body is read chunk by chunk: replaced under its reader, it fails, never short.

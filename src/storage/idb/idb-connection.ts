@@ -93,11 +93,7 @@ export async function inTransaction<T>(
     await done;
     return result;
   } catch (error) {
-    try {
-      tx.abort();
-    } catch {
-      // Already finished or aborted.
-    }
+    abortQuietly(tx);
     throw error;
   }
 }
@@ -117,12 +113,16 @@ export async function readInTransaction<T>(
   try {
     return await work();
   } catch (error) {
-    try {
-      tx.abort();
-    } catch {
-      // Already finished or aborted.
-    }
+    abortQuietly(tx);
     throw error;
+  }
+}
+
+function abortQuietly(tx: { abort(): void }): void {
+  try {
+    tx.abort();
+  } catch {
+    // Already finished or aborted.
   }
 }
 
