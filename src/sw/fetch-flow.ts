@@ -73,12 +73,18 @@ export class FetchFlow {
     };
     const response = await this.answer(ctx);
     const error = response.type === 'error';
+    const header = error ? null : response.headers.get('cache-status');
+    let cacheStatus: string | null | undefined;
     this.deps.record?.({
       url: request.url,
       method: request.method,
       phase: cache.phase().name,
       status: response.status,
-      cacheStatus: error ? null : ownCacheStatus(response.headers.get('cache-status')),
+      // Parsed when read (the outcome stream, the control API), not on the way to the page.
+      get cacheStatus() {
+        if (cacheStatus === undefined) cacheStatus = ownCacheStatus(header);
+        return cacheStatus;
+      },
       time: this.deps.now(),
       bytes: error ? 0 : bodyBytes(request, response),
       clientId,
