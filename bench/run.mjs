@@ -190,6 +190,7 @@ try {
       {
         date: new Date().toISOString(),
         quick,
+        only,
         browser: { description: browser.description, version },
         node: process.version,
         cpu: cpus()[0]?.model,

@@ -30,6 +30,11 @@ export const CONTENDERS = {
   floor: { name: 'floor (ArrayBuffer in worker)', dir: 'floor', worker: '/sw.js' },
   scale10: { name: 'sw-http-cache, 10 entries', dir: 'sw-http-cache', worker: OURS },
   scale10k: { name: 'sw-http-cache, 10,000 entries', dir: 'sw-http-cache', worker: OURS },
+  scaleWorkbox: {
+    name: 'workbox CacheFirst, admission',
+    dir: 'workbox-cache-first',
+    worker: '/sw.js',
+  },
   navOurs: { name: 'sw-http-cache, no preload', dir: 'sw-http-cache', worker: OURS },
   navOursPreload: {
     name: 'sw-http-cache, navigation preload',

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The sw-http-cache contender: the library's worker entry with routes for `/api/`, tuned by the
-// query string of its script URL (`sw.js?maxBytes=…&maxEntries=…&maxBodySize=…`, and
-// `navigationPreload=1`), like the demo worker but without the demo's app shell, so only the
+// query string of its script URL (`sw.js?maxBytes=…&maxEntries=…&maxBodySize=…`, `chunkSize=…`
+// and `navigationPreload=1`), like the demo worker but without the demo's app shell, so only the
 // cache is measured. Every feature is on, as `installHttpCache` had them all before they became
 // optional: section 5 listens to the cache events (which come with controlEndpoint()), and the
 // time rows stay comparable with earlier runs. Section 6 measures the minimal worker apart.
@@ -27,11 +27,13 @@ function positive(query: URLSearchParams, name: string): number | undefined {
 
 const query = new URLSearchParams(self.location.search);
 const maxBodySize = positive(query, 'maxBodySize');
+const chunkSize = positive(query, 'chunkSize');
 const options: HttpCacheOptions = {
   routes: (_request, url) =>
     url.origin === self.location.origin && url.pathname.startsWith('/api/'),
   budget: { maxBytes: positive(query, 'maxBytes'), maxEntries: positive(query, 'maxEntries') },
   ...(maxBodySize !== undefined ? { maxBodySize } : {}),
+  ...(chunkSize !== undefined ? { storage: { chunkSize } } : {}),
   navigationPreload: query.get('navigationPreload') === '1',
   features: [controlEndpoint(), crossContext(), noVarySearch(), multipartRanges()],
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { HitHandler } from '../core/storage.ts';
 import {
+  BYTES_BODY_MAX,
   fanOutToStore,
   hitToBody,
   hitToStream,
@@ -9,6 +10,7 @@ import {
 } from './body-stream.ts';
 
 const enc = new TextEncoder();
+const dec = new TextDecoder();
 
 function sourceOf(
   chunks: string[],
@@ -184,13 +186,16 @@ describe('hitToStream', () => {
 });
 
 describe('hitToBody', () => {
-  /** A hit whose body is `text`, read in one chunk; `blob` as given (absent when undefined). */
-  function hitOf(text: string, blob?: () => Promise<Blob | null>) {
+  /**
+   * A hit whose body is `text`, read in one chunk; `blob` as given (absent when undefined);
+   * `size` unknown (a write being followed) unless given.
+   */
+  function hitOf(text: string, blob?: () => Promise<Blob | null>, size?: number) {
     const counts = { reads: 0, finished: 0 };
     let done = false;
     const hit: HitHandler = {
       canSeek: false,
-      size: undefined,
+      size,
       source: 'test',
       seek() {},
       readBody() {
@@ -223,6 +228,26 @@ describe('hitToBody', () => {
       expect(await text(body as ReadableStream<Uint8Array>)).toBe('streamed');
       expect(counts.finished).toBe(1);
     }
+  });
+
+  it('hands a small complete body over as bytes, read whole, and releases the hit', async () => {
+    const { hit, counts } = hitOf('small', () => Promise.resolve(null), 5);
+    const body = await hitToBody(hit);
+    expect(body).toBeInstanceOf(Uint8Array);
+    expect(dec.decode(body as Uint8Array)).toBe('small');
+    expect(counts).toEqual({ reads: 2, finished: 1 });
+  });
+
+  it('streams a complete body over the bytes limit', async () => {
+    const { hit } = hitOf('large', undefined, BYTES_BODY_MAX + 1);
+    expect(await hitToBody(hit)).toBeInstanceOf(ReadableStream);
+  });
+
+  it('rejects when a small body cannot be read, and releases the hit', async () => {
+    const { hit, counts } = hitOf('x', undefined, 1);
+    hit.readBody = () => Promise.reject(new Error('chunk gone'));
+    await expect(hitToBody(hit)).rejects.toThrow('chunk gone');
+    expect(counts.finished).toBe(1);
   });
 
   it('falls back to the stream when the Blob cannot be had (its errors reach the page there)', async () => {

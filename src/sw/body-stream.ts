@@ -7,6 +7,7 @@
  * a page that goes away stops reading, and the rest of the body is drained into the store.
  */
 import type { HitHandler } from '../core/storage.ts';
+import { readAll } from '../core/storage.ts';
 
 /** Which side gave up on a stored body: the origin (the body was cut) or the store. */
 export type AbortCause = 'upstream' | 'store';
@@ -183,11 +184,32 @@ export function hitPullStream(
   );
 }
 
-export async function hitToBody(hit: HitHandler): Promise<Blob | ReadableStream<Uint8Array>> {
+/**
+ * A complete body at most this large is read whole and handed to the page as bytes, not as a
+ * stream: a streamed body costs the page a round trip per chunk (docs/benchmarks.md, "Where a
+ * hit's time goes"). Inline IndexedDB bodies (up to 64 KiB) are already in hand after the lookup.
+ */
+export const BYTES_BODY_MAX = 64 * 1024;
+
+/**
+ * The page body of a hit: its Blob when the storage has one; the bytes of a small complete body;
+ * else a stream that reads it. A failure to read a small body rejects (the caller answers from
+ * the network instead); a streamed body's failures reach the page as a stream error.
+ */
+export async function hitToBody(
+  hit: HitHandler,
+): Promise<Blob | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>> {
   const blob = await hit.blob?.().catch(() => null);
-  if (blob === undefined || blob === null) return hitToStream(hit);
-  await hit.finish().catch(() => undefined);
-  return blob;
+  if (blob !== undefined && blob !== null) {
+    await hit.finish().catch(() => undefined);
+    return blob;
+  }
+  if (hit.size === undefined || hit.size > BYTES_BODY_MAX) return hitToStream(hit);
+  try {
+    return (await readAll(hit)) as Uint8Array<ArrayBuffer>;
+  } finally {
+    await hit.finish().catch(() => undefined);
+  }
 }
 
 /** A body with no bytes (a response without one, as a stream). */

@@ -53,6 +53,9 @@ export class CacheRuntime {
       ...options.storage,
       ...crossContext?.idb(options.name),
     });
+    // Opened now, while the browser dispatches the event that started the worker: the first
+    // lookup then does not wait for it. A failure here is the first lookup's to report.
+    this.idb.open().catch(() => undefined);
     // Until the browser's estimate arrives, the configured (or fallback) budget applies.
     this.eviction = new LruEvictionManager(resolveBudget(options, undefined));
     // IndexedDB is full: drop the least recently used bodies from disk only. Memory copies free

@@ -1,3 +1,4 @@
+import { BYTES_BODY_MAX } from './body-stream.ts';
 import { describe, expect, it } from 'vitest';
 import type { CacheMeta, HeaderList } from '../core/meta.ts';
 import { getHeader } from '../core/meta.ts';
@@ -67,7 +68,13 @@ class SpyHit implements HitHandler {
 }
 
 async function storedHit(
-  options: { storage?: Storage; headers?: HeaderList; status?: number; seekable?: boolean } = {},
+  options: {
+    storage?: Storage;
+    headers?: HeaderList;
+    status?: number;
+    seekable?: boolean;
+    body?: Uint8Array;
+  } = {},
 ): Promise<{ meta: CacheMeta; hit: SpyHit }> {
   const storage = options.storage ?? new MemoryStorage();
   const key = keyOf('/video');
@@ -77,7 +84,8 @@ async function storedHit(
     etag: getHeader(headers, 'etag') ?? undefined,
     lastModified: getHeader(headers, 'last-modified') ?? undefined,
   };
-  await store(storage, key, BODY, 7, { ...metaOf(options.status ?? 200, headers), validators });
+  const meta = { ...metaOf(options.status ?? 200, headers), validators };
+  await store(storage, key, options.body ?? BODY, 7, meta);
   const found = await storage.lookup(key);
   if (found === null) throw new Error('stored entry not found');
   return { meta: found.meta, hit: new SpyHit(found.hit, options.seekable) };
@@ -178,7 +186,8 @@ describe('rangeResponse: one range', () => {
   });
 
   it('releases the hit when the page cancels the body', async () => {
-    const { meta, hit } = await storedHit();
+    // Over the size handed over as bytes, so the range is streamed.
+    const { meta, hit } = await storedHit({ body: bytes(BYTES_BODY_MAX + 1) });
     const response = (await respond({ range: 'bytes=0-50' }, { meta, hit }))!;
     const reader = response.body!.getReader();
     await reader.read();

@@ -1,13 +1,12 @@
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
-import { variantHash, primaryHash } from '../../core/key.ts';
 import type { HitHandler } from '../../core/storage.ts';
 import { StorageError, readAll } from '../../core/storage.ts';
 import { INLINE_BODY_MAX_BYTES } from './chunk-data.ts';
 import type { IdbStorage } from './idb.ts';
-import type { CacheDbSchema, ChunkRecord, MetaRecord } from './idb-schema.ts';
-import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
-import { newIdb } from '../testing/idb.ts';
+import type { CacheDbSchema, ChunkRecord } from './idb-schema.ts';
+import { bodyOf, bytes, keyOf, store } from '../testing/support.ts';
+import { newIdb, putEntry } from '../testing/idb.ts';
 
 function newStorage(chunkSize: number): IdbStorage {
   return newIdb({ chunkSize });
@@ -84,24 +83,18 @@ describe('IdbStorage chunk format', () => {
     const storage = newStorage(4);
     await storage.lookup(keyOf('/warm')); // creates the schema
     const key = keyOf('/legacy');
-    const record: MetaRecord = {
-      hash: variantHash(key),
-      primaryHash: primaryHash(key),
-      key,
-      meta: metaOf(),
+    await putEntry(storage.name, key, {
       bodyId: 'legacy-body',
-      size: 6,
       chunkSize: 4,
-      complete: 1,
-      writers: [],
-      lastAccess: 0,
-    };
-    const db = await openDB<CacheDbSchema>(storage.name);
-    await db.put('meta', record);
-    await db.put('body', { bodyId: 'legacy-body', seq: 0, data: bytes(4) });
-    await db.put('body', { bodyId: 'legacy-body', seq: 1, data: bytes(2, 4) });
-    db.close();
+      chunks: [bytes(4), bytes(2, 4)],
+    });
     expect(await bodyOf(storage, key)).toEqual(bytes(6));
+
+    // Such a body is read chunk by chunk: replaced under its reader, it fails, never short.
+    const hit = (await storage.lookup(key))!.hit;
+    expect(await hit.readBody()).toEqual(bytes(4));
+    await store(storage, key, bytes(6, 9));
+    await expect(hit.readBody()).rejects.toBeInstanceOf(StorageError);
   });
 });
 
@@ -149,19 +142,26 @@ describe('IdbHitHandler.blob', () => {
     expect(await readAll(found!.hit)).toEqual(bytes(20));
   });
 
-  it('rejects when a chunk is gone or has the wrong length, never a short Blob', async () => {
+  it('misses when a chunk is gone, and rejects one of the wrong length: never a short Blob', async () => {
     const storage = newStorage(4);
     await store(storage, keyOf('/gone'), bytes(10), 3);
-    const found = await storage.lookup(keyOf('/gone'));
     await rewriteChunks(storage.name, (record) => (record.seq === 1 ? null : record));
-    await expect(found!.hit.blob?.()).rejects.toThrow(StorageError);
+    expect(await storage.lookup(keyOf('/gone'))).toBeNull();
 
     await store(storage, keyOf('/short'), bytes(10), 3);
-    const short = await storage.lookup(keyOf('/short'));
     await rewriteChunks(storage.name, (record) =>
       record.seq === 2 ? { ...record, data: new Blob([bytes(1).slice()]) } : record,
     );
+    const short = await storage.lookup(keyOf('/short'));
     await expect(short!.hit.blob?.()).rejects.toThrow(/wrong length/);
+  });
+
+  it('hands over the body the lookup found, whole, when its chunks are deleted after it', async () => {
+    const storage = newStorage(4);
+    await store(storage, keyOf('/kept'), bytes(10), 3);
+    const found = await storage.lookup(keyOf('/kept'));
+    await rewriteChunks(storage.name, () => null);
+    expect(await blobBytes(found!.hit)).toEqual(bytes(10));
   });
 });
 

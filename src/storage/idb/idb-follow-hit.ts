@@ -19,13 +19,25 @@ export class IdbFollowHitHandler implements HitHandler {
   readonly #progress: WriteProgress;
   #position: number;
   #released = false;
+  /** Called once, when this reader no longer reads the write's chunks. */
+  #onRelease: (() => void) | undefined;
 
-  /** `start`: the first body byte to return (a reader that switched layers part way). */
-  constructor(connection: IdbConnection, progress: WriteProgress, source: string, start = 0) {
+  /**
+   * `start`: the first body byte to return (a reader that switched layers part way);
+   * `onRelease`: called once when it is released (`finish`).
+   */
+  constructor(
+    connection: IdbConnection,
+    progress: WriteProgress,
+    source: string,
+    start = 0,
+    onRelease?: () => void,
+  ) {
     this.#connection = connection;
     this.#progress = progress;
     this.source = source;
     this.#position = start;
+    this.#onRelease = onRelease;
   }
 
   get size(): number | undefined {
@@ -68,6 +80,8 @@ export class IdbFollowHitHandler implements HitHandler {
 
   finish(): Promise<void> {
     this.#released = true;
+    this.#onRelease?.();
+    this.#onRelease = undefined;
     return Promise.resolve();
   }
 

@@ -1,7 +1,9 @@
 /**
- * The hit handler of {@link IdbStorage}: reads one fixed-size chunk per call, so a range read
- * (`seek`) fetches only the chunks that hold the range. A body stored as Blobs is also handed
- * over whole (`blob()`): one read of the chunk handles, no bytes read into the worker.
+ * The hit handler of {@link IdbStorage}: reads at most one chunk per call, so a range read
+ * (`seek`) fetches only the chunks that hold the range (of a Blob chunk, only the bytes asked for,
+ * {@link READ_PIECE_BYTES} at a time). A body stored as Blobs is also handed over whole
+ * (`blob()`) without its bytes entering the worker. The chunks the lookup already read (see
+ * `idb-entry-read.ts`) are used as they are: a hit is then one transaction.
  */
 import type { HitHandler } from '../../core/storage.ts';
 import { StorageError } from '../../core/storage.ts';
@@ -11,10 +13,15 @@ import type { IdbConnection } from './idb-connection.ts';
 import { chunkRange } from './idb-schema.ts';
 import { checkedRange } from '../seek-range.ts';
 
+/** Most bytes one `readBody` reads of a Blob chunk (a body kept as one Blob is read in pieces). */
+export const READ_PIECE_BYTES = 256 * 1024;
+
 export interface StoredBody {
   readonly bodyId: string;
   readonly size: number;
   readonly chunkSize: number;
+  /** The body id of the write that stored it, when it was compacted since (see the schema). */
+  readonly writtenAs?: string | undefined;
 }
 
 export class IdbHitHandler implements HitHandler {
@@ -22,17 +29,22 @@ export class IdbHitHandler implements HitHandler {
   readonly canSeek = true;
   readonly #connection: IdbConnection;
   readonly #body: StoredBody;
-  /** Chunk 0 when the lookup already read it (single-chunk bodies: one transaction per hit). */
-  readonly #prefetched: ChunkData | undefined;
+  /** Chunks `0 … n - 1` as the lookup read them (unchecked); dropped by `finish`. */
+  #prefetched: readonly unknown[];
   #position = 0;
   #end: number;
   #released = false;
 
-  constructor(connection: IdbConnection, body: StoredBody, source: string, firstChunk?: ChunkData) {
+  constructor(
+    connection: IdbConnection,
+    body: StoredBody,
+    source: string,
+    prefetched: readonly unknown[] = [],
+  ) {
     this.#connection = connection;
     this.#body = body;
     this.source = source;
-    this.#prefetched = firstChunk;
+    this.#prefetched = prefetched;
     this.#end = body.size;
   }
 
@@ -40,9 +52,9 @@ export class IdbHitHandler implements HitHandler {
     return this.#body.size;
   }
 
-  /** The stored body being read (the streaming write tag of the write that produced it). */
-  get bodyId(): string {
-    return this.#body.bodyId;
+  /** The streaming write tag of the write that stored this body (its body id then). */
+  get writeTag(): string {
+    return this.#body.writtenAs ?? this.#body.bodyId;
   }
 
   seek(start: number, end?: number): void {
@@ -52,12 +64,15 @@ export class IdbHitHandler implements HitHandler {
   async readBody(): Promise<Uint8Array | null> {
     if (this.#released || this.#position >= this.#end) return null;
     const seq = Math.floor(this.#position / this.#body.chunkSize);
-    const data = await chunkBytes(this.#checked(seq, await this.#chunk(seq)));
+    const data = this.#checked(seq, await this.#chunk(seq));
     const chunkStart = seq * this.#body.chunkSize;
-    const part = data.subarray(
-      this.#position - chunkStart,
-      Math.min(this.#end - chunkStart, data.byteLength),
-    );
+    const from = this.#position - chunkStart;
+    const to = Math.min(this.#end - chunkStart, chunkLength(data));
+    // Of a Blob, only the piece asked for is read (a body kept as one Blob is not read whole).
+    const part =
+      data instanceof Blob
+        ? await chunkBytes(data.slice(from, Math.min(to, from + READ_PIECE_BYTES)))
+        : data.subarray(from, to);
     this.#position += part.byteLength;
     return part;
   }
@@ -83,6 +98,8 @@ export class IdbHitHandler implements HitHandler {
 
   finish(): Promise<void> {
     this.#released = true;
+    // Browsers keep an IndexedDB Blob's file while a handle to it lives.
+    this.#prefetched = [];
     return Promise.resolve();
   }
 
@@ -93,25 +110,24 @@ export class IdbHitHandler implements HitHandler {
    */
   async #blobChunks(first: number, last: number): Promise<Blob[] | null> {
     const { bodyId } = this.#body;
-    const prefetched = first === 0 ? this.#prefetched : undefined;
+    const prefetched = this.#prefetched;
     const read =
-      prefetched !== undefined && last === 0
-        ? { head: prefetched, rest: [] }
+      last < prefetched.length
+        ? { head: prefetched[first], rest: prefetched.slice(first + 1, last + 1) }
         : await this.#connection.run('reading body chunks', async (db) => {
             const store = db.transaction('body').store;
-            const head = prefetched ?? (await store.get([bodyId, first]))?.data;
+            const head = prefetched[first] ?? (await store.get([bodyId, first]))?.data;
             const blobs = this.#checked(first, head) instanceof Blob && first < last;
-            return {
-              head,
-              rest: blobs ? await store.getAll(chunkRange(bodyId, first + 1, last)) : [],
-            };
+            const records = blobs ? await store.getAll(chunkRange(bodyId, first + 1, last)) : [];
+            // A record out of place (a gap in the chunks) reads as missing.
+            const rest = records.map((r, i) => (r.seq === first + 1 + i ? r.data : undefined));
+            return { head, rest };
           });
     const head = this.#checked(first, read.head);
     if (!(head instanceof Blob)) return null;
     const parts = [head];
     for (let seq = first + 1; seq <= last; seq++) {
-      const record = read.rest[seq - first - 1];
-      const data = this.#checked(seq, record?.seq === seq ? record.data : undefined);
+      const data = this.#checked(seq, read.rest[seq - first - 1]);
       if (!(data instanceof Blob)) {
         throw new StorageError(`chunk ${seq} of body ${bodyId} is not stored as a Blob`);
       }
@@ -122,7 +138,7 @@ export class IdbHitHandler implements HitHandler {
 
   /** Chunk `seq` as stored (the prefetched one, or read now); `undefined` when it is gone. */
   async #chunk(seq: number): Promise<unknown> {
-    if (seq === 0 && this.#prefetched !== undefined) return this.#prefetched;
+    if (seq < this.#prefetched.length) return this.#prefetched[seq];
     const { bodyId } = this.#body;
     const record = await this.#connection.run('reading a body chunk', (db) =>
       db.get('body', [bodyId, seq]),

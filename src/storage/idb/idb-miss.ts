@@ -44,6 +44,8 @@ export interface IdbWriteContext {
   readonly crossContext?: CrossContextWrites;
   /** Whether the database takes Blobs, shared by the storage's writes. */
   readonly chunkForms: ChunkForms;
+  /** Asks for a finished body of several Blob chunks to be rewritten as one (compaction.ts). */
+  readonly compact?: (hash: string, bodyId: string) => void;
 }
 
 type WriteState = 'writing' | 'finishing' | 'finished' | 'aborted';
@@ -152,6 +154,7 @@ export class IdbMissHandler implements MissHandler {
     this.#context.crossContext?.notifier.post({ bodyId, seq: this.#stored, done: true });
     // Only after the flip committed: a reader that sees the lock free reads the final record.
     this.#lock?.release();
+    if (this.#blobs && this.#stored > 1) this.#context.compact?.(this.#hash, bodyId);
     return this.#size;
   }
 

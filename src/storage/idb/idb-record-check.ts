@@ -31,7 +31,8 @@ export function validMetaRecord(value: unknown, hash?: string): MetaRecord | und
     (complete === 0 || complete === 1) &&
     Array.isArray(writers) &&
     writers.every(isWriter) &&
-    isFiniteNumber(lastAccess);
+    isFiniteNumber(lastAccess) &&
+    (value['writtenAs'] === undefined || typeof value['writtenAs'] === 'string');
   return ok ? (value as unknown as MetaRecord) : undefined;
 }
 

@@ -12,7 +12,9 @@ import type { HitHandler } from '../../core/storage.ts';
 import { StorageError } from '../../core/storage.ts';
 import { chunkBytes, chunkLength, isChunkData } from './chunk-data.ts';
 import type { IdbConnection } from './idb-connection.ts';
-import type { MetaRecord } from './idb-schema.ts';
+import { readInTransaction } from './idb-connection.ts';
+import { validMetaRecord } from './idb-record-check.ts';
+import type { ChunkRecord, MetaRecord } from './idb-schema.ts';
 import type { WriteNotifier } from './write-notifier.ts';
 import type { LockManagerLike } from '../../core/platform.ts';
 import { isLockHeld } from './writer-liveness.ts';
@@ -55,6 +57,8 @@ export class IdbRemoteFollowHitHandler implements HitHandler {
   #wake: (() => void) | undefined;
   /** A message came since the last refresh began: look again instead of waiting. */
   #news = false;
+  /** The write's body as one Blob, once it was compacted under this reader (compaction.ts). */
+  #compacted: Blob | undefined;
   readonly #unwatch: () => void;
 
   constructor(context: RemoteFollowContext, write: RemoteWrite, source: string) {
@@ -114,10 +118,17 @@ export class IdbRemoteFollowHitHandler implements HitHandler {
       if (await this.#refresh(true)) continue;
       await this.#waitForNews();
     }
-    const record = await this.#context.connection.run('reading a body chunk', (db) =>
-      db.get('body', [bodyId, seq]),
-    );
+    const compacted = this.#compacted ?? (await this.#chunkOrCompacted(seq));
     this.#assertNotAborted();
+    if (compacted instanceof Blob) {
+      // Compacted once finished: the rest is read from the one Blob, a chunk's worth at a time.
+      this.#compacted = compacted;
+      const end = Math.min(compacted.size, (seq + 1) * chunkSize);
+      const part = await chunkBytes(compacted.slice(this.#position, end));
+      this.#position += part.byteLength;
+      return part;
+    }
+    const record = compacted;
     if (record === undefined) {
       throw new StorageError(`chunk ${seq} of body ${bodyId} is gone (write aborted or purged)`);
     }
@@ -135,6 +146,25 @@ export class IdbRemoteFollowHitHandler implements HitHandler {
   }
 
   /**
+   * Chunk `seq` of the write; or, when it is gone because the finished body was compacted (the
+   * entry names this write in `writtenAs`), the compacted body as one Blob.
+   */
+  async #chunkOrCompacted(seq: number): Promise<ChunkRecord | Blob | undefined> {
+    const { hash, bodyId } = this.#write;
+    return this.#context.connection.run('reading a body chunk', async (db) => {
+      const tx = db.transaction(['meta', 'body'], 'readonly');
+      return readInTransaction(tx, async () => {
+        const chunk = await tx.objectStore('body').get([bodyId, seq]);
+        if (chunk !== undefined) return chunk;
+        const record = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
+        if (record?.complete !== 1 || record.writtenAs !== bodyId) return undefined;
+        const whole = (await tx.objectStore('body').get([record.bodyId, 0]))?.data;
+        return whole instanceof Blob && whole.size === record.size ? whole : undefined;
+      });
+    });
+  }
+
+  /**
    * Reads the write's progress from its meta record: `true` when there is more to read (or the
    * end is known). Throws when the write is gone, dead or stale.
    */
@@ -142,7 +172,7 @@ export class IdbRemoteFollowHitHandler implements HitHandler {
     const { connection, now, staleWriterMs } = this.#context;
     const { hash, bodyId, chunkSize } = this.#write;
     const record = await connection.run('following a write', (db) => db.get('meta', hash));
-    if (record?.complete === 1 && record.bodyId === bodyId) {
+    if (record?.complete === 1 && (record.bodyId === bodyId || record.writtenAs === bodyId)) {
       this.#size = record.size;
       this.#stored = Math.ceil(record.size / chunkSize);
       return true;

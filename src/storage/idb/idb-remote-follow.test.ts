@@ -1,9 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { openDB } from 'idb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StorageError, readAll } from '../../core/storage.ts';
 import type { FakeChannel } from '../../lock/testing/fake-channel.ts';
 import { FakeChannelHub } from '../../lock/testing/fake-channel.ts';
 import { CompositionStorage } from '../composition/composition.ts';
 import type { IdbStorageOptions } from './idb.ts';
+import type { CacheDbSchema } from './idb-schema.ts';
 import type { IdbStorage } from './idb.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { newDbName, newIdb } from '../testing/idb.ts';
@@ -79,6 +81,14 @@ function twoContexts(
   return { a: open('a', options.a), b: open('b', options.b), locks, hub };
 }
 
+/** How many chunk records the database holds (a separate connection). */
+async function chunkCount(name: string): Promise<number> {
+  const db = await openDB<CacheDbSchema>(name);
+  const count = await db.count('body');
+  db.close();
+  return count;
+}
+
 afterEach(() => {
   // Before the databases close (the helper's afterEach, registered first, runs last).
   for (const channel of channels.splice(0)) channel.close();
@@ -126,6 +136,25 @@ describe('IdbStorage following a write of another context', () => {
     for (let i = 0; i < body.byteLength; i += 33) await miss.write(body.subarray(i, i + 33));
     await miss.finish();
     expect(await reading).toEqual(body);
+  });
+
+  it('goes on from the compacted body when the write was compacted under the reader', async () => {
+    const { a, b } = twoContexts({ a: { compactBodies: true } });
+    const key = keyOf('/compacted');
+    const miss = await a.getMissHandler(key, metaOf());
+    const hit = (await b.lookup(key))!.hit;
+    await miss.write(bytes(12));
+    expect(await hit.readBody()).toEqual(bytes(4));
+    await miss.write(bytes(3, 12));
+    await miss.finish();
+    // The writer compacts its body at once: the follower's next chunks are gone meanwhile.
+    await vi.waitFor(async () => expect((await a.lookup(key))!.hit.size).toBe(15));
+    await vi.waitFor(async () => {
+      const found = await b.lookup(key);
+      await found!.hit.finish();
+      expect(await chunkCount(a.name)).toBe(1);
+    });
+    expect(await readAll(hit)).toEqual(bytes(11, 4));
   });
 
   it('fails the reader when the write is aborted mid-body, never ending short', async () => {

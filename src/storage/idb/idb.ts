@@ -23,7 +23,9 @@ import type {
 import { AccessWriteBack } from './access-writeback.ts';
 import type { ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
-import { IdbConnection, inTransaction } from './idb-connection.ts';
+import { IdbConnection, inTransaction, readInTransaction } from './idb-connection.ts';
+import { readWholeBody } from './idb-entry-read.ts';
+import { COMPACT_DELAY_MS, compactBody } from './compaction.ts';
 import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
 import type { CrossContextWrites } from './idb-miss.ts';
@@ -80,6 +82,16 @@ export interface IdbStorageOptions {
   readonly following?: RemoteFollowing;
   /** Polling of a followed write in another context, in ms (default 50, doubling up to 1000). */
   readonly followPollMs?: { readonly min: number; readonly max: number };
+  /**
+   * Rewrite a finished body of several Blob chunks as one Blob (default true; `compaction.ts`).
+   */
+  readonly compactBodies?: boolean;
+  /**
+   * How long after a hit found a body of several Blob chunks it is rewritten as one Blob, in ms
+   * (default {@link COMPACT_DELAY_MS}; see `compaction.ts`). A write's own body is compacted as
+   * soon as the write finished.
+   */
+  readonly compactDelayMs?: number;
 }
 
 /** A stored entry as listed for the eviction manager, without its body. */
@@ -113,6 +125,12 @@ export class IdbStorage implements Storage {
   readonly #following: RemoteFollowing | undefined;
   /** Partial content: the `sparse` and `pieces` stores. */
   readonly #sparse: IdbSparseEntries;
+  /** Readers in this context that read a body chunk by chunk, by body id (see compaction.ts). */
+  readonly #pins = new Map<string, number>();
+  /** Compactions waiting for their delay, by body id. */
+  readonly #compactions = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #compactDelayMs: number;
+  readonly #compactBodies: boolean;
 
   constructor(options: IdbStorageOptions = {}) {
     this.label = options.label ?? 'idb';
@@ -121,6 +139,8 @@ export class IdbStorage implements Storage {
       throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
     }
     this.#staleWriterMs = options.staleWriterMs ?? 10 * 60 * 1000;
+    this.#compactDelayMs = options.compactDelayMs ?? COMPACT_DELAY_MS;
+    this.#compactBodies = options.compactBodies ?? true;
     this.#now = options.now ?? Date.now;
     const collect = options.collectOrphansOnOpen ?? true;
     const delayMs = options.collectOrphansDelayMs ?? 5000;
@@ -166,6 +186,16 @@ export class IdbStorage implements Storage {
   }
 
   /**
+   * Opens the database now instead of at the first call. A worker calls it as it starts, so the
+   * open runs while the browser dispatches the request that started it, not in front of its
+   * lookup. Rejects with a `StorageError` when the database cannot be opened (the next call tries
+   * again).
+   */
+  async open(): Promise<void> {
+    await this.#connection.get();
+  }
+
+  /**
    * The complete entry of `key`, or `null`. When other contexts' writes can be followed (`locks`
    * given), the newest live write of `key` in progress in another context wins over the complete
    * entry (as in pingora): its reader follows it chunk by chunk.
@@ -174,26 +204,18 @@ export class IdbStorage implements Storage {
     const hash = variantHash(key);
     const found = await this.#connection.run('looking up an entry', async (db) => {
       const tx = db.transaction(['meta', 'body'], 'readonly');
-      return inTransaction(tx, async () => {
+      return readInTransaction(tx, async () => {
         // A malformed record (written by anyone: see idb-record-check.ts) is a miss.
         const stored = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
         if (stored === undefined || !keysEqual(stored.key, key)) return null;
-        // A complete body whose chunks are not all there is never served (it would break off).
-        // A body of one chunk is read right here (one transaction per small hit), and reading
-        // it is the check; a longer body's chunks are counted.
-        const body = tx.objectStore('body');
-        const single = stored.size > 0 && stored.size <= stored.chunkSize;
-        const first =
-          stored.complete === 1 && single ? await body.get([stored.bodyId, 0]) : undefined;
-        const whole =
-          stored.complete === 1 &&
-          (single
-            ? first !== undefined
-            : (await body.count(chunkRange(stored.bodyId))) === expectedChunks(stored));
-        const record: MetaRecord = whole ? stored : { ...stored, complete: 0 };
+        // The body's chunks are read here (one transaction per hit); a complete body whose
+        // chunks are not all there is never served.
+        const chunks =
+          stored.complete === 1 ? await readWholeBody(tx.objectStore('body'), stored) : undefined;
+        const record: MetaRecord = chunks === undefined ? { ...stored, complete: 0 } : stored;
         const writing = this.#remoteWriteOf(record);
         if (record.complete !== 1 && writing === undefined) return null;
-        return { record, first: writing === undefined ? first?.data : undefined, writing };
+        return { record, chunks: writing === undefined ? chunks : undefined, writing };
       });
     });
     if (found === null) return null;
@@ -203,10 +225,15 @@ export class IdbStorage implements Storage {
       if (found.record.complete !== 1) return null;
     }
     this.touch(key);
-    const { record, first } = found;
+    const { record, chunks } = found;
+    // A body still in chunks (its compaction was lost with a stopped worker, or it was stored
+    // before compaction): compacted for the next hits.
+    if (chunks !== undefined && chunks.length > 1) {
+      this.#compactLater(record.hash, record.bodyId, this.#compactDelayMs);
+    }
     return {
       meta: record.meta,
-      hit: new IdbHitHandler(this.#connection, record, this.label, first),
+      hit: new IdbHitHandler(this.#connection, record, this.label, chunks),
     };
   }
 
@@ -236,7 +263,7 @@ export class IdbStorage implements Storage {
     if (writing !== undefined && keysEqual(writing.key, key)) return this.#follow(writing, start);
     const result = await this.lookup(key);
     if (tag === undefined || result === null) return result;
-    if (result.hit instanceof IdbHitHandler && result.hit.bodyId === tag) {
+    if (result.hit instanceof IdbHitHandler && result.hit.writeTag === tag) {
       if (start > 0) result.hit.seek(Math.min(start, result.hit.size));
       return result;
     }
@@ -258,6 +285,7 @@ export class IdbStorage implements Storage {
       writes: this.#writes,
       crossContext: this.#crossContext,
       chunkForms: this.#chunkForms,
+      compact: (hash: string, bodyId: string) => this.#compactLater(hash, bodyId, 0),
     };
     const miss = new IdbMissHandler(context, key, meta);
     if (this.#crossContext !== undefined) await miss.register();
@@ -440,6 +468,8 @@ export class IdbStorage implements Storage {
   async close(): Promise<void> {
     clearTimeout(this.#collectTimer);
     this.#collectTimer = undefined;
+    for (const timer of this.#compactions.values()) clearTimeout(timer);
+    this.#compactions.clear();
     await this.flush().catch(() => undefined);
     await this.#connection.close();
   }
@@ -468,8 +498,32 @@ export class IdbStorage implements Storage {
   }
 
   #follow(write: WriteProgress, start: number): LookupResult {
-    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start);
+    const { bodyId } = write;
+    // It reads the write's chunks until its last: its body is not compacted meanwhile.
+    this.#pins.set(bodyId, (this.#pins.get(bodyId) ?? 0) + 1);
+    const unpin = (): void => {
+      const left = (this.#pins.get(bodyId) ?? 1) - 1;
+      if (left > 0) this.#pins.set(bodyId, left);
+      else this.#pins.delete(bodyId);
+    };
+    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start, unpin);
     return { meta: write.meta, hit };
+  }
+
+  /** Compacts the body `bodyId` of entry `hash` after `delayMs`, in the background (once). */
+  #compactLater(hash: string, bodyId: string, delayMs: number): void {
+    if (!this.#compactBodies || this.#compactions.has(bodyId)) return;
+    const timer = setTimeout(() => {
+      const context = {
+        connection: this.#connection,
+        pinned: (id: string) => this.#pins.has(id),
+      };
+      // Best effort: a body left in chunks is served all the same.
+      compactBody(context, hash, bodyId)
+        .catch(() => false)
+        .finally(() => this.#compactions.delete(bodyId));
+    }, delayMs);
+    this.#compactions.set(bodyId, timer);
   }
 
   /** The write-back's writer: one transaction; entries that no longer exist are skipped. */

@@ -1,0 +1,126 @@
+import { openDB } from 'idb';
+import { describe, expect, it, vi } from 'vitest';
+import { readAll } from '../../core/storage.ts';
+import type { IdbStorage } from './idb.ts';
+import type { CacheDbSchema, ChunkRecord, MetaRecord } from './idb-schema.ts';
+import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
+import { newIdb, putEntry } from '../testing/idb.ts';
+
+/** 4-byte chunks, compaction on, at once also after a hit. */
+function newStorage(): IdbStorage {
+  return newIdb({ compactBodies: true, compactDelayMs: 0 });
+}
+
+async function contents(name: string): Promise<{ meta: MetaRecord[]; chunks: ChunkRecord[] }> {
+  const db = await openDB<CacheDbSchema>(name);
+  const meta = await db.getAll('meta');
+  const chunks = await db.getAll('body');
+  db.close();
+  return { meta, chunks };
+}
+
+/** Waits until the database holds `count` chunks. */
+async function untilChunks(name: string, count: number): Promise<ChunkRecord[]> {
+  let chunks: ChunkRecord[] = [];
+  await vi.waitFor(async () => {
+    chunks = (await contents(name)).chunks;
+    expect(chunks).toHaveLength(count);
+  });
+  return chunks;
+}
+
+describe('IdbStorage compaction', () => {
+  it('rewrites a finished body of several Blob chunks as one Blob, read as before', async () => {
+    const storage = newStorage();
+    const key = keyOf('/c');
+    const miss = await store(storage, key, bytes(10), 3);
+    const [chunk] = await untilChunks(storage.name, 1);
+    expect(chunk!.data).toBeInstanceOf(Blob);
+    expect((chunk!.data as Blob).size).toBe(10);
+    const [record] = (await contents(storage.name)).meta;
+    expect(record).toMatchObject({ chunkSize: 10, size: 10, writtenAs: miss.streamingWriteTag });
+    expect(record!.bodyId).not.toBe(miss.streamingWriteTag);
+
+    expect(await bodyOf(storage, key)).toEqual(bytes(10));
+    const ranged = (await storage.lookup(key))!.hit;
+    const reads = vi.spyOn(Blob.prototype, 'arrayBuffer');
+    ranged.seek(3, 7);
+    expect(await readAll(ranged)).toEqual(bytes(4, 3));
+    const read = await Promise.all(
+      reads.mock.results.map(async (r) => (await (r.value as Promise<ArrayBuffer>)).byteLength),
+    );
+    expect(read).toEqual([4]); // only the range's bytes
+    const whole = await (await storage.lookup(key))!.hit.blob?.();
+    expect(new Uint8Array(await whole!.arrayBuffer())).toEqual(bytes(10));
+    expect(await storage.listMeta()).toMatchObject([{ key, size: 10 }]);
+  });
+
+  it('still finds the entry of a write by its streaming write tag once compacted', async () => {
+    const storage = newStorage();
+    const key = keyOf('/tag');
+    const miss = await store(storage, key, bytes(9), 3);
+    await untilChunks(storage.name, 1);
+    const found = await storage.lookupStreamingWrite(key, miss.streamingWriteTag);
+    expect(await readAll(found!.hit)).toEqual(bytes(9));
+    expect(await storage.lookupStreamingWrite(key, 'another-write')).toBeNull();
+  });
+
+  it('leaves a body alone while a reader in this context follows its write chunk by chunk', async () => {
+    const storage = newStorage();
+    const key = keyOf('/followed');
+    const miss = await storage.getMissHandler(key, metaOf());
+    await miss.write(bytes(8));
+    const follower = storage.lookupWriteInProgress(key)!.hit;
+    await miss.write(bytes(4, 8));
+    await miss.finish();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await contents(storage.name)).chunks).toHaveLength(3);
+    expect(await readAll(follower)).toEqual(bytes(12));
+    await follower.finish();
+    // The next hit finds it in chunks and has it compacted.
+    expect(await bodyOf(storage, key)).toEqual(bytes(12));
+    await untilChunks(storage.name, 1);
+    expect(await bodyOf(storage, key)).toEqual(bytes(12));
+  });
+
+  it('does not compact a body an entry no longer points to, nor touch its replacement', async () => {
+    const storage = newIdb({ compactBodies: true, compactDelayMs: 50 });
+    const key = keyOf('/replaced');
+    await store(storage, key, bytes(10), 3);
+    await store(storage, key, bytes(10, 5), 3);
+    // Two compactions were scheduled; the first finds its body replaced.
+    await untilChunks(storage.name, 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await contents(storage.name)).chunks).toHaveLength(1);
+    expect(await bodyOf(storage, key)).toEqual(bytes(10, 5));
+  });
+
+  it('compacts, on its first hit, a body stored in chunks by the current release', async () => {
+    const storage = newStorage();
+    await storage.lookup(keyOf('/warm')); // creates the schema
+    const key = keyOf('/today');
+    await putEntry(storage.name, key, {
+      bodyId: 'today-body',
+      chunkSize: 4,
+      chunks: [new Blob([bytes(4).slice()]), new Blob([bytes(2, 4).slice()])],
+    });
+    expect(await bodyOf(storage, key)).toEqual(bytes(6));
+    await untilChunks(storage.name, 1);
+    expect(await bodyOf(storage, key)).toEqual(bytes(6));
+    expect((await contents(storage.name)).meta[0]).toMatchObject({ writtenAs: 'today-body' });
+  });
+
+  it('does not compact a body of several chunks stored as bytes', async () => {
+    const storage = newStorage();
+    await storage.lookup(keyOf('/warm'));
+    const key = keyOf('/bytes');
+    await putEntry(storage.name, key, {
+      bodyId: 'bytes-body',
+      chunkSize: 4,
+      chunks: [bytes(4), bytes(2, 4)],
+    });
+    expect(await bodyOf(storage, key)).toEqual(bytes(6));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await contents(storage.name)).chunks).toHaveLength(2);
+  });
+});
