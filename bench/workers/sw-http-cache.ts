@@ -11,6 +11,7 @@ import {
   installHttpCache,
   multipartRanges,
   noVarySearch,
+  partialContent,
 } from '../../src/sw/index.ts';
 import type { HttpCacheOptions } from '../../src/sw/index.ts';
 
@@ -33,6 +34,12 @@ const options: HttpCacheOptions = {
   budget: { maxBytes: positive(query, 'maxBytes'), maxEntries: positive(query, 'maxEntries') },
   ...(maxBodySize !== undefined ? { maxBodySize } : {}),
   navigationPreload: query.get('navigationPreload') === '1',
-  features: [controlEndpoint(), crossContext(), noVarySearch(), multipartRanges()],
+  features: [
+    controlEndpoint(),
+    crossContext(),
+    noVarySearch(),
+    multipartRanges(),
+    partialContent(),
+  ],
 };
 installHttpCache(options);
