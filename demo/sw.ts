@@ -20,6 +20,7 @@ import {
   installHttpCache,
   multipartRanges,
   noVarySearch,
+  partialContent,
 } from '../src/sw/index.ts';
 import type { HttpCacheOptions } from '../src/sw/index.ts';
 import { recordWorkerFaults } from './fault-log.ts';
@@ -92,7 +93,13 @@ keepShellOffline(); // the demo app's own shell, offline: see demo/shell.ts
 installHttpCache({
   ...optionsFromScriptUrl(self.location.search),
   // Every feature: the demo's page uses the control API, and the e2e tests cover the rest.
-  features: [controlEndpoint(), crossContext(), noVarySearch(), multipartRanges()],
+  features: [
+    controlEndpoint(),
+    crossContext(),
+    noVarySearch(),
+    multipartRanges(),
+    partialContent(),
+  ],
   // The demo origin's API; the app shell and the worker script itself are left to the browser,
   // and so is the origin switch the page polls (/api/offline): it is not app data, and counting
   // it would drown the hit ratio in the demo's own polling.

@@ -2,8 +2,9 @@
  * Tree-shaking is real (issue 15): a worker built the way an app builds it, with Vite's library
  * build, contains only the features it imports. The minimal worker (`installHttpCache` with
  * routes) has no comlink, no control endpoint, no cross-context coalescing or write following,
- * no No-Vary-Search, no Structured Fields parser, no multipart ranges and no cache events (only
- * the control client and other workers hear them), and stays within its gzip budget; each
+ * no No-Vary-Search, no Structured Fields parser, no multipart ranges, no partial content (sparse
+ * entries: the flow's and IndexedDB's piece code) and no cache events (only the control client
+ * and other workers hear them), and stays within its gzip budget; each
  * feature brings its own code; the prebuilt worker (dist/worker/, for apps without a bundler) has
  * them all. Sizes, not times.
  */
@@ -22,6 +23,8 @@ const MARKERS = {
   'the Structured Fields parser': 'Parse error',
   'multipart ranges': 'multipart/byteranges',
   'the cache events': ':events',
+  'partial content': 'could not start storing a piece',
+  'IndexedDB pieces': 'starting pieces',
 } as const;
 type Piece = keyof typeof MARKERS;
 
@@ -31,14 +34,18 @@ const PIECES: Record<FeatureName, readonly Piece[]> = {
   crossContext: ['cross-context coalescing', 'cross-context write following', 'the cache events'],
   noVarySearch: ['No-Vary-Search', 'the Structured Fields parser'],
   multipartRanges: ['multipart ranges'],
+  partialContent: ['partial content', 'IndexedDB pieces'],
 };
 
 /**
  * gzip -9 bytes the minimal worker may weigh. Issue 15 asks for 16 KB; the cache alone (RFC 9111
- * semantics, memory and IndexedDB storage, eviction, the lock) measures 28.3 KB, and
+ * semantics, memory and IndexedDB storage, eviction, the lock) measures 29.7 KB, and
  * docs/benchmarks.md#the-workers-size says where it goes. This budget keeps it from growing back.
+ * It was 29 KB before partial content (issue 13): the part of it every worker keeps (purge,
+ * clear and orphan collection of pieces another worker stored; a 206 passed through) and its
+ * fixes to the common paths weigh 0.8 KB.
  */
-const MINIMAL_BUDGET = 29 * 1024;
+const MINIMAL_BUDGET = 30 * 1024;
 
 function piecesIn(code: string): Piece[] {
   return (Object.keys(MARKERS) as Piece[]).filter((piece) => code.includes(MARKERS[piece]));

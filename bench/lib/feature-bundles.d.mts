@@ -1,6 +1,7 @@
 /** Types for bench/lib/feature-bundles.mjs (plain JavaScript so Node runs it without a TS loader). */
 
-export type FeatureName = 'controlEndpoint' | 'crossContext' | 'noVarySearch' | 'multipartRanges';
+export type FeatureName =
+  'controlEndpoint' | 'crossContext' | 'noVarySearch' | 'multipartRanges' | 'partialContent';
 
 export const FEATURES: readonly FeatureName[];
 

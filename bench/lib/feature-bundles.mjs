@@ -14,6 +14,7 @@ export const FEATURES = /** @type {const} */ ([
   'crossContext',
   'noVarySearch',
   'multipartRanges',
+  'partialContent',
 ]);
 
 /** The bench's contender name of the minimal worker (no feature; issue 15's size target). */

@@ -11,6 +11,7 @@ import {
   installHttpCache,
   multipartRanges,
   noVarySearch,
+  partialContent,
 } from '../../src/sw/index.ts';
 import type { HttpCacheOptions } from '../../src/sw/index.ts';
 
@@ -35,6 +36,12 @@ const options: HttpCacheOptions = {
   ...(maxBodySize !== undefined ? { maxBodySize } : {}),
   ...(chunkSize !== undefined ? { storage: { chunkSize } } : {}),
   navigationPreload: query.get('navigationPreload') === '1',
-  features: [controlEndpoint(), crossContext(), noVarySearch(), multipartRanges()],
+  features: [
+    controlEndpoint(),
+    crossContext(),
+    noVarySearch(),
+    multipartRanges(),
+    partialContent(),
+  ],
 };
 installHttpCache(options);

@@ -15,5 +15,6 @@ export { DEFAULT_CHUNK_SIZE } from './idb/chunker.ts';
 export { DEFAULT_DB_NAME, SCHEMA_VERSION } from './idb/idb-schema.ts';
 export { isQuotaExceeded } from './errors.ts';
 export { crossContextWrites } from './idb/cross-context-writes.ts';
+export { sparseEntries } from './idb/idb-sparse.ts';
 export { parseWriteMessage, writesChannelName } from './idb/write-notifier.ts';
 export type { WriteMessage } from './idb/write-notifier.ts';

@@ -1,14 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
 import { readAll } from '../core/storage.ts';
+import { sparseEntries } from './idb/idb-sparse.ts';
 import { layeredStorage } from './layered-storage.ts';
 import { MemoryStorage } from './memory/memory.ts';
 import { newIdb } from './testing/idb.ts';
 import { bytes, keyOf, metaOf, store } from './testing/support.ts';
 
-/** The worker's stack (see cache-runtime.ts) over a memory layer taking bodies up to 8 bytes. */
+/**
+ * The worker's stack (see cache-runtime.ts) over a memory layer taking bodies up to 8 bytes,
+ * with the partial-content code (`partialContent()`).
+ */
 function workerStack() {
   const memory = new MemoryStorage({ maxBodyBytes: 8 });
-  const idb = newIdb();
+  const idb = newIdb({ partialContent: sparseEntries });
   const storage = layeredStorage({
     memory,
     durable: idb,

@@ -9,8 +9,6 @@ import { emptyBody, fanOutToStore, type BodySink } from './body-stream.ts';
 import type { CacheStatus, ForwardReason } from './cache-status-format.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
 import { updateFromHead } from './head-update.ts';
-import { admitPiece } from './piece-admission.ts';
-import { piecesInFlight } from './pieces-in-flight.ts';
 import { forwardedResponse } from './respond.ts';
 import { requestSnapshot, type Upstream } from './upstream.ts';
 import type { TrackedWrite } from './write-tracker.ts';
@@ -42,9 +40,11 @@ export async function admit(
     cache.disable(NoCacheReason.OriginNotCache);
     return forwardedResponse(response, { ...status, detail: 'not-storable-type' });
   }
+  const pieces = deps.partialContent;
   if (response.status === 206 && request.headers.has('range') && request.method === 'GET') {
-    // A piece of a sparse entry (docs/partial-content.md).
-    return admitPiece(ctx, upstream, fwd, piecesInFlight(deps.storage));
+    // A piece of a sparse entry (docs/partial-content.md), with the partialContent() feature;
+    // without it, refused below like any 206.
+    if (pieces !== undefined) return pieces.admit(ctx, upstream, fwd);
   }
   const verdict = responseCacheability(requestSnapshot(request), response, upstream, {
     cacheAuthorized: deps.options.cacheAuthorized,

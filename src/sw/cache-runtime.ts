@@ -17,9 +17,11 @@ import type { CacheLock } from '../core/lock.ts';
 import { IdbStorage, MemoryStorage, type StoredEntryInfo } from '../storage/index.ts';
 import { composedStorage } from '../storage/layered-storage.ts';
 import { newSourceId } from '../storage/wrappers/announcing.ts';
-import type { Announcements } from './announcements.ts';
 import type { ResolvedOptions } from './config.ts';
-import type { CrossContextFeature } from './cross-context.ts';
+import type { FeatureParts } from './features.ts';
+
+/** The features that plug into the runtime. */
+type RuntimeFeatures = Pick<FeatureParts, 'crossContext' | 'announcements' | 'partialContent'>;
 
 /** How long after a start the eviction state is rebuilt from storage, in ms. */
 export const REBUILD_DELAY_MS = 2000;
@@ -41,8 +43,7 @@ export class CacheRuntime {
   constructor(
     private readonly options: ResolvedOptions,
     private readonly log: (message: string, details?: unknown) => void,
-    crossContext?: CrossContextFeature,
-    announcements?: Announcements,
+    { crossContext, announcements, partialContent }: RuntimeFeatures = {},
   ) {
     this.memory = new MemoryStorage(options.memory);
     // With the crossContext() feature, Web Locks and a `<name>:writes` channel let another
@@ -52,6 +53,7 @@ export class CacheRuntime {
       name: options.name,
       ...options.storage,
       ...crossContext?.idb(options.name),
+      partialContent: partialContent?.idb,
     });
     // Opened now, while the browser dispatches the event that started the worker: the first
     // lookup then does not wait for it. A failure here is the first lookup's to report.

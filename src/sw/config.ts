@@ -25,8 +25,8 @@ export interface HttpCacheOptions {
   /**
    * Optional parts, each imported by name: `controlEndpoint()` (the page's control API and the
    * handler's `stats()`/`entries()`), `crossContext()` (coalescing and write following across
-   * worker instances), `noVarySearch()`, `multipartRanges()`. Default: none; what a worker does
-   * not import is not in its bundle. The prebuilt `sw-http-cache/worker.js` has them all on.
+   * worker instances), `noVarySearch()`, `multipartRanges()`, `partialContent()` (206 responses
+   * stored as sparse entries). Default: none; what a worker does not import is not in its bundle. The prebuilt `sw-http-cache/worker.js` has them all on.
    */
   readonly features?: readonly HttpCacheFeature[];
   /** Separates this cache from others on the origin, e.g. a version string. Default `''`. */

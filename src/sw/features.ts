@@ -7,11 +7,12 @@ import type { Announcements } from './announcements.ts';
 import type { ControlFeature } from './control-endpoint.ts';
 import type { CrossContextFeature } from './cross-context.ts';
 import type { MultipartRanges } from './multipart-ranges.ts';
+import type { PartialContent } from './partial-content.ts';
 import type { SearchVariance } from './search-variance.ts';
 
 /**
  * An optional part of the cache, made by `controlEndpoint()`, `crossContextFollowing()`,
- * `noVarySearch()` or `multipartRanges()`, and passed in `features`.
+ * `noVarySearch()`, `multipartRanges()` or `partialContent()`, and passed in `features`.
  */
 export interface HttpCacheFeature {
   /** The feature's name, e.g. `control-endpoint`. */
@@ -24,6 +25,7 @@ export interface FeatureParts {
   readonly crossContext?: CrossContextFeature | undefined;
   readonly searchVariance?: (() => SearchVariance) | undefined;
   readonly multipartRanges?: MultipartRanges | undefined;
+  readonly partialContent?: PartialContent | undefined;
   /** The cache events, for the features whose listeners hear them. */
   readonly announcements?: Announcements | undefined;
 }
@@ -48,7 +50,7 @@ export function featureParts(features: readonly HttpCacheFeature[] = []): Featur
     const own = (feature as Partial<Feature> | null)?.parts;
     if (typeof own !== 'object' || own === null) {
       throw new TypeError(
-        `sw-http-cache: ${String(feature)} is not a feature: pass what controlEndpoint(), crossContextFollowing(), noVarySearch() or multipartRanges() return`,
+        `sw-http-cache: ${String(feature)} is not a feature: pass what controlEndpoint(), crossContextFollowing(), noVarySearch(), multipartRanges() or partialContent() return`,
       );
     }
     Object.assign(parts, own);

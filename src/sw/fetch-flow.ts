@@ -29,8 +29,6 @@ import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './
 import { forwardedResponse, gatewayTimeout, ownCacheStatus } from './respond.ts';
 import { revalidate } from './revalidation.ts';
 import { serveStored } from './serve-stored.ts';
-import { answerFromPieces } from './partial-flow.ts';
-import { piecesInFlight } from './pieces-in-flight.ts';
 import { admitSelectedVariant, withVariantTags } from './variant-validation.ts';
 import { askOrigin, askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
 
@@ -151,10 +149,9 @@ export class FetchFlow {
           return gatewayTimeout({ fwd: 'uri-miss', detail: 'only-if-cached' });
         }
         if (!cache.isCacheLocked()) {
+          const pieces = this.deps.partialContent;
           const partial =
-            result.kind === 'uri-miss'
-              ? await answerFromPieces(ctx, piecesInFlight(this.deps.storage))
-              : null;
+            result.kind === 'uri-miss' && pieces !== undefined ? await pieces.answer(ctx) : null;
           if (partial !== null) return partial;
           cache.cacheMiss();
           return this.fetchAndAdmit(ctx, result.kind, result.others);

@@ -12,6 +12,7 @@ import type { AbortCause } from './body-stream.ts';
 import type { RequestOutcome } from './stats.ts';
 import type { WriteTracker } from './write-tracker.ts';
 import type { MultipartRanges } from './multipart-ranges.ts';
+import type { PartialContent } from './partial-content.ts';
 import type { SearchVariance } from './search-variance.ts';
 
 export interface FlowDeps {
@@ -36,6 +37,8 @@ export interface FlowDeps {
   readonly searchVariance?: SearchVariance | undefined;
   /** `multipart/byteranges` answers (the `multipartRanges()` feature); a 200 without it. */
   readonly multipartRanges?: MultipartRanges | undefined;
+  /** Sparse entries from 206 responses (the `partialContent()` feature); none without it. */
+  readonly partialContent?: PartialContent | undefined;
   /** Debug logging; a no-op unless `debug` is on. */
   readonly log: (message: string, details?: unknown) => void;
 }

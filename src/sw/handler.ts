@@ -41,7 +41,7 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
     const log = (message: string, details?: unknown): void => {
       if (resolved.debug) console.debug(`[sw-http-cache] ${message}`, details ?? '');
     };
-    const runtime = new CacheRuntime(resolved, log, features.crossContext, features.announcements);
+    const runtime = new CacheRuntime(resolved, log, features);
     this.#runtime = runtime;
     const control = features.control?.({
       runtime,
@@ -65,6 +65,7 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
       storeFailed: control?.storeFailed,
       searchVariance: features.searchVariance?.(),
       multipartRanges: features.multipartRanges,
+      partialContent: features.partialContent,
       log,
     };
     this.#flow = new FetchFlow(this.#deps);

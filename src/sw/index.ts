@@ -11,4 +11,5 @@ export { controlEndpoint } from './control-endpoint.ts';
 export { crossContext } from './cross-context.ts';
 export { noVarySearch } from './search-variance.ts';
 export { multipartRanges } from './multipart-ranges.ts';
+export { partialContent } from './partial-content.ts';
 export type { CacheEntryInfo, CacheStats, PurgeTarget } from '../protocol/control-protocol.ts';

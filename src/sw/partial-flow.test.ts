@@ -5,8 +5,11 @@ import { LockTable } from '../lock/lock-table.ts';
 import { CompositionStorage } from '../storage/composition/composition.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
 import { newIdb } from '../storage/testing/idb.ts';
+import { sparseEntries } from '../storage/idb/idb-sparse.ts';
+import { featureParts } from './features.ts';
 import { FetchFlow } from './fetch-flow.ts';
 import { multipleRanges } from './multipart-ranges.ts';
+import { partialContent } from './partial-content.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
 import { testFlowDeps } from './testing/test-flow.ts';
 
@@ -60,8 +63,10 @@ function media(request: Request): Response {
   });
 }
 
-function flow(lock?: LockTable): FetchFlow {
-  const storage = new CompositionStorage(new MemoryStorage(), newIdb());
+/** The flow as a worker with `partialContent()` (or, `partial: false`, without it) builds it. */
+function flow(lock?: LockTable, { partial = true } = {}): FetchFlow {
+  const idb = newIdb(partial ? { partialContent: sparseEntries } : {});
+  const storage = new CompositionStorage(new MemoryStorage(), idb);
   return new FetchFlow({
     ...testFlowDeps({
       base: ORIGIN,
@@ -71,6 +76,7 @@ function flow(lock?: LockTable): FetchFlow {
     }),
     lock,
     multipartRanges: multipleRanges,
+    partialContent: partial ? featureParts([partialContent()]).partialContent : undefined,
   });
 }
 
@@ -93,6 +99,29 @@ beforeEach(() => {
   background = new Background();
   version = 0;
   extra = {};
+});
+
+describe('a worker without the partialContent() feature', () => {
+  it('passes a 206 through without storing it, and serves ranges of a complete entry', async () => {
+    const f = flow(undefined, { partial: false });
+    const first = await get(f, 'bytes=10-29');
+    expect(first.response.status).toBe(206);
+    expect(first.bytes).toEqual(body().slice(10, 30));
+    expect(first.status).toMatchObject({ fwd: 'uri-miss', 'fwd-status': '206' });
+    expect(first.status).not.toHaveProperty('stored');
+    expect((await get(f, 'bytes=10-29')).status).toMatchObject({ fwd: 'uri-miss' });
+    expect(originRanges()).toEqual([
+      ['bytes=10-29', null],
+      ['bytes=10-29', null],
+    ]);
+
+    expect((await get(f)).status).toMatchObject({ stored: true });
+    const range = await get(f, 'bytes=12-19');
+    expect(range.response.status).toBe(206);
+    expect(range.bytes).toEqual(body().slice(12, 20));
+    expect(range.status).toMatchObject({ hit: true });
+    expect(origin.count('/video.webm')).toBe(3);
+  });
 });
 
 describe('partial content through the fetch flow', () => {

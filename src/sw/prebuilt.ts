@@ -12,13 +12,14 @@ import type { HttpCacheFeature } from './features.ts';
 import { HttpCacheHandler as Handler } from './handler.ts';
 import { installHttpCache as install, type InstallOptions } from './install.ts';
 import { multipartRanges } from './multipart-ranges.ts';
+import { partialContent } from './partial-content.ts';
 import { noVarySearch } from './search-variance.ts';
 
 export * from './index.ts';
 
 /** Every feature of `sw-http-cache/sw`. */
 export function allFeatures(): HttpCacheFeature[] {
-  return [controlEndpoint(), crossContext(), noVarySearch(), multipartRanges()];
+  return [controlEndpoint(), crossContext(), noVarySearch(), multipartRanges(), partialContent()];
 }
 
 /** `installHttpCache` with {@link allFeatures} unless `options.features` says otherwise. */

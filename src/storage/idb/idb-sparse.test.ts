@@ -4,7 +4,8 @@ import { readAll, StorageError, type PieceStart } from '../../core/storage.ts';
 import type { CacheDbSchema } from './idb-schema.ts';
 import { bodyOf, bytes, keyOf, metaOf } from '../testing/support.ts';
 import { newIdb } from '../testing/idb.ts';
-import type { IdbStorage } from './idb.ts';
+import type { IdbStorage, IdbStorageOptions } from './idb.ts';
+import { sparseEntries } from './idb-sparse.ts';
 
 const KEY = keyOf('/video.webm');
 const LENGTH = 20;
@@ -28,6 +29,11 @@ async function storePiece(
   return writer.finish();
 }
 
+/** A test database with the partial-content code (`sparseEntries`), as the feature wires it. */
+function newSparseIdb(options: IdbStorageOptions = {}): IdbStorage {
+  return newIdb({ partialContent: sparseEntries, ...options });
+}
+
 async function contents(name: string) {
   const db = await openDB<CacheDbSchema>(name);
   const sparse = await db.getAll('sparse');
@@ -42,7 +48,7 @@ afterEach(() => {
 
 describe('IdbStorage sparse entries', () => {
   it('stores a piece; the held bytes are read back, a byte not held fails the read', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     expect(await storePiece(storage, 4, BODY.subarray(4, 10))).toBe('partial');
     expect(await storage.lookup(KEY)).toBeNull();
     const found = await storage.lookupSparse(KEY);
@@ -58,7 +64,7 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('merges pieces, stores only bytes not held, and completes into an ordinary entry', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     await storePiece(storage, 0, BODY.subarray(0, 8));
     await storePiece(storage, 12, BODY.subarray(12, 20));
     expect((await storage.lookupSparse(KEY))?.spans).toEqual([
@@ -78,7 +84,7 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('drops the entry when overlapping pieces of one validator hold different bytes', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     await storePiece(storage, 0, BODY.subarray(0, 8));
     const other = BODY.slice(4, 12);
     other[1] = 0xff - other[1]!;
@@ -88,7 +94,7 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('replaces the pieces when the validator changes, or the length under the same one', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     await storePiece(storage, 0, BODY.subarray(0, 8));
     await storePiece(storage, 10, bytes(4, 100), piece(10, '"v2"'));
     let found = await storage.lookupSparse(KEY);
@@ -102,7 +108,7 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('drops the entry when the body is longer than its Content-Range', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     await storePiece(storage, 0, BODY.subarray(0, 8));
     const writer = await storage.getPieceWriter(KEY, piece(16));
     await writer.write(BODY.subarray(16, 20));
@@ -111,7 +117,7 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('keeps what landed of a body that breaks off, buffered bytes included', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     const writer = await storage.getPieceWriter(KEY, piece(0));
     await writer.write(BODY.subarray(0, 6)); // one 4-byte piece stored, 2 bytes buffered
     await writer.abort();
@@ -119,7 +125,7 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('stops a writer whose entry another representation replaced; its bytes never mix', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     const old = await storage.getPieceWriter(KEY, piece(0));
     await storePiece(storage, 8, bytes(4, 50), piece(8, '"v2"'));
     await expect(old.write(BODY.subarray(0, 4))).rejects.toThrow(/replaced or purged/);
@@ -127,7 +133,7 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('purge, purgeVariants and clear remove the pieces; updateMeta refreshes a sparse entry', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     await storePiece(storage, 0, BODY.subarray(0, 8));
     const refreshed = metaOf(200, [['x-fresh', '1']]);
     expect(await storage.updateMeta(KEY, refreshed)).toBe(true);
@@ -145,7 +151,7 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('lists a sparse entry for eviction with the bytes it holds', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     await storePiece(storage, 2, BODY.subarray(2, 9));
     await storePiece(storage, 15, BODY.subarray(15, 18));
     const listed = await storage.listMeta();
@@ -155,7 +161,7 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('collects pieces no record names and malformed records', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     await storePiece(storage, 0, BODY.subarray(0, 8));
     const db = await openDB<CacheDbSchema>(storage.name);
     await db.put('pieces', { bodyId: 'lost', offset: 0, data: bytes(3) });
@@ -169,14 +175,42 @@ describe('IdbStorage sparse entries', () => {
   });
 
   it('refuses a piece that starts outside the representation', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     await expect(storage.getPieceWriter(KEY, piece(LENGTH))).rejects.toThrow(StorageError);
+  });
+});
+
+describe('IdbStorage without the partialContent option', () => {
+  it('has no sparse lookup and refuses a piece writer', async () => {
+    const storage = newIdb();
+    expect(await storage.lookupSparse(KEY)).toBeNull();
+    await expect(storage.getPieceWriter(KEY, piece(0))).rejects.toThrow(StorageError);
+  });
+
+  it('purges, clears and collects the pieces another storage wrote; lists none', async () => {
+    const writer = newSparseIdb();
+    const plain = newIdb({ name: writer.name });
+    await storePiece(writer, 2, BODY.subarray(2, 9));
+    // Eviction without the feature does not see them (the worker with it lists them).
+    expect(await plain.listMeta()).toEqual([]);
+    expect(await plain.purge(KEY, 'eviction')).toBe(true);
+    expect(await contents(writer.name)).toEqual({ sparse: [], pieces: [] });
+
+    await storePiece(writer, 0, BODY.subarray(0, 8));
+    await plain.clear();
+    expect(await contents(writer.name)).toEqual({ sparse: [], pieces: [] });
+
+    const db = await openDB<CacheDbSchema>(writer.name);
+    await db.put('pieces', { bodyId: 'lost', offset: 0, data: bytes(3) });
+    db.close();
+    expect(await plain.collectOrphans()).toBe(1);
+    expect(await contents(writer.name)).toEqual({ sparse: [], pieces: [] });
   });
 });
 
 describe('IdbStorage piece writer calls', () => {
   it('run one after the other: writes and an abort made without waiting keep their order', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     const writer = await storage.getPieceWriter(KEY, piece(0));
     const calls = [0, 4, 8, 12].map((at) => writer.write(BODY.subarray(at, at + 4)));
     calls.push(writer.abort());
@@ -194,13 +228,13 @@ async function bodyOfSparse(storage: IdbStorage): Promise<Uint8Array> {
 
 describe('IdbStorage sparse lookups', () => {
   it('cost no transaction for a key with no sparse entry once the keys are known', async () => {
-    const storage = newIdb();
+    const storage = newSparseIdb();
     await storePiece(storage, 0, BODY.subarray(0, 8));
     const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
     expect(await storage.lookupSparse(keyOf('/other'))).toBeNull();
     expect(transactions).not.toHaveBeenCalled();
     // Another storage on the same database (a new worker) reads the keys once, then finds it.
-    const again = newIdb({ name: storage.name });
+    const again = newSparseIdb({ name: storage.name });
     expect((await again.lookupSparse(KEY))?.spans).toEqual([{ start: 0, end: 8 }]);
   });
 });

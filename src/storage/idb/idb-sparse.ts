@@ -2,7 +2,11 @@
  * The sparse (partial) entries of {@link IdbStorage} (`docs/partial-content.md`): a record per
  * key in the `sparse` store (the meta of the whole response, the representation, the bytes
  * held) and the bytes in the `pieces` store. Partial content lives in IndexedDB only: the memory
- * layer keeps complete entries.
+ * layer keeps complete entries. Reading and writing pieces is the `partialContent()` feature's:
+ * `IdbStorage` gets it as its `partialContent` option ({@link sparseEntries}), so a worker
+ * without the feature does not ship it, nor lists sparse entries for eviction. Purge, clear and
+ * orphan collection delete pieces without it (`sparse-upkeep.ts`): a worker without the feature
+ * may share a database written by one with it.
  */
 import { heldBytes } from '../../core/byte-spans.ts';
 import { pieceAction } from '../../core/http/partial.ts';
@@ -14,7 +18,7 @@ import { StorageError } from '../../core/storage.ts';
 import { inTransaction } from './idb-connection.ts';
 import { IdbPieceWriter, type PieceWriterContext } from './idb-piece-writer.ts';
 import type { SparseRecord } from './idb-schema.ts';
-import { deleteSparseRecord, piecesOf } from './idb-sparse-delete.ts';
+import { deleteSparseRecord } from './idb-sparse-delete.ts';
 import { IdbSparseHitHandler } from './idb-sparse-hit.ts';
 import { validSparseRecord } from './sparse-record-check.ts';
 
@@ -118,37 +122,6 @@ export class IdbSparseEntries {
     });
   }
 
-  /**
-   * Deletes malformed sparse records and the pieces no sparse record names (left by nothing the
-   * storage does, since a record and its pieces change in one transaction; but a database can
-   * be written by anyone). Returns the number of pieces deleted.
-   */
-  async collectOrphans(): Promise<number> {
-    return this.#context.connection.run('collecting orphan pieces', async (db) => {
-      const tx = db.transaction(['sparse', 'pieces'], 'readwrite');
-      return inTransaction(tx, async () => {
-        const sparse = tx.objectStore('sparse');
-        const pieces = tx.objectStore('pieces');
-        const named = new Set<string>();
-        for (const hash of await sparse.getAllKeys()) {
-          const record = validSparseRecord(await sparse.get(hash), hash);
-          if (record === undefined) await sparse.delete(hash);
-          else named.add(record.bodyId);
-        }
-        const orphans = new Set<string>();
-        for (const [bodyId] of await pieces.getAllKeys()) {
-          if (!named.has(bodyId)) orphans.add(bodyId);
-        }
-        let removed = 0;
-        for (const bodyId of orphans) {
-          removed += await pieces.count(piecesOf(bodyId));
-          await pieces.delete(piecesOf(bodyId));
-        }
-        return removed;
-      });
-    });
-  }
-
   #knownHashes(): Promise<Set<string>> {
     this.#known ??= this.#context.connection
       .run('listing sparse entries', (db) => db.getAllKeys('sparse'))
@@ -172,3 +145,9 @@ export class IdbSparseEntries {
     };
   }
 }
+
+/** How `IdbStorage` makes its sparse entries (its `partialContent` option). */
+export type SparseEntriesFactory = (context: SparseEntriesContext) => IdbSparseEntries;
+
+/** The `partialContent` option of `IdbStorage`: reading and writing pieces. */
+export const sparseEntries: SparseEntriesFactory = (context) => new IdbSparseEntries(context);

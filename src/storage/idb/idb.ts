@@ -20,6 +20,7 @@ import type {
   Storage,
   StoredVariant,
 } from '../../core/storage.ts';
+import { StorageError } from '../../core/storage.ts';
 import { AccessWriteBack } from './access-writeback.ts';
 import type { ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
@@ -38,9 +39,9 @@ import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
 import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
 import type { RemoteFollowing } from './remote-following.ts';
-import { IdbSparseEntries } from './idb-sparse.ts';
+import type { IdbSparseEntries, SparseEntriesFactory } from './idb-sparse.ts';
 import { deleteSparseRecord } from './idb-sparse-delete.ts';
-import { validSparseRecord } from './sparse-record-check.ts';
+import { collectOrphanPieces, sparseRef } from './sparse-upkeep.ts';
 import type { ChannelLike, LockManagerLike } from '../../core/platform.ts';
 import { isLockHeld, writerLockName } from './writer-liveness.ts';
 
@@ -80,6 +81,12 @@ export interface IdbStorageOptions {
   readonly writesChannel?: ChannelLike;
   /** The following code (`remoteFollowing`): without it, `locks` are ignored. */
   readonly following?: RemoteFollowing;
+  /**
+   * Reading and writing pieces of sparse entries (`sparseEntries`, the `partialContent()`
+   * feature): without it there is no sparse lookup and no piece writer; listing, purging and
+   * orphan collection still cover the sparse entries another context stored.
+   */
+  readonly partialContent?: SparseEntriesFactory;
   /** Polling of a followed write in another context, in ms (default 50, doubling up to 1000). */
   readonly followPollMs?: { readonly min: number; readonly max: number };
   /**
@@ -123,8 +130,8 @@ export class IdbStorage implements Storage {
   /** Set when writes are followed across contexts (`locks` given). */
   readonly #crossContext: (CrossContextWrites & RemoteFollowContext) | undefined;
   readonly #following: RemoteFollowing | undefined;
-  /** Partial content: the `sparse` and `pieces` stores. */
-  readonly #sparse: IdbSparseEntries;
+  /** Partial content: the `sparse` and `pieces` stores (with the `partialContent` option). */
+  readonly #sparse: IdbSparseEntries | undefined;
   /** Readers in this context that read a body chunk by chunk, by body id (see compaction.ts). */
   readonly #pins = new Map<string, number>();
   /** Compactions waiting for their delay, by body id. */
@@ -172,7 +179,7 @@ export class IdbStorage implements Storage {
             now: this.#now,
             pollMs: options.followPollMs ?? { min: 50, max: 1000 },
           };
-    this.#sparse = new IdbSparseEntries({
+    this.#sparse = options.partialContent?.({
       connection: this.#connection,
       now: this.#now,
       label: this.label,
@@ -299,7 +306,7 @@ export class IdbStorage implements Storage {
     return this.#connection.run('purging an entry', async (db) => {
       const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
       return inTransaction(tx, async () => {
-        const sparse = validSparseRecord(await tx.objectStore('sparse').get(hash), hash);
+        const sparse = sparseRef(await tx.objectStore('sparse').get(hash), hash);
         const partial = sparse !== undefined && keysEqual(sparse.key, key);
         if (partial) {
           await deleteSparseRecord(tx.objectStore('sparse'), tx.objectStore('pieces'), sparse);
@@ -319,7 +326,7 @@ export class IdbStorage implements Storage {
       return inTransaction(tx, async () => {
         const sparse = tx.objectStore('sparse');
         for (const record of (await sparse.index('byPrimary').getAll(primaryHash(key))).map((r) =>
-          validSparseRecord(r),
+          sparseRef(r),
         )) {
           if (record?.key.namespace !== key.namespace || record.key.primary !== key.primary) {
             continue;
@@ -365,7 +372,9 @@ export class IdbStorage implements Storage {
    * Rewrites the meta of a complete entry, or else of the sparse entry; the body is not touched.
    */
   async updateMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
-    return (await this.#updateCompleteMeta(key, meta)) || this.#sparse.updateMeta(key, meta);
+    return (
+      (await this.#updateCompleteMeta(key, meta)) || (this.#sparse?.updateMeta(key, meta) ?? false)
+    );
   }
 
   #updateCompleteMeta(key: CacheKey, meta: CacheMeta): Promise<boolean> {
@@ -401,7 +410,7 @@ export class IdbStorage implements Storage {
     // A sparse entry beside a complete one of its key is not served (lookups take the complete
     // one) and goes with it when it is purged: it is not listed on its own.
     const whole = new Set(complete.map((entry) => variantHash(entry.key)));
-    const sparse = await this.#sparse.list();
+    const sparse = (await this.#sparse?.list()) ?? [];
     return [...complete, ...sparse.filter((entry) => !whole.has(variantHash(entry.key)))];
   }
 
@@ -451,16 +460,24 @@ export class IdbStorage implements Storage {
       staleWriterMs: this.#staleWriterMs,
       now: this.#now,
     });
-    return chunks + (await this.#sparse.collectOrphans());
+    return chunks + (await collectOrphanPieces(this.#connection));
   }
 
-  /** The sparse entry of `key` (partial content, see `idb-sparse.ts`), or `null`. */
-  lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
-    return this.#sparse.lookup(key);
+  /**
+   * The sparse entry of `key` (partial content, see `idb-sparse.ts`), or `null`; always `null`
+   * without the `partialContent` option.
+   */
+  async lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
+    return (await this.#sparse?.lookup(key)) ?? null;
   }
 
-  /** Starts storing a 206's body as pieces of `key`'s sparse entry. */
+  /** Starts storing a 206's body as pieces of `key`'s sparse entry (needs `partialContent`). */
   getPieceWriter(key: CacheKey, piece: PieceStart): Promise<PieceWriter> {
+    if (this.#sparse === undefined) {
+      return Promise.reject(
+        new StorageError('storing pieces needs the partialContent option (sparseEntries)'),
+      );
+    }
     return this.#sparse.startPieces(key, piece);
   }
 

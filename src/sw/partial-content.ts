@@ -1,0 +1,37 @@
+/**
+ * Partial content as a feature (`features: [partialContent()]`, `docs/partial-content.md`): a
+ * 206 from the origin is stored as pieces of a sparse entry, and range requests are answered
+ * from the pieces, fetching only the bytes not held. Without it, a 206 is passed through and
+ * never stored (RFC 9111 §3.3 lets a cache do either), and range requests on complete entries
+ * work as always. The IndexedDB code that reads and writes pieces comes with it
+ * (`sparseEntries`, handed to `IdbStorage`).
+ */
+import type { SparseEntriesFactory } from '../storage/idb/idb-sparse.ts';
+import { sparseEntries } from '../storage/index.ts';
+import type { ForwardReason } from './cache-status-format.ts';
+import { defineFeature, type HttpCacheFeature } from './features.ts';
+import type { RequestContext } from './flow-deps.ts';
+import { answerFromPieces } from './partial-flow.ts';
+import { admitPiece } from './piece-admission.ts';
+import { piecesInFlight } from './pieces-in-flight.ts';
+import type { Upstream } from './upstream.ts';
+
+export interface PartialContent {
+  /** The `partialContent` option of `IdbStorage`. */
+  readonly idb: SparseEntriesFactory;
+  /** A miss answered from a sparse entry's pieces, or `null` to fetch it as usual. */
+  answer(ctx: RequestContext): Promise<Response | null>;
+  /** The origin's 206 to a `Range` GET: answered, and stored as a piece when it may be. */
+  admit(ctx: RequestContext, upstream: Upstream, fwd: ForwardReason): Promise<Response>;
+}
+
+const partial: PartialContent = {
+  idb: sparseEntries,
+  answer: (ctx) => answerFromPieces(ctx, piecesInFlight(ctx.deps.storage)),
+  admit: (ctx, upstream, fwd) => admitPiece(ctx, upstream, fwd, piecesInFlight(ctx.deps.storage)),
+};
+
+/** 206 responses stored as sparse entries, and ranges served from their pieces. */
+export function partialContent(): HttpCacheFeature {
+  return defineFeature('partial-content', { partialContent: partial });
+}
