@@ -52,8 +52,24 @@ test.describe('control API and channels', () => {
           message,
           channels.map((c) => c.port2),
         );
-        await wait(150);
+        await handled();
         return { replies, port: channels[0]?.port1 };
+      };
+      /**
+       * Resolves once the worker answered a valid hello posted after the messages before it (it
+       * handles them in order), and a moment more for replies on other ports: a fixed wait
+       * missed replies in a busy Firefox.
+       */
+      const handled = async () => {
+        const probe = new MessageChannel();
+        const ready = new Promise((resolve) => {
+          probe.port1.onmessage = resolve;
+          setTimeout(resolve, 5_000);
+        });
+        sw.postMessage({ type: TYPE, kind: 'hello', version: 1 }, [probe.port2]);
+        await ready;
+        probe.port1.close();
+        await wait(50);
       };
       const hostileHellos: [unknown, number][] = [
         [null, 1],

@@ -24,7 +24,9 @@ export async function stopServiceWorkers(page: Page): Promise<void> {
     await expect
       .poll(() => running.size > 0 && [...running.values()].every((s) => s === 'stopped'), {
         message: 'every service worker version reports runningStatus "stopped"',
-        timeout: 5_000,
+        // A worker stopped mid-write may take seconds to report it on a busy machine (5 s was
+        // once too short in CI, with other jobs running).
+        timeout: 15_000,
       })
       .toBe(true);
   } finally {

@@ -27,7 +27,7 @@ import { admit } from './admission.ts';
 import type { ForwardReason } from './cache-status-format.ts';
 import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './flow-deps.ts';
 import { forwardedResponse, gatewayTimeout, ownCacheStatus } from './respond.ts';
-import { revalidate } from './revalidation.ts';
+import { forwardOrServeStale, revalidate } from './revalidation.ts';
 import { serveStored } from './serve-stored.ts';
 import { admitSelectedVariant, withVariantTags } from './variant-validation.ts';
 import { askOrigin, askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
@@ -172,6 +172,9 @@ export class FetchFlow {
         status === LockStatus.GiveUp
           ? NoCacheReason.CacheLockGiveUp
           : NoCacheReason.CacheLockTimeout;
+      if (result.kind === 'found') {
+        return forwardOrServeStale(ctx, reason, () => this.forward(ctx, 'miss', reason));
+      }
       cache.disable(reason);
       return this.forward(ctx, 'miss', reason);
     }

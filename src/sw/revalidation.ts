@@ -11,6 +11,7 @@ import {
 } from '../core/http/index.ts';
 import { LockStatus } from '../core/lock.ts';
 import type { CacheMeta } from '../core/meta.ts';
+import type { NoCacheReason } from '../core/phase.ts';
 import { admit } from './admission.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
 import { storedResponse } from './respond.ts';
@@ -107,4 +108,43 @@ function serveStaleOnError(
     detail,
     key: debugKey(ctx),
   });
+}
+
+/**
+ * A request that gave up waiting for the request revalidating its entry (the lock timed out)
+ * asks the origin on its own, uncached. When the origin cannot be reached, the stale entry it
+ * found is served as a failed revalidation's would be (`stale-if-error`, or disconnected
+ * operation, RFC 9111 §4.2.4): the wait must not turn an offline visit into a network error.
+ */
+export async function forwardOrServeStale(
+  ctx: RequestContext,
+  reason: NoCacheReason,
+  forward: () => Promise<Response>,
+): Promise<Response> {
+  const { deps, cache, request } = ctx;
+  const meta = cache.cacheMeta();
+  const hit = cache.hitHandler();
+  cache.disable(reason);
+  let response: Response;
+  try {
+    response = await forward();
+  } catch (error) {
+    const now = deps.now();
+    const detail = canServeStaleIfError(meta, now, request.headers)
+      ? 'stale-if-error'
+      : canServeDisconnected(meta, now, request.headers, deps.options.offlineMaxStale)
+        ? 'origin-unreachable'
+        : undefined;
+    if (detail === undefined) {
+      await hit.finish();
+      throw error;
+    }
+    return storedResponse(meta, hit, request.method, now, {
+      fwd: 'stale',
+      detail,
+      key: debugKey(ctx),
+    });
+  }
+  await hit.finish();
+  return response;
 }
