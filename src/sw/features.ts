@@ -11,7 +11,7 @@ import type { PartialContent } from './partial-content.ts';
 import type { SearchVariance } from './search-variance.ts';
 
 /**
- * An optional part of the cache, made by `controlEndpoint()`, `crossContextFollowing()`,
+ * An optional part of the cache, made by `controlEndpoint()`, `crossContext()`,
  * `noVarySearch()`, `multipartRanges()` or `partialContent()`, and passed in `features`.
  */
 export interface HttpCacheFeature {
@@ -50,7 +50,7 @@ export function featureParts(features: readonly HttpCacheFeature[] = []): Featur
     const own = (feature as Partial<Feature> | null)?.parts;
     if (typeof own !== 'object' || own === null) {
       throw new TypeError(
-        `sw-http-cache: ${String(feature)} is not a feature: pass what controlEndpoint(), crossContextFollowing(), noVarySearch(), multipartRanges() or partialContent() return`,
+        `sw-http-cache: ${String(feature)} is not a feature: pass what controlEndpoint(), crossContext(), noVarySearch(), multipartRanges() or partialContent() return`,
       );
     }
     Object.assign(parts, own);
