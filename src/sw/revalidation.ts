@@ -25,7 +25,7 @@ import {
 } from './upstream.ts';
 
 export async function revalidate(ctx: RequestContext, stale: CacheMeta): Promise<Response> {
-  const { deps, cache, request } = ctx;
+  const { cache, request } = ctx;
   const headers = new Headers(request.headers);
   for (const [name, value] of Object.entries(revalidationHeaders(stale))) headers.set(name, value);
   let upstream: Upstream;
@@ -33,11 +33,8 @@ export async function revalidate(ctx: RequestContext, stale: CacheMeta): Promise
     upstream = await askOriginOnce(ctx, upstreamRequest(request, headers));
   } catch (error) {
     // askOrigin rejects with an UpstreamError already: pass it on when nothing stored may stand in.
-    if (canServeStaleOnError(ctx)) return serveStaleOnError(ctx);
-    const { offlineMaxStale } = deps.options;
-    if (canServeDisconnected(cache.cacheMeta(), deps.now(), request.headers, offlineMaxStale)) {
-      return serveStaleOnError(ctx, undefined, 'origin-unreachable');
-    }
+    const rule = staleRuleWhenUnreachable(ctx, cache.cacheMeta());
+    if (rule !== undefined) return serveStaleOnError(ctx, undefined, rule);
     throw error;
   }
   const { response } = upstream;
@@ -129,17 +126,12 @@ export async function forwardOrServeStale(
   try {
     response = await forward();
   } catch (error) {
-    const now = deps.now();
-    const detail = canServeStaleIfError(meta, now, request.headers)
-      ? 'stale-if-error'
-      : canServeDisconnected(meta, now, request.headers, deps.options.offlineMaxStale)
-        ? 'origin-unreachable'
-        : undefined;
+    const detail = staleRuleWhenUnreachable(ctx, meta);
     if (detail === undefined) {
       await hit.finish();
       throw error;
     }
-    return storedResponse(meta, hit, request.method, now, {
+    return storedResponse(meta, hit, request.method, deps.now(), {
       fwd: 'stale',
       detail,
       key: debugKey(ctx),
@@ -147,4 +139,20 @@ export async function forwardOrServeStale(
   }
   await hit.finish();
   return response;
+}
+
+/**
+ * Which rule lets `stale` stand in for an origin that cannot be reached: its (or the request's)
+ * `stale-if-error` window, else disconnected operation (RFC 9111 §4.2.4); none when neither does.
+ */
+function staleRuleWhenUnreachable(
+  { deps, request }: RequestContext,
+  stale: CacheMeta,
+): 'stale-if-error' | 'origin-unreachable' | undefined {
+  const now = deps.now();
+  if (canServeStaleIfError(stale, now, request.headers)) return 'stale-if-error';
+  const { offlineMaxStale } = deps.options;
+  return canServeDisconnected(stale, now, request.headers, offlineMaxStale)
+    ? 'origin-unreachable'
+    : undefined;
 }

@@ -61,6 +61,42 @@ describe('stale-if-error releases the revalidation’s write lock', () => {
 });
 
 /**
+ * Stores `/s` with `cacheControl`, then takes the origin down, lets the entry go stale and holds
+ * the key's write lock as a hanging revalidation would.
+ */
+async function staleBehindHeldLock(cacheControl: string) {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const origin = new FakeOrigin();
+  const background = new Background();
+  const lock = new LockTable({ timeoutMs: 50 });
+  let up = true;
+  origin.route('/s', () => {
+    if (!up) throw new TypeError('Failed to fetch');
+    return new Response('stored', {
+      headers: { date: formatHttpDate(clock.now), 'cache-control': cacheControl },
+    });
+  });
+  const flow = testFlow({
+    base: ORIGIN,
+    storage: new MemoryStorage(),
+    lock,
+    fetch: origin.fetch,
+    now: clock.read,
+  });
+  const url = `${ORIGIN}/s`;
+  await (await flow.handle(new Request(url), background.waitUntil)).text();
+  await background.settle();
+  up = false;
+  clock.advance(5_000);
+  const held = lock.lockNow({ namespace: '', primary: url });
+  expect(held.kind).toBe('write');
+  const release = () => {
+    if (held.kind === 'write') held.release(LockStatus.Done);
+  };
+  return { ask: () => flow.handle(new Request(url), background.waitUntil), release, background };
+}
+
+/**
  * A request waiting for the revalidation of its entry gives up when the lock times out and asks
  * the origin on its own; the origin is unreachable meanwhile: it gets the stale entry, not a
  * network error (found by e2e/reliability-faults.spec.ts "the origin hangs" in a busy Firefox).
@@ -68,71 +104,22 @@ describe('stale-if-error releases the revalidation’s write lock', () => {
 describe('a lock wait that times out with the origin unreachable', () => {
   for (const cacheControl of ['max-age=1, stale-if-error=60', 'max-age=1'] as const) {
     it(`serves the stale entry (${cacheControl})`, async () => {
-      const clock = new ManualClock(Date.UTC(2026, 0, 1));
-      const origin = new FakeOrigin();
-      const background = new Background();
-      const lock = new LockTable({ timeoutMs: 50 });
-      let up = true;
-      origin.route('/s', () => {
-        if (!up) throw new TypeError('Failed to fetch');
-        return new Response('stored', {
-          headers: { date: formatHttpDate(clock.now), 'cache-control': cacheControl },
-        });
-      });
-      const flow = testFlow({
-        base: ORIGIN,
-        storage: new MemoryStorage(),
-        lock,
-        fetch: origin.fetch,
-        now: clock.read,
-      });
-      const url = `${ORIGIN}/s`;
-      await (await flow.handle(new Request(url), background.waitUntil)).text();
-      await background.settle();
-      up = false;
-      clock.advance(5_000);
-
-      // Another request holds the key's write lock (a revalidation that hangs).
-      const held = lock.lockNow({ namespace: '', primary: url });
-      expect(held.kind).toBe('write');
-      const response = await flow.handle(new Request(url), background.waitUntil);
+      const { ask, release, background } = await staleBehindHeldLock(cacheControl);
+      const response = await ask();
       expect(await response.text()).toBe('stored');
       expect(cacheStatusOf(response)).toMatchObject({
         fwd: 'stale',
         detail: cacheControl.includes('stale-if-error') ? 'stale-if-error' : 'origin-unreachable',
       });
-      if (held.kind === 'write') held.release(LockStatus.Done);
+      release();
       await background.settle();
     });
   }
 
   it('passes the network error on when the entry may not be served stale', async () => {
-    const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    const origin = new FakeOrigin();
-    const lock = new LockTable({ timeoutMs: 50 });
-    let up = true;
-    origin.route('/m', () => {
-      if (!up) throw new TypeError('Failed to fetch');
-      return new Response('stored', {
-        headers: { date: formatHttpDate(clock.now), 'cache-control': 'max-age=1, must-revalidate' },
-      });
-    });
-    const flow = testFlow({
-      base: ORIGIN,
-      storage: new MemoryStorage(),
-      lock,
-      fetch: origin.fetch,
-      now: clock.read,
-    });
-    const background = new Background();
-    const url = `${ORIGIN}/m`;
-    await (await flow.handle(new Request(url), background.waitUntil)).text();
-    await background.settle();
-    up = false;
-    clock.advance(5_000);
-    const held = lock.lockNow({ namespace: '', primary: url });
-    const answer = await flow.handle(new Request(url), background.waitUntil);
+    const { ask, release } = await staleBehindHeldLock('max-age=1, must-revalidate');
+    const answer = await ask();
     expect(answer.type, 'the network error the page would get without the worker').toBe('error');
-    if (held.kind === 'write') held.release(LockStatus.Done);
+    release();
   });
 });
