@@ -39,12 +39,16 @@ export interface FanOut {
  * (a network error, never a short body) and aborts the store. When the page cancels, the rest is
  * drained into the store; with `drainAfterCancelMs`, only for that long, then the store is
  * aborted there (a piece of a sparse entry keeps what landed: the bytes already on their way are
- * stored, but a `<video>` that seeks away does not download a whole film).
+ * stored, but a `<video>` that seeks away does not download a whole film). `onCancel` runs when
+ * the page cancels, before the drain (a windowed body then ends with its window).
  */
 export function fanOutToStore(
   upstream: ReadableStream<Uint8Array>,
   sink: BodySink,
-  { drainAfterCancelMs = Number.POSITIVE_INFINITY }: { readonly drainAfterCancelMs?: number } = {},
+  {
+    drainAfterCancelMs = Number.POSITIVE_INFINITY,
+    onCancel,
+  }: { readonly drainAfterCancelMs?: number; readonly onCancel?: () => void } = {},
 ): FanOut {
   const reader = upstream.getReader();
   let storeAlive = true;
@@ -132,6 +136,7 @@ export function fanOutToStore(
         controller.enqueue(result.value);
       },
       async cancel() {
+        onCancel?.();
         await drainIntoStore();
       },
     },

@@ -3,8 +3,14 @@
  * `docs/partial-content.md`) while it streams to the page, and what storing pieces tells the
  * eviction manager.
  */
-import { heldBytes } from '../core/byte-spans.ts';
-import { partialCacheability, type PartialCacheability } from '../core/http/index.ts';
+import { heldBytes, type ByteSpan } from '../core/byte-spans.ts';
+import {
+  formatHttpDate,
+  partialCacheability,
+  sameRepresentation,
+  type PartialCacheability,
+  type Representation,
+} from '../core/http/index.ts';
 import { variantHash, type CacheKey } from '../core/key.ts';
 import { NoCacheReason } from '../core/phase.ts';
 import type { PieceWriter, SparseOutcome } from '../core/storage.ts';
@@ -16,9 +22,10 @@ import { forwardedResponse } from './respond.ts';
 import { requestSnapshot, type Upstream } from './upstream.ts';
 
 /**
- * How long a piece keeps being stored after the page dropped its read (a `<video>` that seeks):
- * about the bytes already on their way, which the origin has sent anyway. Not the whole rest,
- * which for a film would be most of it.
+ * How long a piece the page asked for as it is (a range no longer than a window, or the page's
+ * own request after a window that could not be stored) keeps being stored after the page dropped
+ * its read: about the bytes already on their way. Not the whole rest, which for a film would be
+ * most of it. Long ranges are asked in windows instead (`windowed-body.ts`).
  */
 export const DRAIN_AFTER_CANCEL_MS = 250;
 
@@ -27,6 +34,34 @@ export function pieceVerdict(deps: FlowDeps, request: Request, upstream: Upstrea
   return partialCacheability(requestSnapshot(request), upstream.response, upstream, {
     cacheAuthorized: deps.options.cacheAuthorized,
   });
+}
+
+/**
+ * Whether the origin's answer is exactly bytes `[start, end)` of `representation`: a 206 that
+ * may be stored, of that range, length and strong validator.
+ */
+export function exactPiece(
+  verdict: PartialCacheability,
+  { start, end }: ByteSpan,
+  representation: Representation,
+): verdict is PartialCacheability & { cacheable: true } {
+  return (
+    verdict.cacheable &&
+    verdict.range.start === start &&
+    verdict.range.end === end - 1 &&
+    verdict.representation.length === representation.length &&
+    sameRepresentation(verdict.representation.validator, representation.validator)
+  );
+}
+
+/** The `If-Range` that names an entry's representation: its strong tag, or its date. */
+export function ifRangeValue({
+  representation,
+}: {
+  readonly representation: Representation;
+}): string {
+  const { validator } = representation;
+  return validator.etag ?? formatHttpDate(validator.lastModified);
 }
 
 /**
