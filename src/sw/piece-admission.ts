@@ -65,7 +65,8 @@ export function ifRangeValue({
 }
 
 /**
- * Answers the page with the origin's 206 and stores its body as a piece when it may be stored.
+ * Answers the page with the origin's 206 and stores its body as a piece when it may be stored
+ * (for `drainAfterCancelMs` after the page stops reading: longer for a body of one window).
  * The request's `HttpCache` is released once the piece is registered: its lock is for complete
  * entries, and requests waiting on it look up again and find the piece in flight
  * (`pieces-in-flight.ts`).
@@ -76,6 +77,7 @@ export async function admitPiece(
   fwd: ForwardReason,
   inFlight: PiecesInFlight,
   verdict: PartialCacheability = pieceVerdict(ctx.deps, ctx.request, upstream),
+  drainAfterCancelMs = DRAIN_AFTER_CANCEL_MS,
 ): Promise<Response> {
   const { deps, cache, waitUntil } = ctx;
   const { response } = upstream;
@@ -101,9 +103,7 @@ export async function admitPiece(
   const download = inFlight.start(variantHash(key), { start: range.start, end: range.end + 1 });
   release();
   const sink = pieceSink(deps, key, writer, download, range.start, meta.freshUntil);
-  const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, {
-    drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS,
-  });
+  const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, { drainAfterCancelMs });
   waitUntil(fanOut.stored);
   return forwardedResponse(response, { ...status, stored: true, detail: 'partial' }, fanOut.stream);
 }

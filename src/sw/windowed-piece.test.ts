@@ -149,6 +149,40 @@ describe('a long range asked of the origin in windows', () => {
     expect(sent).toBe(SIZE);
   });
 
+  it('a range one window holds is stored to its end after the page drops it, however slow', async () => {
+    const f = flow();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    origin.route('/video.webm', (r) => {
+      const answer = media(r);
+      const reader = answer.body!.getReader();
+      let first = true;
+      // After its first chunk, the body waits for the gate: longer than DRAIN_AFTER_CANCEL_MS.
+      const slow = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (!first) await gate;
+          first = false;
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+      });
+      return new Response(slow, { status: answer.status, headers: answer.headers });
+    });
+    const from = 2 * W; // half a window before the end
+    const response = await f.handle(request(`bytes=${from}-`), background.waitUntil);
+    expect(response.headers.get('content-range')).toBe(`bytes ${from}-${SIZE - 1}/${SIZE}`);
+    const reader = response.body!.getReader();
+    await reader.read();
+    const dropped = reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    open();
+    await dropped;
+    await background.settle();
+    expect(originRanges()).toEqual([[`bytes=${from}-${from + W - 1}`, null]]);
+    expect((await get(f, `bytes=${from}-`)).status).toMatchObject({ hit: true });
+  });
+
   it('fails the read when the next window is of another representation; the first stays', async () => {
     const f = flow();
     const response = await f.handle(request('bytes=0-'), background.waitUntil);

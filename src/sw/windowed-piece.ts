@@ -74,7 +74,10 @@ export async function fetchWindowedMiss(
   if (!exactPiece(verdict, first, verdict.representation)) {
     return ownRequest(ctx, upstream, inFlight);
   }
-  if (first.end >= span.end) return admitPiece(ctx, upstream, 'uri-miss', inFlight, verdict);
+  if (first.end >= span.end) {
+    // One window holds the whole range: stored to its end even when the page drops it.
+    return admitPiece(ctx, upstream, 'uri-miss', inFlight, verdict, WINDOW_DRAIN_MS);
+  }
   const key = cache.cacheKey();
   let writer;
   try {
