@@ -14,7 +14,7 @@ import {
 import { variantHash, type CacheKey } from '../core/key.ts';
 import { NoCacheReason } from '../core/phase.ts';
 import type { PieceWriter, SparseOutcome } from '../core/storage.ts';
-import { emptyBody, fanOutToStore, type BodySink } from './body-stream.ts';
+import { emptyBody, fanOutToStore, type BodySink, type DrainAfterCancel } from './body-stream.ts';
 import type { CacheStatus, ForwardReason } from './cache-status-format.ts';
 import { debugKey, type FlowDeps, type RequestContext } from './flow-deps.ts';
 import type { PieceDownload, PiecesInFlight } from './pieces-in-flight.ts';
@@ -66,7 +66,7 @@ export function ifRangeValue({
 
 /**
  * Answers the page with the origin's 206 and stores its body as a piece when it may be stored
- * (for `drainAfterCancelMs` after the page stops reading: longer for a body of one window).
+ * (and, after the page stops reading, as long as `drain` says: longer for a body of one window).
  * The request's `HttpCache` is released once the piece is registered: its lock is for complete
  * entries, and requests waiting on it look up again and find the piece in flight
  * (`pieces-in-flight.ts`).
@@ -77,7 +77,7 @@ export async function admitPiece(
   fwd: ForwardReason,
   inFlight: PiecesInFlight,
   verdict: PartialCacheability = pieceVerdict(ctx.deps, ctx.request, upstream),
-  drainAfterCancelMs = DRAIN_AFTER_CANCEL_MS,
+  drain: DrainAfterCancel = { drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS },
 ): Promise<Response> {
   const { deps, cache, waitUntil } = ctx;
   const { response } = upstream;
@@ -103,7 +103,7 @@ export async function admitPiece(
   const download = inFlight.start(variantHash(key), { start: range.start, end: range.end + 1 });
   release();
   const sink = pieceSink(deps, key, writer, download, range.start, meta.freshUntil);
-  const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, { drainAfterCancelMs });
+  const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, drain);
   waitUntil(fanOut.stored);
   return forwardedResponse(response, { ...status, stored: true, detail: 'partial' }, fanOut.stream);
 }

@@ -7,15 +7,17 @@
  * after a drop is at most one window (`docs/partial-content.md`).
  */
 import type { ByteSpan } from '../core/byte-spans.ts';
+import type { DrainAfterCancel } from './body-stream.ts';
 
 /** Bytes asked of the origin per request for a long range: the most a dropped read still downloads. */
 export const UPSTREAM_WINDOW_BYTES = 2 * 1024 * 1024;
 
 /**
- * How long a windowed piece keeps being stored after the page dropped its read: it stops at its
- * window's end, so this only bounds an origin that stalls.
+ * How a windowed piece goes on after the page dropped its read: to its window's end, however
+ * slowly (the bytes are bounded by the window), unless the origin stalls for 2 s (readers
+ * following the download then fetch the rest themselves).
  */
-export const WINDOW_DRAIN_MS = 10_000;
+export const WINDOW_DRAIN: DrainAfterCancel = { drainIdleMs: 2000 };
 
 /** The first window of `span` (`[start, end)`), `end` possibly infinite (an open range). */
 export function firstWindow(span: ByteSpan, window = UPSTREAM_WINDOW_BYTES): ByteSpan {

@@ -22,12 +22,7 @@ import {
 import type { PieceDownload, PiecesInFlight } from './pieces-in-flight.ts';
 import { forwardedResponse } from './respond.ts';
 import { askOrigin, askOriginOnce, upstreamRequest, type Upstream } from './upstream.ts';
-import {
-  firstWindow,
-  UPSTREAM_WINDOW_BYTES,
-  WINDOW_DRAIN_MS,
-  windowedBody,
-} from './windowed-body.ts';
+import { firstWindow, UPSTREAM_WINDOW_BYTES, WINDOW_DRAIN, windowedBody } from './windowed-body.ts';
 
 type StorablePiece = PartialCacheability & { cacheable: true };
 
@@ -76,7 +71,7 @@ export async function fetchWindowedMiss(
   }
   if (first.end >= span.end) {
     // One window holds the whole range: stored to its end even when the page drops it.
-    return admitPiece(ctx, upstream, 'uri-miss', inFlight, verdict, WINDOW_DRAIN_MS);
+    return admitPiece(ctx, upstream, 'uri-miss', inFlight, verdict, WINDOW_DRAIN);
   }
   const key = cache.cacheKey();
   let writer;
@@ -131,7 +126,7 @@ export function storeWindows(
   );
   const sink = pieceSink(deps, key, writer, download, span.start, verdict.meta.freshUntil);
   return fanOutToStore(body.stream, sink, {
-    drainAfterCancelMs: WINDOW_DRAIN_MS,
+    ...WINDOW_DRAIN,
     onCancel: () => body.stopAfterWindow(),
   });
 }
