@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { chromium } from 'playwright-core';
 import { findBrowser } from '../scripts/find-browsers.mjs';
-import { MEDIA_DIR, mediaBytesSent } from '../e2e/server/media-route.mjs';
+import { MEDIA_DIR, mediaBytesSent, mediaSpansSent } from '../e2e/server/media-route.mjs';
 import { buildBench } from './lib/build.mjs';
 import { CONTENDERS, startContender } from './lib/contenders.mjs';
 import { sleep } from './lib/page-fetch.mjs';
@@ -98,6 +98,8 @@ const REWATCH = [[0, 1], ...[0.1, 0.5, 0.9, 0.2, 0.7].map((s) => [s, s + 1_000_0
  */
 async function watchAndSeek(contender, init) {
   const before = mediaBytesSent(contender.origin.port);
+  // Ports may be reused by a later run's origin: only this watch's spans.
+  const spansBefore = mediaSpansSent(contender.origin.port).length;
   for (const [from, to] of [...WATCH, ...REWATCH]) {
     const start = Math.floor(SIZE * (from ?? 0));
     const stop = Math.min(SIZE, Math.floor(SIZE * (to ?? 1)));
@@ -106,7 +108,10 @@ async function watchAndSeek(contender, init) {
     });
     await sleep(200); // the worker stores what it received
   }
-  return (mediaBytesSent(contender.origin.port) - before) / SIZE;
+  return {
+    ratio: (mediaBytesSent(contender.origin.port) - before) / SIZE,
+    spans: mediaSpansSent(contender.origin.port).slice(spansBefore),
+  };
 }
 
 /**
@@ -129,6 +134,29 @@ async function firstByteTimes(ours, samples) {
   const whole = [];
   for (let i = 0; i < samples; i++) whole.push(await probe());
   return { pieces, whole };
+}
+
+/**
+ * The bytes of the file that more than one response sent, as spans.
+ *
+ * @param {{ start: number, end: number }[]} spans
+ */
+function sentTwice(spans) {
+  const edges = spans.flatMap((s) => [
+    { at: s.start, step: 1 },
+    { at: s.end, step: -1 },
+  ]);
+  edges.sort((a, b) => a.at - b.at || a.step - b.step);
+  /** @type {{ start: number, end: number }[]} */
+  const twice = [];
+  let depth = 0;
+  let from = 0;
+  for (const { at, step } of edges) {
+    if (depth < 2 && depth + step >= 2) from = at;
+    if (depth >= 2 && depth + step < 2 && at > from) twice.push({ start: from, end: at });
+    depth += step;
+  }
+  return twice;
 }
 
 const median = (/** @type {number[]} */ values) => {
@@ -159,10 +187,19 @@ for (let run = 0; run < RUNS; run++) {
     for (const { key, spec, init } of CONTENDERS_HERE) {
       const contender = await startContender(context, spec, dirs);
       started.push(contender);
-      (ratios[key] ??= []).push(await watchAndSeek(contender, init));
+      const { ratio, spans } = await watchAndSeek(contender, init);
+      (ratios[key] ??= []).push(ratio);
       log(`run ${run + 1}: ${spec.name}: ${ratios[key]?.at(-1)?.toFixed(3)}× the file`);
       const asked = contender.origin.requests('/api/media').map((r) => r.headers.range ?? 'whole');
       log(`  ranges asked of the origin: ${asked.join(', ')}`);
+      log(`  bytes sent: ${spans.map((s) => `${s.start}-${s.end - 1}`).join(', ')}`);
+      log(
+        `  sent twice: ${
+          sentTwice(spans)
+            .map((s) => `${s.start}-${s.end - 1}`)
+            .join(', ') || 'none'
+        }`,
+      );
     }
     const fresh = await startContender(context, CONTENDERS.ours, dirs);
     started.push(fresh);

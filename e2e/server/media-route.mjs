@@ -13,6 +13,22 @@ import { requestedRange } from './http-routes.mjs';
 
 /** Bytes of media bodies handed to the sockets, per origin port (bench/media.mjs reads it). */
 const SENT = new Map();
+/**
+ * Per origin port, the bytes of the file each response handed to its socket: `[start, end)`
+ * (bench/media.mjs finds the bytes sent twice from them).
+ *
+ * @type {Map<number, { start: number, end: number }[]>}
+ */
+const SPANS = new Map();
+
+/**
+ * The spans of the file the origin listening on `port` has sent, one per response.
+ *
+ * @param {number} port
+ */
+export function mediaSpansSent(port) {
+  return SPANS.get(port) ?? [];
+}
 
 /**
  * The media bytes the origin listening on `port` has sent so far.
@@ -61,7 +77,7 @@ export async function mediaRoute(req, res, { url }) {
       : undefined;
   if (range === undefined) {
     res.writeHead(200, { ...headers, 'content-length': String(body.length) });
-    await send(req, res, req.method === 'HEAD' ? body.subarray(0, 0) : body);
+    await send(req, res, req.method === 'HEAD' ? body.subarray(0, 0) : body, 0);
     return;
   }
   const [start, end] = range;
@@ -70,7 +86,12 @@ export async function mediaRoute(req, res, { url }) {
     'content-range': `bytes ${start}-${end}/${body.length}`,
     'content-length': String(end - start + 1),
   });
-  await send(req, res, req.method === 'HEAD' ? body.subarray(0, 0) : body.subarray(start, end + 1));
+  await send(
+    req,
+    res,
+    req.method === 'HEAD' ? body.subarray(0, 0) : body.subarray(start, end + 1),
+    start,
+  );
 }
 
 /**
@@ -80,9 +101,12 @@ export async function mediaRoute(req, res, { url }) {
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
  * @param {Uint8Array} bytes
+ * @param {number} offset where `bytes` start in the file
  */
-async function send(req, res, bytes) {
+async function send(req, res, bytes, offset) {
   const port = req.socket.localPort ?? 0;
+  const span = { start: offset, end: offset };
+  SPANS.set(port, [...mediaSpansSent(port), span]);
   let closed = false;
   /** @type {(() => void) | undefined} */
   let wake;
@@ -93,6 +117,7 @@ async function send(req, res, bytes) {
   for (let at = 0; at < bytes.length && !closed; at += 65_536) {
     const piece = bytes.subarray(at, at + 65_536);
     SENT.set(port, mediaBytesSent(port) + piece.length);
+    span.end += piece.length;
     if (!res.write(piece)) {
       await new Promise((resolve) => {
         wake = () => resolve(undefined);

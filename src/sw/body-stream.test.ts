@@ -140,6 +140,37 @@ describe('fanOutToStore', () => {
     }
   });
 
+  it('with drainIdleMs, stores while bytes keep coming, and stops when a read waits too long', async () => {
+    vi.useFakeTimers();
+    try {
+      let upstreamCancelled = false;
+      let push!: (chunk: string) => void;
+      const upstream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          push = (chunk) => controller.enqueue(enc.encode(chunk));
+          push('a');
+        },
+        cancel: () => void (upstreamCancelled = true),
+      });
+      const sink = new RecordingSink();
+      const out = fanOutToStore(upstream, sink, { drainIdleMs: 100 });
+      const reader = out.stream.getReader();
+      await reader.read();
+      const cancelled = reader.cancel();
+      for (const chunk of ['b', 'c', 'd']) {
+        await vi.advanceTimersByTimeAsync(80); // 240 ms in all, never 100 without a byte
+        push(chunk);
+      }
+      await vi.advanceTimersByTimeAsync(150);
+      await cancelled;
+      expect(await out.stored).toBe(false);
+      expect(sink.written).toEqual(['a', 'b', 'c', 'd']);
+      expect(upstreamCancelled).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('drains the rest of the body into the store when the page goes away', async () => {
     const sink = new RecordingSink();
     const out = fanOutToStore(sourceOf(['a', 'b', 'c']).stream, sink);

@@ -33,18 +33,31 @@ export interface FanOut {
   readonly stored: Promise<boolean>;
 }
 
+/** How long a body goes on into the store after the page cancelled (unbounded by default). */
+export interface DrainAfterCancel {
+  /** The most time in all. */
+  readonly drainAfterCancelMs?: number;
+  /** The most time one read may wait (an origin that stalls). */
+  readonly drainIdleMs?: number;
+}
+
 /**
  * Splits an upstream body between the page and a store. A store failure drops the store (and
  * aborts it) but the page keeps receiving the body; an upstream failure errors the page's stream
  * (a network error, never a short body) and aborts the store. When the page cancels, the rest is
- * drained into the store; with `drainAfterCancelMs`, only for that long, then the store is
+ * drained into the store; with `drainAfterCancelMs` (or `drainIdleMs`), only for that long, then the store is
  * aborted there (a piece of a sparse entry keeps what landed: the bytes already on their way are
- * stored, but a `<video>` that seeks away does not download a whole film).
+ * stored, but a `<video>` that seeks away does not download a whole film). `onCancel` runs when
+ * the page cancels, before the drain (a windowed body then ends with its window).
  */
 export function fanOutToStore(
   upstream: ReadableStream<Uint8Array>,
   sink: BodySink,
-  { drainAfterCancelMs = Number.POSITIVE_INFINITY }: { readonly drainAfterCancelMs?: number } = {},
+  {
+    drainAfterCancelMs = Number.POSITIVE_INFINITY,
+    drainIdleMs = Number.POSITIVE_INFINITY,
+    onCancel,
+  }: DrainAfterCancel & { readonly onCancel?: () => void } = {},
 ): FanOut {
   const reader = upstream.getReader();
   let storeAlive = true;
@@ -80,22 +93,26 @@ export function fanOutToStore(
 
   /**
    * After the page cancelled: keep reading so the store still gets the body, for at most
-   * `drainAfterCancelMs`; then the store keeps what it has and the download stops.
+   * `drainAfterCancelMs`, and while no read waits longer than `drainIdleMs`; then the store
+   * keeps what it has and the download stops.
    */
   const drainIntoStore = async (): Promise<void> => {
     const deadline = Date.now() + drainAfterCancelMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      if (Number.isFinite(drainAfterCancelMs))
-        timer = setTimeout(() => resolve('late'), drainAfterCancelMs);
-    });
+    /** Resolves when the next read is late: past the deadline, or idle too long. */
+    const late = () =>
+      new Promise<'late'>((resolve) => {
+        const wait = Math.min(drainIdleMs, deadline - Date.now());
+        if (Number.isFinite(wait)) timer = setTimeout(() => resolve('late'), Math.max(0, wait));
+      });
     try {
       for (;;) {
         if (!storeAlive) {
           await reader.cancel().catch(() => undefined);
           return;
         }
-        const next = await Promise.race([reader.read(), late]);
+        const next = await Promise.race([reader.read(), late()]);
+        clearTimeout(timer);
         if (next === 'late' || Date.now() > deadline) {
           await dropStore(new Error('the page stopped reading'), 'upstream');
           await reader.cancel().catch(() => undefined);
@@ -132,6 +149,7 @@ export function fanOutToStore(
         controller.enqueue(result.value);
       },
       async cancel() {
+        onCancel?.();
         await drainIntoStore();
       },
     },

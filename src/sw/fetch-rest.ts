@@ -3,14 +3,14 @@
  * that was bringing them stopped: its page went away, or its origin failed): fetched by the
  * reader itself, with `If-Range`, stored as a piece while they are read.
  */
-import { formatHttpDate, sameRepresentation } from '../core/http/index.ts';
 import { variantHash, type CacheKey } from '../core/key.ts';
 import type { HitHandler, SparseLookup } from '../core/storage.ts';
-import { emptyBody, fanOutToStore } from './body-stream.ts';
 import type { FlowDeps } from './flow-deps.ts';
-import { DRAIN_AFTER_CANCEL_MS, pieceSink, pieceVerdict } from './piece-admission.ts';
+import { exactPiece, ifRangeValue, pieceVerdict } from './piece-admission.ts';
 import type { PiecesInFlight } from './pieces-in-flight.ts';
 import { askOrigin, upstreamRequest } from './upstream.ts';
+import { firstWindow } from './windowed-body.ts';
+import { storeWindows } from './windowed-piece.ts';
 
 /**
  * Bytes `[start, end)` of `sparse`'s representation from the origin, as a reader; `null` when the
@@ -25,19 +25,15 @@ export async function fetchRest(
   inFlight: PiecesInFlight,
   { start, end }: { start: number; end: number },
 ): Promise<HitHandler | null> {
+  // Asked one window at a time (`windowed-body.ts`): a read the page drops stops at a window's end.
+  const span = { start, end };
+  const window = firstWindow(span);
   const headers = new Headers(request.headers);
-  headers.set('range', `bytes=${start}-${end - 1}`);
+  headers.set('range', `bytes=${window.start}-${window.end - 1}`);
   headers.set('if-range', ifRangeValue(sparse));
   const upstream = await askOrigin(deps, upstreamRequest(request, headers));
   const verdict = pieceVerdict(deps, request, upstream);
-  const exact =
-    upstream.response.status === 206 &&
-    verdict.cacheable &&
-    verdict.range.start === start &&
-    verdict.range.end === end - 1 &&
-    verdict.representation.length === sparse.representation.length &&
-    sameRepresentation(verdict.representation.validator, sparse.representation.validator);
-  if (!exact || !verdict.cacheable) {
+  if (!exactPiece(verdict, window, sparse.representation)) {
     await upstream.response.body?.cancel();
     return null;
   }
@@ -46,18 +42,9 @@ export async function fetchRest(
     representation: verdict.representation,
     offset: start,
   });
-  const download = inFlight.start(variantHash(key), { start, end });
-  const sink = pieceSink(deps, key, writer, download, start, verdict.meta.freshUntil);
-  const fanOut = fanOutToStore(upstream.response.body ?? emptyBody(), sink, {
-    drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS,
-  });
+  const download = inFlight.start(variantHash(key), span);
+  const fanOut = storeWindows(deps, request, verdict, upstream, { key, writer, download }, span);
   return new StreamHit(fanOut.stream, sparse.hit.source);
-}
-
-/** The `If-Range` that names the entry's representation: its strong tag, or its date. */
-export function ifRangeValue(sparse: SparseLookup): string {
-  const { validator } = sparse.representation;
-  return validator.etag ?? formatHttpDate(validator.lastModified);
 }
 
 /** A reader of a body as it arrives (it cannot seek: it is read once, in order). */

@@ -19,16 +19,17 @@ import type { HitHandler, SparseLookup } from '../core/storage.ts';
 import { admit } from './admission.ts';
 import type { CacheStatus } from './cache-status-format.ts';
 import { debugKey, type RequestContext } from './flow-deps.ts';
-import { fetchRest, ifRangeValue } from './fetch-rest.ts';
+import { fetchRest } from './fetch-rest.ts';
 import { heldPrefix, servePrefix } from './partial-offline.ts';
 import { revalidatePieces } from './partial-revalidation.ts';
 import { FollowingSparseHit } from './following-sparse-hit.ts';
-import { admitPiece, DRAIN_AFTER_CANCEL_MS, pieceSink, pieceVerdict } from './piece-admission.ts';
+import { admitPiece, ifRangeValue, pieceVerdict } from './piece-admission.ts';
 import type { PiecesInFlight } from './pieces-in-flight.ts';
 import { rangeResponse } from './range-response.ts';
 import { storedResponse } from './respond.ts';
-import { emptyBody, fanOutToStore } from './body-stream.ts';
 import { askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
+import { firstWindow } from './windowed-body.ts';
+import { fetchWindowedMiss, storeWindows, windowedRange } from './windowed-piece.ts';
 
 /**
  * The answer to a GET with `Range` when nothing complete is stored but a sparse entry is, or
@@ -44,7 +45,11 @@ export async function answerFromPieces(
   if (request.method !== 'GET') return null;
   const range = request.headers.get('range');
   const sparse = (await deps.storage.lookupSparse?.(cache.cacheKey())) ?? null;
-  if (sparse === null) return null;
+  if (sparse === null) {
+    // Nothing stored: a long range is fetched in windows, else it is a plain miss.
+    const long = windowedRange(request);
+    return long === undefined ? null : fetchWindowedMiss(ctx, inFlight, long);
+  }
   const { vary, variance } = sparse.meta;
   if (vary.length > 0 && varianceHash(vary, request.headers) !== variance) {
     // Pieces of another variant: a miss for this request (its 206 replaces them).
@@ -133,8 +138,10 @@ async function fetchMissing(
     });
   }
   const fetched = { start: first.start, end: last.end };
+  // Asked one window at a time (`windowed-body.ts`): a read the page drops stops at a window's end.
+  const window = firstWindow(fetched);
   const headers = new Headers(request.headers);
-  headers.set('range', `bytes=${fetched.start}-${fetched.end - 1}`);
+  headers.set('range', `bytes=${window.start}-${window.end - 1}`);
   headers.set('if-range', ifRangeValue(sparse));
   cache.cacheMiss();
   const download = inFlight.start(entry, fetched);
@@ -162,8 +169,8 @@ async function fetchMissing(
       verdict.cacheable &&
       verdict.representation.length === sparse.representation.length &&
       sameRepresentation(verdict.representation.validator, sparse.representation.validator) &&
-      verdict.range.start === fetched.start &&
-      verdict.range.end === fetched.end - 1;
+      verdict.range.start === window.start &&
+      verdict.range.end === window.end - 1;
     if (!same || !verdict.cacheable) {
       // Not the bytes asked for, or not storable: the page's own request, passed through.
       await response.body?.cancel();
@@ -175,13 +182,18 @@ async function fetchMissing(
       representation: verdict.representation,
       offset: fetched.start,
     });
-    const sink = pieceSink(deps, key, writer, download, fetched.start, verdict.meta.freshUntil);
     handedOver = true;
-    const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, {
-      drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS,
-    });
+    const fanOut = storeWindows(
+      deps,
+      request,
+      verdict,
+      upstream,
+      { key, writer, download },
+      fetched,
+    );
     // Storage is the page's source here: the download goes on at its own pace, until the page's
-    // reader is released (it read its range, or went away: then the rest is not downloaded).
+    // reader is released (it read its range, or went away: then the window being downloaded is
+    // stored to its end, and no further one is asked for).
     const released = new AbortController();
     waitUntil(drain(fanOut.stream, released.signal).then(() => fanOut.stored));
     const status = {

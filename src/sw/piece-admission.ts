@@ -3,12 +3,18 @@
  * `docs/partial-content.md`) while it streams to the page, and what storing pieces tells the
  * eviction manager.
  */
-import { heldBytes } from '../core/byte-spans.ts';
-import { partialCacheability, type PartialCacheability } from '../core/http/index.ts';
+import { heldBytes, type ByteSpan } from '../core/byte-spans.ts';
+import {
+  formatHttpDate,
+  partialCacheability,
+  sameRepresentation,
+  type PartialCacheability,
+  type Representation,
+} from '../core/http/index.ts';
 import { variantHash, type CacheKey } from '../core/key.ts';
 import { NoCacheReason } from '../core/phase.ts';
 import type { PieceWriter, SparseOutcome } from '../core/storage.ts';
-import { emptyBody, fanOutToStore, type BodySink } from './body-stream.ts';
+import { emptyBody, fanOutToStore, type BodySink, type DrainAfterCancel } from './body-stream.ts';
 import type { CacheStatus, ForwardReason } from './cache-status-format.ts';
 import { debugKey, type FlowDeps, type RequestContext } from './flow-deps.ts';
 import type { PieceDownload, PiecesInFlight } from './pieces-in-flight.ts';
@@ -16,9 +22,10 @@ import { forwardedResponse } from './respond.ts';
 import { requestSnapshot, type Upstream } from './upstream.ts';
 
 /**
- * How long a piece keeps being stored after the page dropped its read (a `<video>` that seeks):
- * about the bytes already on their way, which the origin has sent anyway. Not the whole rest,
- * which for a film would be most of it.
+ * How long a piece the page asked for as it is (a range no longer than a window, or the page's
+ * own request after a window that could not be stored) keeps being stored after the page dropped
+ * its read: about the bytes already on their way. Not the whole rest, which for a film would be
+ * most of it. Long ranges are asked in windows instead (`windowed-body.ts`).
  */
 export const DRAIN_AFTER_CANCEL_MS = 250;
 
@@ -30,7 +37,36 @@ export function pieceVerdict(deps: FlowDeps, request: Request, upstream: Upstrea
 }
 
 /**
- * Answers the page with the origin's 206 and stores its body as a piece when it may be stored.
+ * Whether the origin's answer is exactly bytes `[start, end)` of `representation`: a 206 that
+ * may be stored, of that range, length and strong validator.
+ */
+export function exactPiece(
+  verdict: PartialCacheability,
+  { start, end }: ByteSpan,
+  representation: Representation,
+): verdict is PartialCacheability & { cacheable: true } {
+  return (
+    verdict.cacheable &&
+    verdict.range.start === start &&
+    verdict.range.end === end - 1 &&
+    verdict.representation.length === representation.length &&
+    sameRepresentation(verdict.representation.validator, representation.validator)
+  );
+}
+
+/** The `If-Range` that names an entry's representation: its strong tag, or its date. */
+export function ifRangeValue({
+  representation,
+}: {
+  readonly representation: Representation;
+}): string {
+  const { validator } = representation;
+  return validator.etag ?? formatHttpDate(validator.lastModified);
+}
+
+/**
+ * Answers the page with the origin's 206 and stores its body as a piece when it may be stored
+ * (and, after the page stops reading, as long as `drain` says: longer for a body of one window).
  * The request's `HttpCache` is released once the piece is registered: its lock is for complete
  * entries, and requests waiting on it look up again and find the piece in flight
  * (`pieces-in-flight.ts`).
@@ -41,6 +77,7 @@ export async function admitPiece(
   fwd: ForwardReason,
   inFlight: PiecesInFlight,
   verdict: PartialCacheability = pieceVerdict(ctx.deps, ctx.request, upstream),
+  drain: DrainAfterCancel = { drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS },
 ): Promise<Response> {
   const { deps, cache, waitUntil } = ctx;
   const { response } = upstream;
@@ -66,9 +103,7 @@ export async function admitPiece(
   const download = inFlight.start(variantHash(key), { start: range.start, end: range.end + 1 });
   release();
   const sink = pieceSink(deps, key, writer, download, range.start, meta.freshUntil);
-  const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, {
-    drainAfterCancelMs: DRAIN_AFTER_CANCEL_MS,
-  });
+  const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, drain);
   waitUntil(fanOut.stored);
   return forwardedResponse(response, { ...status, stored: true, detail: 'partial' }, fanOut.stream);
 }
