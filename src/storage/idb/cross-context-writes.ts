@@ -7,7 +7,7 @@
 import type { IdbStorageOptions } from './idb.ts';
 import { remoteFollowing } from './remote-following.ts';
 import { writesChannelName } from './write-notifier.ts';
-import type { ChannelLike, LockManagerLike } from '../../core/platform.ts';
+import { openedOnFirstUse, type LockManagerLike } from '../../core/platform.ts';
 
 /** `IdbStorage` options for database `name` from this runtime's globals. */
 export function crossContextWrites(
@@ -17,21 +17,8 @@ export function crossContextWrites(
   if (locks === undefined) return {};
   const following = remoteFollowing;
   if (typeof BroadcastChannel !== 'function') return { locks, following };
+  // Opened when a write posts or a reader follows one: a worker that only serves hits never
+  // opens it (0.6–1.6 ms of a just-started worker, bench/cpu-profile.mjs).
   const writesChannel = openedOnFirstUse(() => new BroadcastChannel(writesChannelName(name)));
   return { locks, following, writesChannel };
-}
-
-/**
- * A channel opened when first posted on or listened to: a worker that only serves hits never
- * opens it (opening one took 0.6–1.6 ms of a just-started worker, bench/cpu-profile.mjs). Nothing
- * is lost: a channel hears only what is posted while it listens.
- */
-export function openedOnFirstUse(open: () => ChannelLike): ChannelLike {
-  let channel: ChannelLike | undefined;
-  return {
-    postMessage: (message) => (channel ??= open()).postMessage(message),
-    addEventListener: (type, listener) => (channel ??= open()).addEventListener(type, listener),
-    removeEventListener: (type, listener) => channel?.removeEventListener(type, listener),
-    close: () => channel?.close?.(),
-  };
 }
