@@ -6,9 +6,9 @@
  *
  * A body handed over as a Blob (`blob()`) never passes through the reader: one of at most one
  * default chunk is copied from the Blob after it was handed over (read once more, in a task after
- * the response's), a larger one is not copied at all. Measured (docs/storage.md, "Chunk format"): reading
- * a 1 MB Blob back for the copy made the hit that triggered it 1.6× slower, while a memory hit
- * saves a third of a Blob hit; for small bodies the copy costs nothing visible.
+ * the response's), a larger one is not copied at all. Measured (docs/storage.md, "Chunk
+ * format"): reading a 1 MB Blob back for the copy made the hit that triggered it 1.6× slower,
+ * while a memory hit saves a third of a Blob hit; for small bodies the copy costs nothing visible.
  */
 import type { HitHandler, MissHandler } from '../../core/storage.ts';
 
