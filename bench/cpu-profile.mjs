@@ -5,13 +5,14 @@
 //   node bench/cpu-profile.mjs [--runs=10] [--size=100000] [--mode=cold|restarted]
 //                              [--entry=bench/workers/sw-http-cache.ts]
 //
-// Builds the worker as the bench does, stops it before each run and catches its next start
-// through the DevTools protocol (auto-attach, paused before the script runs), so the V8 CPU
-// profiler (50 µs samples) covers the script's evaluation and the measured hit: `cold`, the hit
-// starts the worker (the cold-start row); `restarted`, a no-store request starts it and the hit
-// comes 300 ms later (the hits section's IndexedDB row; only the hit is profiled). Prints the self time per function summed
-// over the runs, and per source file from the bundle's sourcemap. The debugger's presence makes
-// everything slower: read the shares, not the milliseconds.
+// Builds the worker as the bench does and keeps a DevTools session on it: the browser attaches
+// such a session again to each new instance of the worker, with the profiler's state, so a
+// profile started before a stop covers the next instance from its first statement. `cold`: the
+// hit starts the worker (the cold-start row), the script's evaluation and the hit are profiled;
+// `restarted`: a no-store request starts it and the hit comes 300 ms later (the hits section's
+// IndexedDB row), only the hit is profiled. The V8 CPU profiler samples every 50 µs; prints the
+// self time per function (with its source line) summed over the runs, and per source file, from
+// the bundle's sourcemap. The profiler makes everything slower: read the shares, not the ms.
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
