@@ -51,3 +51,18 @@ export interface ChannelLike {
   removeEventListener(type: 'message', listener: (event: ChannelMessageEvent) => void): void;
   close?(): void;
 }
+
+/**
+ * A channel that `open` opens when it is first posted on or listened to. Nothing is lost by
+ * waiting: a channel hears only what is posted while it listens. (Opening a `BroadcastChannel`
+ * is a millisecond of a just-started worker.)
+ */
+export function openedOnFirstUse(open: () => ChannelLike): ChannelLike {
+  let channel: ChannelLike | undefined;
+  return {
+    postMessage: (message) => (channel ??= open()).postMessage(message),
+    addEventListener: (type, listener) => (channel ??= open()).addEventListener(type, listener),
+    removeEventListener: (type, listener) => channel?.removeEventListener(type, listener),
+    close: () => channel?.close?.(),
+  };
+}

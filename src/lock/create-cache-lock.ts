@@ -3,7 +3,7 @@
  * BroadcastChannel where the browser has both, the in-worker table alone otherwise.
  */
 import { LockTable } from './lock-table.ts';
-import type { ChannelLike, LockManagerLike } from '../core/platform.ts';
+import { openedOnFirstUse, type ChannelLike, type LockManagerLike } from '../core/platform.ts';
 import { CrossContextLock, DEFAULT_LOCK_NAME } from './web-locks.ts';
 
 export interface CreateCacheLockOptions {
@@ -37,7 +37,9 @@ export function createCacheLock(
   }
   return new CrossContextLock({
     locks,
-    channel: new Channel(`${name}:lock`),
+    // Opened by the first wait on another context or the first release announced: not while
+    // the worker's script runs, in front of the request that started it.
+    channel: openedOnFirstUse(() => new Channel(`${name}:lock`)),
     name,
     timeoutMs: options.timeoutMs,
     log,

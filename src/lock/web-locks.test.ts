@@ -275,7 +275,8 @@ describe('CrossContextLock when the platform fails', () => {
   it('ends its waits on other contexts as Dangling on close()', async () => {
     const { hub, context } = origin();
     const a = context();
-    const b = context();
+    const bChannel = hub.channel();
+    const b = context({ channel: bChannel });
     const writer = asWrite(await a.lock.lock(key));
     const channel = hub.channel();
     const c = new CrossContextLock({ locks: new FakeLockManager().context(), channel });
@@ -283,13 +284,16 @@ describe('CrossContextLock when the platform fails', () => {
       a.lock.close();
       c.close();
     };
+    expect(bChannel.listenerCount).toBe(0); // no wait on another context yet: not listening
     const wait = asRead(await b.lock.lock(key)).wait();
+    expect(bChannel.listenerCount).toBe(1);
     b.lock.close();
     expect(await wait).toBe(LockStatus.Dangling);
+    expect(bChannel.listenerCount).toBe(0);
+    expect(bChannel.closed).toBe(true);
     writer.release(LockStatus.Done);
-    expect(channel.listenerCount).toBe(1);
-    c.close();
     expect(channel.listenerCount).toBe(0);
+    c.close();
     expect(channel.closed).toBe(true);
   });
 });

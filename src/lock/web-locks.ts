@@ -45,6 +45,7 @@ export class CrossContextLock implements CacheLock {
   /** This context's waits on other contexts' writers, by key hash. */
   readonly #waits = new Map<string, RemoteWait>();
   #closed = false;
+  #listening = false;
 
   constructor(options: CrossContextLockOptions) {
     this.#table = new LockTable(options);
@@ -53,7 +54,6 @@ export class CrossContextLock implements CacheLock {
     this.#name = options.name ?? DEFAULT_LOCK_NAME;
     this.#graceMs = options.statusGraceMs ?? DEFAULT_STATUS_GRACE_MS;
     this.#log = options.log ?? (() => undefined);
-    this.#channel.addEventListener('message', this.#onMessage);
   }
 
   get timeoutMs(): number {
@@ -100,6 +100,12 @@ export class CrossContextLock implements CacheLock {
 
   /** Holds `local` until the other context's writer is done; local readers wait on it. */
   #waitForOtherContext(local: TablePermit): void {
+    // Release messages matter only to a wait: listen from the first one (before it starts, so
+    // its writer's message is heard), not from the worker's start.
+    if (!this.#listening && !this.#closed) {
+      this.#listening = true;
+      this.#channel.addEventListener('message', this.#onMessage);
+    }
     const wait = new RemoteWait(local, {
       locks: this.#locks,
       lockName: this.#lockName(local.hash),

@@ -1,5 +1,5 @@
 import { openDB } from 'idb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HitHandler } from '../../core/storage.ts';
 import { StorageError, readAll } from '../../core/storage.ts';
 import { INLINE_BODY_MAX_BYTES } from './chunk-data.ts';
@@ -132,6 +132,24 @@ describe('IdbHitHandler.blob', () => {
     await store(storage, keyOf('/one'), body, 50_000);
     const found = await storage.lookup(keyOf('/one'));
     expect(await blobBytes(found!.hit)).toEqual(body);
+  });
+
+  it('hands over a whole one-Blob body as stored, building no Blob; a range of it sliced', async () => {
+    const storage = newStorage(INLINE_BODY_MAX_BYTES * 2);
+    const body = bytes(INLINE_BODY_MAX_BYTES + 10);
+    await store(storage, keyOf('/as-stored'), body, 50_000);
+    const slice = vi.spyOn(Blob.prototype, 'slice');
+    try {
+      const whole = await storage.lookup(keyOf('/as-stored'));
+      expect(await blobBytes(whole!.hit)).toEqual(body);
+      expect(slice).not.toHaveBeenCalled();
+      const part = await storage.lookup(keyOf('/as-stored'));
+      part!.hit.seek(1, 5);
+      expect(await blobBytes(part!.hit)).toEqual(bytes(4, 1));
+      expect(slice).toHaveBeenCalledOnce();
+    } finally {
+      slice.mockRestore();
+    }
   });
 
   it('is null for a small inline body (it is read instead)', async () => {

@@ -392,20 +392,37 @@ describe('parseWriteMessage', () => {
 });
 
 describe('crossContextWrites', () => {
-  it('is off without Web Locks, and opens the writes channel with them', async () => {
+  it('is off without Web Locks, and opens the writes channel with them, when first used', async () => {
     const { crossContextWrites } = await import('./cross-context-writes.ts');
     const { vi } = await import('vitest');
     vi.stubGlobal('navigator', {});
     expect(crossContextWrites('db')).toEqual({});
     const locks = new FakeLocks().context('x');
     vi.stubGlobal('navigator', { locks });
+    const opened: BroadcastChannel[] = [];
+    const Native = BroadcastChannel;
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class extends Native {
+        constructor(name: string) {
+          super(name);
+          opened.push(this);
+        }
+      },
+    );
+    const other = new Native('db:writes');
     const options = crossContextWrites('db');
     try {
       expect(options.locks).toBe(locks);
       expect(options.following).toBe(remoteFollowing);
-      expect((options.writesChannel as BroadcastChannel).name).toBe('db:writes');
+      expect(opened).toEqual([]); // a worker that only serves hits never opens it
+      const heard = new Promise((resolve) => (other.onmessage = (event) => resolve(event.data)));
+      options.writesChannel!.postMessage({ bodyId: 'b', seq: 1 });
+      expect(opened.map((channel) => channel.name)).toEqual(['db:writes']);
+      expect(await heard).toEqual({ bodyId: 'b', seq: 1 });
     } finally {
-      (options.writesChannel as BroadcastChannel | undefined)?.close();
+      options.writesChannel?.close?.();
+      other.close();
       vi.unstubAllGlobals();
     }
   });
