@@ -43,7 +43,11 @@ export async function answerFromPieces(
   const { deps, cache, request } = ctx;
   if (request.method !== 'GET') return null;
   const range = request.headers.get('range');
-  const sparse = (await deps.storage.lookupSparse?.(cache.cacheKey())) ?? null;
+  // The first byte asked for is read with the entry: one transaction to the first byte.
+  const sparse =
+    (await deps.storage.lookupSparse?.(cache.cacheKey(), (length) =>
+      firstByte(rangeSpec(range, length)),
+    )) ?? null;
   if (sparse === null) return null;
   const { vary, variance } = sparse.meta;
   if (vary.length > 0 && varianceHash(vary, request.headers) !== variance) {
@@ -52,15 +56,7 @@ export async function answerFromPieces(
     return null;
   }
   const now = deps.now();
-  const { length } = sparse.representation;
-  // No `Range` (a media element's first request may have none): the whole body, completed from
-  // the pieces and the missing bytes, and answered as the 200.
-  const spec: RangeSpec =
-    range === null
-      ? length > 0
-        ? { kind: 'single', start: 0, end: length - 1 }
-        : { kind: 'none', reason: 'empty' }
-      : parseRange(range, length);
+  const spec = rangeSpec(range, sparse.representation.length);
   const wanted = spec.kind === 'single' ? [spec] : spec.kind === 'multi' ? spec.ranges : [];
   const spans = wanted.map(({ start, end }) => ({ start, end: end + 1 }));
   const held = spans.every((span) => coversSpan(sparse.spans, span));
@@ -101,6 +97,27 @@ export async function answerFromPieces(
     return null;
   }
   return held ? revalidatePieces(ctx, inFlight, sparse) : fetchMissing(ctx, inFlight, sparse, span);
+}
+
+/**
+ * The bytes a request asks of a representation of `length` bytes. No `Range` (a media element's
+ * first request may have none): the whole body, completed from the pieces and the missing
+ * bytes, and answered as the 200.
+ */
+function rangeSpec(range: string | null, length: number): RangeSpec {
+  if (range !== null) return parseRange(range, length);
+  return length > 0
+    ? { kind: 'single', start: 0, end: length - 1 }
+    : { kind: 'none', reason: 'empty' };
+}
+
+/** The first byte an answer to `spec` reads (of several ranges, the first's). */
+function firstByte(spec: RangeSpec): number | undefined {
+  return spec.kind === 'single'
+    ? spec.start
+    : spec.kind === 'multi'
+      ? spec.ranges[0]?.start
+      : undefined;
 }
 
 /**
@@ -227,7 +244,7 @@ async function answerFromStorage(
       }
       await complete.hit.finish();
     }
-    const again = await deps.storage.lookupSparse?.(key);
+    const again = await deps.storage.lookupSparse?.(key, () => start);
     const same =
       again != null &&
       again.representation.length === sparse.representation.length &&

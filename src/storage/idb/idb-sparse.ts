@@ -8,18 +8,18 @@
  * orphan collection delete pieces without it (`sparse-upkeep.ts`): a worker without the feature
  * may share a database written by one with it.
  */
-import { heldBytes } from '../../core/byte-spans.ts';
+import { coversSpan, heldBytes } from '../../core/byte-spans.ts';
 import { pieceAction } from '../../core/http/partial.ts';
 import type { CacheKey } from '../../core/key.ts';
 import { keysEqual, primaryHash, variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import type { PieceStart, PieceWriter, SparseLookup } from '../../core/storage.ts';
+import type { PieceStart, PieceWriter, SparseLookup, SparseReadFrom } from '../../core/storage.ts';
 import { StorageError } from '../../core/storage.ts';
-import { inTransaction } from './idb-connection.ts';
+import { inTransaction, readInTransaction } from './idb-connection.ts';
 import { IdbPieceWriter, type PieceWriterContext } from './idb-piece-writer.ts';
 import type { SparseRecord } from './idb-schema.ts';
 import { deleteSparseRecord } from './idb-sparse-delete.ts';
-import { IdbSparseHitHandler } from './idb-sparse-hit.ts';
+import { IdbSparseHitHandler, pieceAt } from './idb-sparse-hit.ts';
 import { validSparseRecord } from './sparse-record-check.ts';
 
 export interface SparseEntriesContext extends PieceWriterContext {
@@ -51,15 +51,33 @@ export class IdbSparseEntries {
     this.#context = context;
   }
 
-  async lookup(key: CacheKey): Promise<SparseLookup | null> {
+  /**
+   * The sparse entry of `key`, in one read-only transaction with the piece that holds byte
+   * `readFrom` names (when held): a range served from the pieces then starts without a second
+   * transaction, as a complete entry's hit does (`idb-entry-read.ts`).
+   */
+  async lookup(key: CacheKey, readFrom?: SparseReadFrom): Promise<SparseLookup | null> {
     const hash = variantHash(key);
     if (!(await this.#knownHashes()).has(hash)) return null;
     const { connection, label } = this.#context;
-    const value = await connection.run('looking up a sparse entry', (db) => db.get('sparse', hash));
-    const record = validSparseRecord(value, hash);
-    if (record === undefined || !keysEqual(record.key, key)) return null;
+    const found = await connection.run('looking up a sparse entry', async (db) => {
+      const tx = db.transaction(['sparse', 'pieces'], 'readonly');
+      return readInTransaction(tx, async () => {
+        const record = validSparseRecord(await tx.objectStore('sparse').get(hash), hash);
+        if (record === undefined || !keysEqual(record.key, key)) return null;
+        const at = readFrom?.(record.representation.length);
+        const held = at !== undefined && coversSpan(record.spans, { start: at, end: at + 1 });
+        const first = held
+          ? await pieceAt(tx.objectStore('pieces'), record.bodyId, record.pieceSize, at)
+          : undefined;
+        return { record, first };
+      });
+    });
+    if (found === null) return null;
+    const { record, first } = found;
     const { meta, representation, spans } = record;
-    return { meta, representation, spans, hit: new IdbSparseHitHandler(connection, record, label) };
+    const hit = new IdbSparseHitHandler(connection, record, label, first);
+    return { meta, representation, spans, hit };
   }
 
   /**
