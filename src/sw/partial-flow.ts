@@ -23,6 +23,7 @@ import { fetchRest, ifRangeValue } from './fetch-rest.ts';
 import { heldPrefix, servePrefix } from './partial-offline.ts';
 import { revalidatePieces } from './partial-revalidation.ts';
 import { FollowingSparseHit } from './following-sparse-hit.ts';
+import type { SparseLookAhead } from './sparse-look-ahead.ts';
 import { admitPiece, DRAIN_AFTER_CANCEL_MS, pieceSink, pieceVerdict } from './piece-admission.ts';
 import type { PiecesInFlight } from './pieces-in-flight.ts';
 import { rangeResponse } from './range-response.ts';
@@ -39,15 +40,12 @@ import { askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
 export async function answerFromPieces(
   ctx: RequestContext,
   inFlight: PiecesInFlight,
+  early?: SparseLookAhead,
 ): Promise<Response | null> {
   const { deps, cache, request } = ctx;
   if (request.method !== 'GET') return null;
   const range = request.headers.get('range');
-  // The first byte asked for is read with the entry: one transaction to the first byte.
-  const sparse =
-    (await deps.storage.lookupSparse?.(cache.cacheKey(), (length) =>
-      firstByte(rangeSpec(range, length)),
-    )) ?? null;
+  const sparse = await (early?.take() ?? lookUpPieces(ctx));
   if (sparse === null) return null;
   const { vary, variance } = sparse.meta;
   if (vary.length > 0 && varianceHash(vary, request.headers) !== variance) {
@@ -97,6 +95,16 @@ export async function answerFromPieces(
     return null;
   }
   return held ? revalidatePieces(ctx, inFlight, sparse) : fetchMissing(ctx, inFlight, sparse, span);
+}
+
+/**
+ * The sparse entry of the request's key, read with the piece that holds the first byte the
+ * request asks for (one transaction to the first byte).
+ */
+export async function lookUpPieces({ deps, cache, request }: RequestContext) {
+  const range = request.headers.get('range');
+  const readFrom = (length: number) => firstByte(rangeSpec(range, length));
+  return (await deps.storage.lookupSparse?.(cache.cacheKey(), readFrom)) ?? null;
 }
 
 /**
