@@ -257,6 +257,20 @@ describe('IdbStorage sparse lookups', () => {
     expect(transactions).toHaveBeenCalledTimes(2);
   });
 
+  it('forget a key whose sparse entry is gone, until pieces of it are stored again', async () => {
+    const storage = newSparseIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    expect(await storePiece(storage, 8, BODY.subarray(8))).toBe('complete');
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    expect(await storage.lookupSparse(KEY)).toBeNull();
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(await storage.lookupSparse(KEY)).toBeNull();
+    expect(transactions).toHaveBeenCalledTimes(1);
+    await storage.purge(KEY, 'invalidation');
+    await storePiece(storage, 4, BODY.subarray(4, 10));
+    expect((await storage.lookupSparse(KEY))?.spans).toEqual([{ start: 4, end: 10 }]);
+  });
+
   it('read no piece with the lookup for a first byte not held', async () => {
     const storage = newSparseIdb();
     await storePiece(storage, 0, BODY.subarray(0, 8));
