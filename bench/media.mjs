@@ -20,12 +20,20 @@ import { MEDIA_DIR, mediaBytesSent, mediaSpansSent } from '../e2e/server/media-r
 import { buildBench } from './lib/build.mjs';
 import { CONTENDERS, startContender } from './lib/contenders.mjs';
 import { sleep } from './lib/page-fetch.mjs';
+import { percentile } from './storage/stats.mjs';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const SIZE = 20 * 1000 * 1000;
 const FILE = 'bench-20mb.webm';
 const PATH = `/api/media?file=${FILE}`;
+/** The first-byte probes' two copies of the file: one kept as pieces, one complete. */
+const PIECES_FILE = 'bench-20mb-pieces.webm';
+const WHOLE_FILE = 'bench-20mb-whole.webm';
+const PIECES_PATH = `/api/media?file=${PIECES_FILE}`;
+const WHOLE_PATH = `/api/media?file=${WHOLE_FILE}`;
+/** First-byte probes per entry and run. */
+const PROBES = 20;
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 
 /** @type {{ key: string, spec: import('./lib/contenders.mjs').ContenderSpec, init?: RequestInit }[]} */
@@ -48,10 +56,10 @@ const CONTENDERS_HERE = [
  * a media element does when the user seeks). Resolves with the time to the first byte.
  *
  * @param {import('playwright-core').Page} page
- * @param {{ start: number, stop: number, closed?: boolean, init?: RequestInit }} read
+ * @param {{ path?: string, start: number, stop: number, closed?: boolean, init?: RequestInit }} read
  *   `closed`: ask for `start-stop` exactly instead of an open range
  */
-function rangeRead(page, { start, stop, closed = false, init = {} }) {
+function rangeRead(page, { path = PATH, start, stop, closed = false, init = {} }) {
   return page.evaluate(
     async ({ path, start, stop, closed, init }) => {
       const controller = new AbortController();
@@ -79,7 +87,7 @@ function rangeRead(page, { start, stop, closed = false, init = {} }) {
         cacheStatus: response.headers.get('cache-status'),
       };
     },
-    { path: PATH, start, stop, closed, init },
+    { path, start, stop, closed, init },
   );
 }
 
@@ -115,24 +123,39 @@ async function watchAndSeek(contender, init) {
 }
 
 /**
- * Time to the first byte of 64 KB at 10 %, `samples` times: from the pieces (after a read of
- * exactly 0-30 %, so the entry is sparse), then from the complete entry (after one whole read).
+ * Time to the first byte of 64 KB at 10 %, from a sparse entry's pieces and from a complete
+ * entry: two copies of the file under two URLs, one read 0-30 % with a closed range (it stays
+ * sparse), the other read whole (it becomes complete). The probes alternate (ABBA), so a slow
+ * moment of the machine falls on both.
  *
  * @param {import('./lib/contenders.mjs').Contender} ours
- * @param {number} samples
+ * @param {number} pairs
  */
-async function firstByteTimes(ours, samples) {
+async function firstByteTimes(ours, pairs) {
   const start = Math.floor(SIZE * 0.1);
-  const probe = () => rangeRead(ours.page, { start, stop: start + 65_536, closed: true });
-  // A closed range read to its end: the entry holds exactly 0-30 % and stays sparse.
-  await rangeRead(ours.page, { start: 0, stop: Math.floor(SIZE * 0.3), closed: true });
-  await sleep(1000);
+  const probe = (/** @type {string} */ path) =>
+    rangeRead(ours.page, { path, start, stop: start + 65_536, closed: true });
+  await rangeRead(ours.page, {
+    path: PIECES_PATH,
+    start: 0,
+    stop: Math.floor(SIZE * 0.3),
+    closed: true,
+  });
+  await rangeRead(ours.page, { path: WHOLE_PATH, start: 0, stop: SIZE });
+  await sleep(2000); // the pieces are stored, the complete body compacted
+  /** @type {Awaited<ReturnType<typeof rangeRead>>[]} */
   const pieces = [];
-  for (let i = 0; i < samples; i++) pieces.push(await probe());
-  await rangeRead(ours.page, { start: 0, stop: SIZE });
-  await sleep(2000);
+  /** @type {Awaited<ReturnType<typeof rangeRead>>[]} */
   const whole = [];
-  for (let i = 0; i < samples; i++) whole.push(await probe());
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) {
+      pieces.push(await probe(PIECES_PATH));
+      whole.push(await probe(WHOLE_PATH));
+    } else {
+      whole.push(await probe(WHOLE_PATH));
+      pieces.push(await probe(PIECES_PATH));
+    }
+  }
   return { pieces, whole };
 }
 
@@ -159,20 +182,19 @@ function sentTwice(spans) {
   return twice;
 }
 
-const median = (/** @type {number[]} */ values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
+const median = (/** @type {number[]} */ values) => percentile(values, 0.5);
 
 const browser = findBrowser('chromium');
 if (!browser.found) throw new Error(`no Chromium: ${browser.description}`);
 await mkdir(MEDIA_DIR, { recursive: true });
-await writeFile(join(MEDIA_DIR, FILE), randomBytes(SIZE));
+const content = randomBytes(SIZE);
+for (const name of [FILE, PIECES_FILE, WHOLE_FILE]) await writeFile(join(MEDIA_DIR, name), content);
 log('building the bench workers into dist-bench/ …');
 const dirs = await buildBench();
 /** @type {Record<string, number[]>} */
 const ratios = {};
-/** @type {{ pieces: number[], whole: number[], pieceSources: string[], wholeSources: string[] }} */
+/** Per run: the first-byte samples (ms) of each entry, and one Cache-Status of each. */
+/** @type {{ pieces: number[][], whole: number[][], pieceSources: string[], wholeSources: string[] }} */
 const ttfb = { pieces: [], whole: [], pieceSources: [], wholeSources: [] };
 for (let run = 0; run < RUNS; run++) {
   const profile = await mkdtemp(join(tmpdir(), 'sw-http-cache-media-'));
@@ -203,9 +225,9 @@ for (let run = 0; run < RUNS; run++) {
     }
     const fresh = await startContender(context, CONTENDERS.ours, dirs);
     started.push(fresh);
-    const times = await firstByteTimes(fresh, 5);
-    ttfb.pieces.push(median(times.pieces.map((t) => t.ttfb)));
-    ttfb.whole.push(median(times.whole.map((t) => t.ttfb)));
+    const times = await firstByteTimes(fresh, PROBES);
+    ttfb.pieces.push(times.pieces.map((t) => t.ttfb));
+    ttfb.whole.push(times.whole.map((t) => t.ttfb));
     ttfb.pieceSources.push(times.pieces[0]?.cacheStatus ?? '');
     ttfb.wholeSources.push(times.whole[0]?.cacheStatus ?? '');
   } finally {
@@ -222,8 +244,16 @@ console.log('origin bytes / file size (goal for sw-http-cache: ≤ 1.05)');
 for (const { key, spec } of CONTENDERS_HERE) {
   console.log(`  ${spec.name.padEnd(42)} ${spread(ratios[key] ?? [])}`);
 }
-const ratio = ttfb.pieces.map((p, i) => p / (ttfb.whole[i] ?? Number.NaN));
-console.log('\ntime to the first byte of 64 KB at 10 %, sw-http-cache (median of 5 per run, ms):');
-console.log(`  from the pieces        ${spread(ttfb.pieces)}   e.g. ${ttfb.pieceSources[0]}`);
-console.log(`  from the complete body ${spread(ttfb.whole)}   e.g. ${ttfb.wholeSources[0]}`);
-console.log(`  pieces / complete      ${spread(ratio)} (goal ≤ 1.1)`);
+const quartiles = (/** @type {number[]} */ values) =>
+  `median ${median(values).toFixed(2)} (p25 ${percentile(values, 0.25).toFixed(2)}, p75 ${percentile(values, 0.75).toFixed(2)}, min ${Math.min(...values).toFixed(2)}, max ${Math.max(...values).toFixed(2)})`;
+const allPieces = ttfb.pieces.flat();
+const allWhole = ttfb.whole.flat();
+const runRatios = ttfb.pieces.map((p, i) => median(p) / median(ttfb.whole[i] ?? []));
+console.log(
+  `\ntime to the first byte of 64 KB at 10 %, sw-http-cache (${PROBES} probes of each per run, alternated; ms):`,
+);
+console.log(`  from the pieces        ${quartiles(allPieces)}   e.g. ${ttfb.pieceSources[0]}`);
+console.log(`  from the complete body ${quartiles(allWhole)}   e.g. ${ttfb.wholeSources[0]}`);
+console.log(
+  `  pieces / complete      ${(median(allPieces) / median(allWhole)).toFixed(3)} (medians of all samples; goal ≤ 1.1); per run: ${runRatios.map((r) => r.toFixed(3)).join(', ')}`,
+);

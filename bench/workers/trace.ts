@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
-// A profiler for the hit path, for bench/profile.mjs only, which runs it before a contender's
-// worker script in the same file: it wraps the platform calls a hit makes (IndexedDB opens, transactions and requests,
-// Cache Storage matches, Blob reads, BroadcastChannel posts) and the fetch event's `respondWith`,
+// A profiler for the hit path, for bench/profile.mjs and bench/profile-pieces.mjs only, which run
+// it before a contender's worker script in the same file: it wraps the platform calls a hit makes
+// (IndexedDB opens, transactions and requests, Cache Storage matches, Blob reads,
+// BroadcastChannel posts, Web Lock requests) and the fetch event's `respondWith`,
 // and records when each started and ended on the worker's clock. The library's code is not
 // touched: what lies between two recorded calls is the worker's own JS.
 //
@@ -100,7 +101,14 @@ wrap<IDBDatabase['transaction']>(
     },
 );
 
-traceRequests(IDBObjectStore.prototype, 'store', ['get', 'getAll', 'count', 'put', 'delete']);
+traceRequests(IDBObjectStore.prototype, 'store', [
+  'get',
+  'getAll',
+  'count',
+  'put',
+  'delete',
+  'openCursor',
+]);
 traceRequests(IDBIndex.prototype, 'index', ['get', 'getAll', 'count']);
 tracePromise(Blob.prototype, 'arrayBuffer', 'blob arrayBuffer');
 tracePromise(CacheStorage.prototype, 'match', 'caches match');
@@ -130,6 +138,27 @@ wrap<FetchEvent['respondWith']>(
         () => done(event),
       );
       respondWith.call(this, response);
+    },
+);
+
+// A Web Lock request ends when the lock is granted or refused (its callback runs), not when the
+// promise settles (that is when the lock is let go).
+wrap<LockManager['request']>(
+  LockManager.prototype,
+  'request',
+  (request) =>
+    function (this: LockManager, name: string, ...rest: unknown[]) {
+      const event = begin(`locks request`);
+      const callback = rest.at(-1) as (lock: Lock | null) => unknown;
+      const wrapped = (lock: Lock | null): unknown => {
+        done(event);
+        return callback(lock);
+      };
+      return Reflect.apply(request, this, [
+        name,
+        ...rest.slice(0, -1),
+        wrapped,
+      ]) as Promise<unknown>;
     },
 );
 

@@ -73,9 +73,11 @@ export interface Storage {
   listVariants?(key: CacheKey): Promise<readonly StoredVariant[]>;
   /**
    * The sparse (partial) entry of `key`: pieces of one representation, from 206 responses
-   * (`IdbStorage`; see `docs/partial-content.md`). `null` when there is none.
+   * (`IdbStorage`; see `docs/partial-content.md`). `null` when there is none. `readFrom` names
+   * the byte the caller will read first: the storage may read it with the entry (`IdbStorage`
+   * does, in the lookup's one transaction).
    */
-  lookupSparse?(key: CacheKey): Promise<SparseLookup | null>;
+  lookupSparse?(key: CacheKey, readFrom?: SparseReadFrom): Promise<SparseLookup | null>;
   /**
    * Starts storing the body of a 206 as pieces of `key`'s sparse entry, from byte `piece.offset`
    * (`IdbStorage`). What it does to the pieces stored before is `pieceAction`'s decision.
@@ -95,6 +97,12 @@ export type StorageCapabilities = Required<
     | 'getPieceWriter'
   >
 >;
+
+/**
+ * The byte a reader of a sparse entry will read first, given the representation's length (the
+ * range asked for may depend on it, e.g. `bytes=-500`); `undefined` when it reads none.
+ */
+export type SparseReadFrom = (length: number) => number | undefined;
 
 /** A sparse entry as found: what it holds, and a reader of the bytes it holds. */
 export interface SparseLookup {

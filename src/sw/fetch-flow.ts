@@ -29,6 +29,7 @@ import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './
 import { forwardedResponse, gatewayTimeout, ownCacheStatus } from './respond.ts';
 import { forwardOrServeStale, revalidate } from './revalidation.ts';
 import { serveStored } from './serve-stored.ts';
+import type { SparseLookAhead } from './sparse-look-ahead.ts';
 import { admitSelectedVariant, withVariantTags } from './variant-validation.ts';
 import { askOrigin, askOriginOnce, UpstreamError, upstreamRequest } from './upstream.ts';
 
@@ -123,9 +124,26 @@ export class FetchFlow {
       cache.cacheMiss();
       return this.fetchAndAdmit(ctx, 'request');
     }
+    // A range's sparse entry is looked up beside the complete one (a media seek's first byte).
+    const ranged = request.method === 'GET' && request.headers.has('range');
+    const early = ranged ? this.deps.partialContent?.lookAhead(ctx) : undefined;
+    try {
+      return await this.lookUpAndServe(ctx, background, early);
+    } finally {
+      early?.drop();
+    }
+  }
 
-    // pingora's proxy loop: a request locked behind another one's download waits for it, then
-    // looks up again (and follows the body as it is written).
+  /**
+   * pingora's proxy loop: a request locked behind another one's download waits for it, then
+   * looks up again (and follows the body as it is written).
+   */
+  private async lookUpAndServe(
+    ctx: RequestContext,
+    background: BackgroundRevalidation | undefined,
+    early: SparseLookAhead | undefined,
+  ): Promise<Response> {
+    const { cache, request } = ctx;
     let collapsed = false;
     for (let retries = 0; ;) {
       const result = await this.lookup(ctx);
@@ -151,7 +169,9 @@ export class FetchFlow {
         if (!cache.isCacheLocked()) {
           const pieces = this.deps.partialContent;
           const partial =
-            result.kind === 'uri-miss' && pieces !== undefined ? await pieces.answer(ctx) : null;
+            result.kind === 'uri-miss' && pieces !== undefined
+              ? await pieces.answer(ctx, collapsed ? undefined : early)
+              : null;
           if (partial !== null) return partial;
           cache.cacheMiss();
           return this.fetchAndAdmit(ctx, result.kind, result.others);

@@ -11,23 +11,33 @@ import { sparseEntries } from '../storage/index.ts';
 import type { ForwardReason } from './cache-status-format.ts';
 import { defineFeature, type HttpCacheFeature } from './features.ts';
 import type { RequestContext } from './flow-deps.ts';
-import { answerFromPieces } from './partial-flow.ts';
+import { answerFromPieces, lookUpPieces } from './partial-flow.ts';
 import { admitPiece } from './piece-admission.ts';
 import { piecesInFlight } from './pieces-in-flight.ts';
+import { SparseLookAhead } from './sparse-look-ahead.ts';
 import type { Upstream } from './upstream.ts';
 
 export interface PartialContent {
   /** The `partialContent` option of `IdbStorage`. */
   readonly idb: SparseEntriesFactory;
-  /** A miss answered from a sparse entry's pieces, or `null` to fetch it as usual. */
-  answer(ctx: RequestContext): Promise<Response | null>;
+  /**
+   * The request's sparse entry, looked up now, beside its complete entry (`sparse-look-ahead.ts`):
+   * `answer` takes it on the request's first pass.
+   */
+  lookAhead(ctx: RequestContext): SparseLookAhead;
+  /**
+   * A miss answered from a sparse entry's pieces (the one `early` looked up, when given), or
+   * `null` to fetch it as usual.
+   */
+  answer(ctx: RequestContext, early?: SparseLookAhead): Promise<Response | null>;
   /** The origin's 206 to a `Range` GET: answered, and stored as a piece when it may be. */
   admit(ctx: RequestContext, upstream: Upstream, fwd: ForwardReason): Promise<Response>;
 }
 
 const partial: PartialContent = {
   idb: sparseEntries,
-  answer: (ctx) => answerFromPieces(ctx, piecesInFlight(ctx.deps.storage)),
+  lookAhead: (ctx) => new SparseLookAhead(lookUpPieces(ctx)),
+  answer: (ctx, early) => answerFromPieces(ctx, piecesInFlight(ctx.deps.storage), early),
   admit: (ctx, upstream, fwd) => admitPiece(ctx, upstream, fwd, piecesInFlight(ctx.deps.storage)),
 };
 

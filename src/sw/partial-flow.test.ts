@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import { LockTable } from '../lock/lock-table.ts';
@@ -93,6 +93,10 @@ function originRanges(): (string | null)[][] {
   return origin.requests.map((r) => [r.headers.get('range'), r.headers.get('if-range')]);
 }
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 beforeEach(() => {
   origin = new FakeOrigin().route('/video.webm', media);
   clock = new ManualClock(T0);
@@ -138,6 +142,22 @@ describe('partial content through the fetch flow', () => {
     expect(again.bytes).toEqual(body().slice(12, 20));
     expect(again.status).toMatchObject({ hit: true, detail: 'partial-composition.idb' });
     expect(origin.count('/video.webm')).toBe(1);
+  });
+
+  it('looks the sparse entry of a range up beside the complete one, once', async () => {
+    const f = flow();
+    await get(f, 'bytes=10-29');
+    const lookup = vi.spyOn(CompositionStorage.prototype, 'lookup');
+    const lookupSparse = vi.spyOn(CompositionStorage.prototype, 'lookupSparse');
+    const again = await get(f, 'bytes=12-19');
+    expect(again.bytes).toEqual(body().slice(12, 20));
+    expect(again.status).toMatchObject({ hit: true, detail: 'partial-composition.idb' });
+    // Started before the complete lookup, with the first byte asked for; not looked up again.
+    expect(lookupSparse).toHaveBeenCalledOnce();
+    expect(lookupSparse.mock.invocationCallOrder[0]).toBeLessThan(
+      lookup.mock.invocationCallOrder[0]!,
+    );
+    expect(lookupSparse.mock.calls[0]?.[1]?.(SIZE)).toBe(12);
   });
 
   it('fetches only the missing bytes with If-Range, and stitches the answer', async () => {

@@ -24,6 +24,7 @@ import { heldPrefix, servePrefix } from './partial-offline.ts';
 import { revalidatePieces } from './partial-revalidation.ts';
 import { FollowingSparseHit } from './following-sparse-hit.ts';
 import { admitPiece, ifRangeValue, pieceVerdict } from './piece-admission.ts';
+import type { SparseLookAhead } from './sparse-look-ahead.ts';
 import type { PiecesInFlight } from './pieces-in-flight.ts';
 import { rangeResponse } from './range-response.ts';
 import { storedResponse } from './respond.ts';
@@ -40,11 +41,12 @@ import { fetchWindowedMiss, storeWindows, windowedRange } from './windowed-piece
 export async function answerFromPieces(
   ctx: RequestContext,
   inFlight: PiecesInFlight,
+  early?: SparseLookAhead,
 ): Promise<Response | null> {
   const { deps, cache, request } = ctx;
   if (request.method !== 'GET') return null;
   const range = request.headers.get('range');
-  const sparse = (await deps.storage.lookupSparse?.(cache.cacheKey())) ?? null;
+  const sparse = await (early?.take() ?? lookUpPieces(ctx));
   if (sparse === null) {
     // Nothing stored: a long range is fetched in windows, else it is a plain miss.
     const long = windowedRange(request);
@@ -57,15 +59,7 @@ export async function answerFromPieces(
     return null;
   }
   const now = deps.now();
-  const { length } = sparse.representation;
-  // No `Range` (a media element's first request may have none): the whole body, completed from
-  // the pieces and the missing bytes, and answered as the 200.
-  const spec: RangeSpec =
-    range === null
-      ? length > 0
-        ? { kind: 'single', start: 0, end: length - 1 }
-        : { kind: 'none', reason: 'empty' }
-      : parseRange(range, length);
+  const spec = rangeSpec(range, sparse.representation.length);
   const wanted = spec.kind === 'single' ? [spec] : spec.kind === 'multi' ? spec.ranges : [];
   const spans = wanted.map(({ start, end }) => ({ start, end: end + 1 }));
   const held = spans.every((span) => coversSpan(sparse.spans, span));
@@ -106,6 +100,37 @@ export async function answerFromPieces(
     return null;
   }
   return held ? revalidatePieces(ctx, inFlight, sparse) : fetchMissing(ctx, inFlight, sparse, span);
+}
+
+/**
+ * The sparse entry of the request's key, read with the piece that holds the first byte the
+ * request asks for (one transaction to the first byte).
+ */
+export async function lookUpPieces({ deps, cache, request }: RequestContext) {
+  const range = request.headers.get('range');
+  const readFrom = (length: number) => firstByte(rangeSpec(range, length));
+  return (await deps.storage.lookupSparse?.(cache.cacheKey(), readFrom)) ?? null;
+}
+
+/**
+ * The bytes a request asks of a representation of `length` bytes. No `Range` (a media element's
+ * first request may have none): the whole body, completed from the pieces and the missing
+ * bytes, and answered as the 200.
+ */
+function rangeSpec(range: string | null, length: number): RangeSpec {
+  if (range !== null) return parseRange(range, length);
+  return length > 0
+    ? { kind: 'single', start: 0, end: length - 1 }
+    : { kind: 'none', reason: 'empty' };
+}
+
+/** The first byte an answer to `spec` reads (of several ranges, the first's). */
+function firstByte(spec: RangeSpec): number | undefined {
+  return spec.kind === 'single'
+    ? spec.start
+    : spec.kind === 'multi'
+      ? spec.ranges[0]?.start
+      : undefined;
 }
 
 /**
@@ -239,7 +264,7 @@ async function answerFromStorage(
       }
       await complete.hit.finish();
     }
-    const again = await deps.storage.lookupSparse?.(key);
+    const again = await deps.storage.lookupSparse?.(key, () => start);
     const same =
       again != null &&
       again.representation.length === sparse.representation.length &&

@@ -23,6 +23,7 @@ import type {
   PieceWriter,
   PurgeType,
   SparseLookup,
+  SparseReadFrom,
   Storage,
   StoredVariant,
 } from '../../core/storage.ts';
@@ -144,8 +145,8 @@ export class CompositionStorage implements Storage {
   }
 
   /** The sparse entry of the layer that keeps partial content (see {@link #sparseLayer}). */
-  async lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
-    const found = (await this.#sparseLayer()?.lookupSparse?.(key)) ?? null;
+  async lookupSparse(key: CacheKey, readFrom?: SparseReadFrom): Promise<SparseLookup | null> {
+    const found = (await this.#sparseLayer()?.lookupSparse?.(key, readFrom)) ?? null;
     if (found === null) return null;
     return { ...found, hit: new LabeledHitHandler(found.hit, this.#source(found)) };
   }

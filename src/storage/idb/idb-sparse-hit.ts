@@ -30,7 +30,7 @@ export async function pieceAt(
   const range = IDBKeyRange.bound([bodyId, Math.max(0, at - pieceSize + 1)], [bodyId, at]);
   const cursor = await store.openCursor(range, 'prev');
   const piece = cursor?.value;
-  return piece !== undefined && piece.offset + piece.data.byteLength > at ? piece : undefined;
+  return holds(piece, at) ? piece : undefined;
 }
 
 /**
@@ -46,12 +46,20 @@ export class IdbSparseHitHandler implements HitHandler {
   readonly #connection: IdbConnection;
   readonly #bodyId: string;
   readonly #pieceSize: number;
+  /** The piece the lookup read with the record (see `IdbSparseEntries.lookup`); dropped by `finish`. */
+  #prefetched: PieceRecord | undefined;
   #position = 0;
   #end: number;
   #released = false;
 
-  constructor(connection: IdbConnection, record: SparseRecord, source: string) {
+  constructor(
+    connection: IdbConnection,
+    record: SparseRecord,
+    source: string,
+    prefetched?: PieceRecord,
+  ) {
     this.#connection = connection;
+    this.#prefetched = prefetched;
     this.#bodyId = record.bodyId;
     this.#pieceSize = record.pieceSize;
     this.size = record.representation.length;
@@ -66,9 +74,11 @@ export class IdbSparseHitHandler implements HitHandler {
   async readBody(): Promise<Uint8Array | null> {
     if (this.#released || this.#position >= this.#end) return null;
     const at = this.#position;
-    const piece = await this.#connection.run('reading a piece', (db: CacheDb) =>
-      pieceAt(db.transaction('pieces').store, this.#bodyId, this.#pieceSize, at),
-    );
+    const piece = holds(this.#prefetched, at)
+      ? this.#prefetched
+      : await this.#connection.run('reading a piece', (db: CacheDb) =>
+          pieceAt(db.transaction('pieces').store, this.#bodyId, this.#pieceSize, at),
+        );
     if (piece === undefined) throw new StorageError(`byte ${at} of the sparse entry is not held`);
     const from = at - piece.offset;
     const to = Math.min(piece.data.byteLength, this.#end - piece.offset);
@@ -78,6 +88,12 @@ export class IdbSparseHitHandler implements HitHandler {
 
   finish(): Promise<void> {
     this.#released = true;
+    this.#prefetched = undefined;
     return Promise.resolve();
   }
+}
+
+/** Whether `piece` holds byte `at`. */
+function holds(piece: PieceRecord | undefined, at: number): piece is PieceRecord {
+  return piece !== undefined && piece.offset <= at && at < piece.offset + piece.data.byteLength;
 }

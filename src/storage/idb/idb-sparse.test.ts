@@ -237,4 +237,50 @@ describe('IdbStorage sparse lookups', () => {
     const again = newSparseIdb({ name: storage.name });
     expect((await again.lookupSparse(KEY))?.spans).toEqual([{ start: 0, end: 8 }]);
   });
+
+  it('read the piece holding the first byte asked for in the lookup transaction', async () => {
+    const storage = newSparseIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    await storage.lookupSparse(keyOf('/other')); // the keys are known: no transaction for them
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const readFrom = vi.fn(() => 5);
+    const found = await storage.lookupSparse(KEY, readFrom);
+    expect(readFrom).toHaveBeenCalledWith(LENGTH);
+    found!.hit.seek(5, 8);
+    // Pieces are 4 bytes: [4, 8) holds byte 5, and the read ends with it.
+    expect(await found!.hit.readBody()).toEqual(BODY.subarray(5, 8));
+    expect(await found!.hit.readBody()).toBeNull();
+    expect(transactions).toHaveBeenCalledTimes(1);
+    // Other bytes are read as before, a piece per transaction.
+    found!.hit.seek(2, 8);
+    expect(await readAll(found!.hit)).toEqual(BODY.subarray(2, 8));
+    expect(transactions).toHaveBeenCalledTimes(2);
+  });
+
+  it('forget a key whose sparse entry is gone, until pieces of it are stored again', async () => {
+    const storage = newSparseIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    expect(await storePiece(storage, 8, BODY.subarray(8))).toBe('complete');
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    expect(await storage.lookupSparse(KEY)).toBeNull();
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(await storage.lookupSparse(KEY)).toBeNull();
+    expect(transactions).toHaveBeenCalledTimes(1);
+    await storage.purge(KEY, 'invalidation');
+    await storePiece(storage, 4, BODY.subarray(4, 10));
+    expect((await storage.lookupSparse(KEY))?.spans).toEqual([{ start: 4, end: 10 }]);
+  });
+
+  it('read no piece with the lookup for a first byte not held', async () => {
+    const storage = newSparseIdb();
+    await storePiece(storage, 0, BODY.subarray(0, 8));
+    await storage.lookupSparse(keyOf('/other'));
+    const requests = vi.spyOn(IDBObjectStore.prototype, 'openCursor');
+    const found = await storage.lookupSparse(KEY, () => 12);
+    expect(requests).not.toHaveBeenCalled();
+    found!.hit.seek(12, 14);
+    await expect(readAll(found!.hit)).rejects.toThrow(StorageError);
+    found!.hit.seek(0, 3);
+    expect(await readAll(found!.hit)).toEqual(BODY.subarray(0, 3));
+  });
 });

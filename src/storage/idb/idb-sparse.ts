@@ -8,18 +8,18 @@
  * orphan collection delete pieces without it (`sparse-upkeep.ts`): a worker without the feature
  * may share a database written by one with it.
  */
-import { heldBytes } from '../../core/byte-spans.ts';
+import { coversSpan, heldBytes } from '../../core/byte-spans.ts';
 import { pieceAction } from '../../core/http/partial.ts';
 import type { CacheKey } from '../../core/key.ts';
 import { keysEqual, primaryHash, variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import type { PieceStart, PieceWriter, SparseLookup } from '../../core/storage.ts';
+import type { PieceStart, PieceWriter, SparseLookup, SparseReadFrom } from '../../core/storage.ts';
 import { StorageError } from '../../core/storage.ts';
-import { inTransaction } from './idb-connection.ts';
+import { inTransaction, readInTransaction } from './idb-connection.ts';
 import { IdbPieceWriter, type PieceWriterContext } from './idb-piece-writer.ts';
 import type { SparseRecord } from './idb-schema.ts';
 import { deleteSparseRecord } from './idb-sparse-delete.ts';
-import { IdbSparseHitHandler } from './idb-sparse-hit.ts';
+import { IdbSparseHitHandler, pieceAt } from './idb-sparse-hit.ts';
 import { validSparseRecord } from './sparse-record-check.ts';
 
 export interface SparseEntriesContext extends PieceWriterContext {
@@ -43,23 +43,52 @@ export class IdbSparseEntries {
    * The keys (variant hashes) that may have a sparse entry, read once from the `sparse` store:
    * every miss of the worker asks for a sparse entry, and almost none has one, so a lookup of a
    * key not in this set costs no transaction. Keys are added when this context starts pieces;
-   * one another context adds is found once its 206 comes here (a piece is then added to it).
+   * one another context adds is found once its 206 comes here (a piece is then added to it). A
+   * key whose lookup finds no record (the entry completed, or was purged) is forgotten: the
+   * ranges of a video that became a complete entry look up no sparse entry.
    */
   #known: Promise<Set<string>> | undefined;
+  /**
+   * Writers registering per key in this context: a lookup that finds no record while one is
+   * does not forget the key (the writer adds it before its record is written).
+   */
+  readonly #registering = new Map<string, number>();
 
   constructor(context: SparseEntriesContext) {
     this.#context = context;
   }
 
-  async lookup(key: CacheKey): Promise<SparseLookup | null> {
+  /**
+   * The sparse entry of `key`, in one read-only transaction with the piece that holds byte
+   * `readFrom` names (when held): a range served from the pieces then starts without a second
+   * transaction, as a complete entry's hit does (`idb-entry-read.ts`).
+   */
+  async lookup(key: CacheKey, readFrom?: SparseReadFrom): Promise<SparseLookup | null> {
     const hash = variantHash(key);
-    if (!(await this.#knownHashes()).has(hash)) return null;
+    const known = await this.#knownHashes();
+    if (!known.has(hash)) return null;
     const { connection, label } = this.#context;
-    const value = await connection.run('looking up a sparse entry', (db) => db.get('sparse', hash));
-    const record = validSparseRecord(value, hash);
-    if (record === undefined || !keysEqual(record.key, key)) return null;
+    const found = await connection.run('looking up a sparse entry', async (db) => {
+      const tx = db.transaction(['sparse', 'pieces'], 'readonly');
+      return readInTransaction(tx, async () => {
+        const value = await tx.objectStore('sparse').get(hash);
+        // Gone (completed, purged): forgotten, so the complete entry's ranges cost no lookup.
+        if (value === undefined && !this.#registering.has(hash)) known.delete(hash);
+        const record = validSparseRecord(value, hash);
+        if (record === undefined || !keysEqual(record.key, key)) return null;
+        const at = readFrom?.(record.representation.length);
+        const held = at !== undefined && coversSpan(record.spans, { start: at, end: at + 1 });
+        const first = held
+          ? await pieceAt(tx.objectStore('pieces'), record.bodyId, record.pieceSize, at)
+          : undefined;
+        return { record, first };
+      });
+    });
+    if (found === null) return null;
+    const { record, first } = found;
     const { meta, representation, spans } = record;
-    return { meta, representation, spans, hit: new IdbSparseHitHandler(connection, record, label) };
+    const hit = new IdbSparseHitHandler(connection, record, label, first);
+    return { meta, representation, spans, hit };
   }
 
   /**
@@ -73,8 +102,18 @@ export class IdbSparseEntries {
       throw new StorageError(`a piece at ${start.offset} is outside ${length} bytes`);
     }
     const hash = variantHash(key);
+    this.#registering.set(hash, (this.#registering.get(hash) ?? 0) + 1);
+    const record = await this.#register(key, hash, start).finally(() => {
+      const left = (this.#registering.get(hash) ?? 1) - 1;
+      if (left > 0) this.#registering.set(hash, left);
+      else this.#registering.delete(hash);
+    });
+    return new IdbPieceWriter(this.#context, key, record, start.offset);
+  }
+
+  async #register(key: CacheKey, hash: string, start: PieceStart): Promise<SparseRecord> {
     (await this.#knownHashes()).add(hash);
-    const record = await this.#context.connection.run('starting pieces', async (db) => {
+    return this.#context.connection.run('starting pieces', async (db) => {
       const tx = db.transaction(['sparse', 'pieces'], 'readwrite');
       return inTransaction(tx, async () => {
         const sparse = tx.objectStore('sparse');
@@ -92,7 +131,6 @@ export class IdbSparseEntries {
         return next;
       });
     });
-    return new IdbPieceWriter(this.#context, key, record, start.offset);
   }
 
   /** Replaces the meta of `key`'s sparse entry (after a 304); `false` when there is none. */

@@ -17,6 +17,7 @@ import type {
   PieceWriter,
   PurgeType,
   SparseLookup,
+  SparseReadFrom,
   Storage,
   StoredVariant,
 } from '../../core/storage.ts';
@@ -467,8 +468,8 @@ export class IdbStorage implements Storage {
    * The sparse entry of `key` (partial content, see `idb-sparse.ts`), or `null`; always `null`
    * without the `partialContent` option.
    */
-  async lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
-    return (await this.#sparse?.lookup(key)) ?? null;
+  async lookupSparse(key: CacheKey, readFrom?: SparseReadFrom): Promise<SparseLookup | null> {
+    return (await this.#sparse?.lookup(key, readFrom)) ?? null;
   }
 
   /** Starts storing a 206's body as pieces of `key`'s sparse entry (needs `partialContent`). */

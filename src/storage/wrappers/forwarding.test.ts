@@ -85,8 +85,9 @@ const CAPABILITIES: {
     expect(spies.listVariants).toHaveBeenCalledWith(KEY);
   },
   lookupSparse: async (wrapper, { spies, sparse }) => {
-    expect(await wrapper.lookupSparse(KEY)).toBe(sparse);
-    expect(spies.lookupSparse).toHaveBeenCalledWith(KEY);
+    const readFrom = () => 5;
+    expect(await wrapper.lookupSparse(KEY, readFrom)).toBe(sparse);
+    expect(spies.lookupSparse).toHaveBeenCalledWith(KEY, readFrom);
   },
   getPieceWriter: async (wrapper, { spies, pieceWriter }) => {
     expect(await wrapper.getPieceWriter(KEY, PIECE)).toBe(pieceWriter);

@@ -14,6 +14,7 @@ import type {
   PieceWriter,
   PurgeType,
   SparseLookup,
+  SparseReadFrom,
   Storage,
   StorageCapabilities,
   StoredVariant,
@@ -76,8 +77,8 @@ export abstract class ForwardingStorage implements Storage, StorageCapabilities 
   }
 
   /** The inner storage's sparse entry; `null` when it keeps no partial content. */
-  async lookupSparse(key: CacheKey): Promise<SparseLookup | null> {
-    return (await this.inner.lookupSparse?.(key)) ?? null;
+  async lookupSparse(key: CacheKey, readFrom?: SparseReadFrom): Promise<SparseLookup | null> {
+    return (await this.inner.lookupSparse?.(key, readFrom)) ?? null;
   }
 
   /** The inner storage's piece writer; rejects when it keeps no partial content. */
