@@ -1,8 +1,9 @@
 /**
  * Storing a 206's body as pieces of a sparse entry (`docs/partial-content.md`). Bytes are
- * gathered into pieces of at most `pieceSize` bytes; each piece is committed in its own
- * transaction, so a body that breaks off keeps every piece stored before (and `abort` stores the
- * bytes received since: they are the body's next bytes, only the rest is missing).
+ * gathered into commits of `commitSize` bytes, each stored in its own transaction as pieces of
+ * at most the record's `pieceSize`, so a body that breaks off keeps every commit stored before
+ * (and `abort` stores the bytes received since: they are the body's next bytes, only the rest is
+ * missing).
  *
  * A commit stores only the bytes the entry does not hold yet, after checking that the bytes it
  * does hold are the same: two contents under one strong validator drop the entry.
@@ -36,6 +37,11 @@ export interface PieceWriterContext {
   /** Starts an ordinary write of a complete entry: how a sparse entry that is whole becomes one. */
   readonly completeWrite: (key: CacheKey, meta: CacheMeta) => Promise<MissHandler>;
   readonly label: string;
+  /**
+   * Bytes stored per transaction (the storage's chunk size): pieces are smaller (they are read
+   * whole, and a small value is read faster), transactions are not (each costs a round trip).
+   */
+  readonly commitSize: number;
 }
 
 /** What one commit found: the entry as it is now, or why it stopped. */
@@ -93,7 +99,7 @@ export class IdbPieceWriter implements PieceWriter {
     }
     this.#buffer.push(chunk);
     this.#buffered += chunk.byteLength;
-    const size = this.#record.pieceSize;
+    const size = Math.max(this.#context.commitSize, this.#record.pieceSize);
     while (this.#buffered >= size) await this.#commit(this.#take(size));
   }
 
@@ -179,8 +185,11 @@ export class IdbPieceWriter implements PieceWriter {
     }
     let spans = record.spans;
     for (const missing of missingSpans(record.spans, span)) {
-      const data = bytes.slice(missing.start - span.start, missing.end - span.start);
-      await pieces.put({ bodyId, offset: missing.start, data });
+      for (let start = missing.start; start < missing.end; start += record.pieceSize) {
+        const end = Math.min(missing.end, start + record.pieceSize);
+        const data = bytes.slice(start - span.start, end - span.start);
+        await pieces.put({ bodyId, offset: start, data });
+      }
       spans = addSpan(spans, missing);
     }
     await sparse.put({ ...record, spans, lastAccess: this.#context.now() });

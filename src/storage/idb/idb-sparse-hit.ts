@@ -9,6 +9,9 @@ import { checkedRange } from '../seek-range.ts';
 import type { IdbConnection } from './idb-connection.ts';
 import type { CacheDb, CacheDbSchema, PieceRecord, SparseRecord } from './idb-schema.ts';
 
+/** Bytes of pieces one read transaction of {@link IdbSparseHitHandler} reads (a chunk's worth). */
+export const READ_AHEAD_BYTES = 256 * 1024;
+
 /** The `pieces` store in any transaction that includes it. */
 export type PiecesStore = IDBPObjectStore<
   CacheDbSchema,
@@ -35,7 +38,9 @@ export async function pieceAt(
 
 /**
  * The held bytes of a sparse entry: `size` is the representation's length, `seek` selects a
- * range, and each read returns the rest of one piece. A byte that is not held (never stored, or
+ * range, and each read returns the rest of one piece. The pieces are read {@link READ_AHEAD_BYTES}
+ * at a time, in one transaction (they are small: one transaction each would be slow to stream).
+ * A byte that is not held (never stored, or
  * the entry replaced by another representation since the lookup) fails the read with a
  * `StorageError`: the answer breaks off rather than mixing representations or leaving a gap.
  */
@@ -46,8 +51,11 @@ export class IdbSparseHitHandler implements HitHandler {
   readonly #connection: IdbConnection;
   readonly #bodyId: string;
   readonly #pieceSize: number;
-  /** The piece the lookup read with the record (see `IdbSparseEntries.lookup`); dropped by `finish`. */
-  #prefetched: PieceRecord | undefined;
+  /**
+   * The pieces read last (at first the one the lookup read with the record, see
+   * `IdbSparseEntries.lookup`); pieces of a body id never change. Dropped by `finish`.
+   */
+  #pieces: readonly PieceRecord[];
   #position = 0;
   #end: number;
   #released = false;
@@ -59,7 +67,7 @@ export class IdbSparseHitHandler implements HitHandler {
     prefetched?: PieceRecord,
   ) {
     this.#connection = connection;
-    this.#prefetched = prefetched;
+    this.#pieces = prefetched === undefined ? [] : [prefetched];
     this.#bodyId = record.bodyId;
     this.#pieceSize = record.pieceSize;
     this.size = record.representation.length;
@@ -74,11 +82,11 @@ export class IdbSparseHitHandler implements HitHandler {
   async readBody(): Promise<Uint8Array | null> {
     if (this.#released || this.#position >= this.#end) return null;
     const at = this.#position;
-    const piece = holds(this.#prefetched, at)
-      ? this.#prefetched
-      : await this.#connection.run('reading a piece', (db: CacheDb) =>
-          pieceAt(db.transaction('pieces').store, this.#bodyId, this.#pieceSize, at),
-        );
+    let piece = this.#pieces.find((p) => holds(p, at));
+    if (piece === undefined) {
+      this.#pieces = await this.#readAhead(at);
+      piece = this.#pieces.find((p) => holds(p, at));
+    }
     if (piece === undefined) throw new StorageError(`byte ${at} of the sparse entry is not held`);
     const from = at - piece.offset;
     const to = Math.min(piece.data.byteLength, this.#end - piece.offset);
@@ -88,8 +96,20 @@ export class IdbSparseHitHandler implements HitHandler {
 
   finish(): Promise<void> {
     this.#released = true;
-    this.#prefetched = undefined;
+    this.#pieces = [];
     return Promise.resolve();
+  }
+
+  /** The pieces from the one holding byte `at` (if any) to {@link READ_AHEAD_BYTES} after it. */
+  #readAhead(at: number): Promise<PieceRecord[]> {
+    const last = Math.min(this.#end, at + READ_AHEAD_BYTES) - 1;
+    const range = IDBKeyRange.bound(
+      [this.#bodyId, Math.max(0, at - this.#pieceSize + 1)],
+      [this.#bodyId, Math.max(at, last)],
+    );
+    return this.#connection.run('reading pieces', (db: CacheDb) =>
+      db.transaction('pieces').store.getAll(range),
+    );
   }
 }
 

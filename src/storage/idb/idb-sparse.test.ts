@@ -6,6 +6,7 @@ import { bodyOf, bytes, keyOf, metaOf } from '../testing/support.ts';
 import { newIdb } from '../testing/idb.ts';
 import type { IdbStorage, IdbStorageOptions } from './idb.ts';
 import { sparseEntries } from './idb-sparse.ts';
+import { INLINE_BODY_MAX_BYTES } from './chunk-data.ts';
 
 const KEY = keyOf('/video.webm');
 const LENGTH = 20;
@@ -226,6 +227,54 @@ async function bodyOfSparse(storage: IdbStorage): Promise<Uint8Array> {
   return readAll(found!.hit);
 }
 
+describe('IdbStorage piece size', () => {
+  const CHUNK = 256 * 1024;
+  const big = bytes(600_000);
+  const bigPiece = (offset: number): PieceStart => ({
+    meta: META,
+    representation: { length: big.byteLength, validator: { etag: '"v1"' } },
+    offset,
+  });
+
+  it('stores pieces small enough to be inline, a chunk of them per transaction', async () => {
+    const storage = newSparseIdb({ chunkSize: CHUNK });
+    const writer = await storage.getPieceWriter(KEY, bigPiece(0));
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    await writer.write(big.subarray(0, 500_000));
+    await writer.finish();
+    // 500,000 bytes: one commit of a chunk, the rest at finish.
+    expect(transactions).toHaveBeenCalledTimes(2);
+    const { pieces, sparse } = await contents(storage.name);
+    expect(sparse[0]?.pieceSize).toBe(INLINE_BODY_MAX_BYTES);
+    expect(pieces.every((p) => p.data.byteLength <= INLINE_BODY_MAX_BYTES)).toBe(true);
+    expect(pieces).toHaveLength(Math.ceil(CHUNK / INLINE_BODY_MAX_BYTES) + 4);
+    const found = await storage.lookupSparse(KEY, () => 300_000);
+    found!.hit.seek(100_000, 500_000);
+    expect(await readAll(found!.hit)).toEqual(big.subarray(100_000, 500_000));
+  });
+
+  it('reads and extends an entry stored with pieces of a whole chunk (before inline pieces)', async () => {
+    const storage = newSparseIdb({ chunkSize: CHUNK });
+    // An entry as stored before: one piece of 200,000 bytes, pieceSize the chunk size.
+    await storePiece(storage, 0, BODY.subarray(0, 1), { ...bigPiece(0) });
+    const db = await openDB<CacheDbSchema>(storage.name);
+    const [record] = await db.getAll('sparse');
+    await db.put('sparse', { ...record!, pieceSize: CHUNK, spans: [{ start: 0, end: 200_000 }] });
+    await db.put('pieces', { bodyId: record!.bodyId, offset: 0, data: big.slice(0, 200_000) });
+    db.close();
+    const found = await storage.lookupSparse(KEY, () => 150_000);
+    found!.hit.seek(150_000, 200_000);
+    expect(await readAll(found!.hit)).toEqual(big.subarray(150_000, 200_000));
+    const writer = await storage.getPieceWriter(KEY, bigPiece(100_000));
+    await writer.write(big.subarray(100_000, 400_000));
+    expect(await writer.finish()).toBe('partial');
+    const again = await storage.lookupSparse(KEY);
+    expect(again?.spans).toEqual([{ start: 0, end: 400_000 }]);
+    again!.hit.seek(0, 400_000);
+    expect(await readAll(again!.hit)).toEqual(big.subarray(0, 400_000));
+  });
+});
+
 describe('IdbStorage sparse lookups', () => {
   it('cost no transaction for a key with no sparse entry once the keys are known', async () => {
     const storage = newSparseIdb();
@@ -251,10 +300,14 @@ describe('IdbStorage sparse lookups', () => {
     expect(await found!.hit.readBody()).toEqual(BODY.subarray(5, 8));
     expect(await found!.hit.readBody()).toBeNull();
     expect(transactions).toHaveBeenCalledTimes(1);
-    // Other bytes are read as before, a piece per transaction.
+    // Other bytes are read in a transaction of their own, several pieces at a time.
     found!.hit.seek(2, 8);
     expect(await readAll(found!.hit)).toEqual(BODY.subarray(2, 8));
     expect(transactions).toHaveBeenCalledTimes(2);
+    const again = await storage.lookupSparse(KEY);
+    again!.hit.seek(1, 8);
+    expect(await readAll(again!.hit)).toEqual(BODY.subarray(1, 8));
+    expect(transactions).toHaveBeenCalledTimes(4);
   });
 
   it('forget a key whose sparse entry is gone, until pieces of it are stored again', async () => {

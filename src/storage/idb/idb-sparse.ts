@@ -23,7 +23,7 @@ import { IdbSparseHitHandler, pieceAt } from './idb-sparse-hit.ts';
 import { validSparseRecord } from './sparse-record-check.ts';
 
 export interface SparseEntriesContext extends PieceWriterContext {
-  /** The largest piece stored (the storage's chunk size). */
+  /** The largest piece stored: at most the storage's chunk size, small enough to be kept inline. */
   readonly pieceSize: number;
 }
 

@@ -23,7 +23,7 @@ import type {
 } from '../../core/storage.ts';
 import { StorageError } from '../../core/storage.ts';
 import { AccessWriteBack } from './access-writeback.ts';
-import type { ChunkForms } from './chunk-data.ts';
+import { INLINE_BODY_MAX_BYTES, type ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
 import { IdbConnection, inTransaction, readInTransaction } from './idb-connection.ts';
 import { readWholeBody } from './idb-entry-read.ts';
@@ -184,7 +184,10 @@ export class IdbStorage implements Storage {
       connection: this.#connection,
       now: this.#now,
       label: this.label,
-      pieceSize: this.chunkSize,
+      // Pieces small enough to be stored inline (Chromium keeps a larger value in a file of its
+      // own, which a read opens: docs/partial-content.md, "Piece size"), committed a chunk at a time.
+      pieceSize: Math.min(this.chunkSize, INLINE_BODY_MAX_BYTES),
+      commitSize: this.chunkSize,
       completeWrite: (key, meta) => this.getMissHandler(key, meta),
     });
   }
