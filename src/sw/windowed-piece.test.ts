@@ -119,7 +119,7 @@ beforeEach(() => {
 });
 
 describe('a long range asked of the origin in windows', () => {
-  it("answers the page's open range with the whole 206, asking one window after another", async () => {
+  it("answers the page's open range with the whole 206, asking each window ahead", async () => {
     const f = flow();
     const first = await get(f, 'bytes=0-');
     expect(first.response.status).toBe(206);
@@ -146,6 +146,29 @@ describe('a long range asked of the origin in windows', () => {
     expect(originRanges().slice(1)).toEqual([[`bytes=${W}-${2 * W - 1}`, '"v0"']]);
     const rest = await get(f, 'bytes=0-');
     expect(isWhole(rest.bytes)).toBe(true);
+    expect(sent).toBe(SIZE);
+  });
+
+  it('asks the next window once half of one is read; a read dropped then stores both whole', async () => {
+    const f = flow();
+    const response = await f.handle(request('bytes=0-'), background.waitUntil);
+    const reader = response.body!.getReader();
+    let read = 0;
+    while (read <= W / 2) read += (await reader.read()).value!.byteLength;
+    // Asked ahead while the first window is still being read.
+    expect(read).toBeLessThan(W);
+    expect(originRanges()).toEqual([
+      [`bytes=0-${W - 1}`, null],
+      [`bytes=${W}-${2 * W - 1}`, '"v0"'],
+    ]);
+    await reader.cancel();
+    await background.settle();
+    expect(originRanges()).toHaveLength(2);
+    expect(sent).toBe(2 * W);
+    expect((await get(f, `bytes=0-${2 * W - 1}`)).status).toMatchObject({ hit: true });
+    const rest = await get(f, 'bytes=0-');
+    expect(isWhole(rest.bytes)).toBe(true);
+    expect(originRanges().slice(2)).toEqual([[`bytes=${2 * W}-${SIZE - 1}`, '"v0"']]);
     expect(sent).toBe(SIZE);
   });
 
