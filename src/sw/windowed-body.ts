@@ -4,7 +4,8 @@
  * drops it (a `<video>` that seeks), the bytes already in the socket buffers on both sides (on
  * localhost most of a 20 MB file) were sent by the origin and are never stored. A window can be
  * read to its end after the page left, so every byte the origin sent is stored, and the download
- * after a drop is at most one window (`docs/partial-content.md`).
+ * after a drop is at most two windows: the one being read and the one asked ahead
+ * (`docs/partial-content.md`).
  */
 import type { ByteSpan } from '../core/byte-spans.ts';
 import type { DrainAfterCancel } from './body-stream.ts';
@@ -13,8 +14,8 @@ import type { DrainAfterCancel } from './body-stream.ts';
 export const UPSTREAM_WINDOW_BYTES = 2 * 1024 * 1024;
 
 /**
- * How a windowed piece goes on after the page dropped its read: to its window's end, however
- * slowly (the bytes are bounded by the window), unless the origin stalls for 2 s (readers
+ * How a windowed piece goes on after the page dropped its read: to the end of the windows
+ * already asked, however slowly (the bytes are bounded by them), unless the origin stalls for 2 s (readers
  * following the download then fetch the rest themselves).
  */
 export const WINDOW_DRAIN: DrainAfterCancel = { drainIdleMs: 2000 };
