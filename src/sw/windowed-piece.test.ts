@@ -4,6 +4,8 @@ import { ManualClock } from '../core/testing/fakes.ts';
 import { CompositionStorage } from '../storage/composition/composition.ts';
 import { sparseEntries } from '../storage/idb/idb-sparse.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
+import { AnnouncingStorage } from '../storage/wrappers/announcing.ts';
+import type { CacheEvent } from '../protocol/events.ts';
 import { newIdb } from '../storage/testing/idb.ts';
 import { featureParts } from './features.ts';
 import { FetchFlow } from './fetch-flow.ts';
@@ -68,11 +70,20 @@ function counted(start: number, end: number): ReadableStream<Uint8Array> {
   );
 }
 
-function flow(): FetchFlow {
-  const storage = new CompositionStorage(
+/** A flow over memory and IndexedDB; with `events`, its storage announces into them. */
+function flow(events?: CacheEvent[]): FetchFlow {
+  const composed = new CompositionStorage(
     new MemoryStorage(),
     newIdb({ partialContent: sparseEntries, chunkSize: 256 * 1024 }),
   );
+  const storage =
+    events === undefined
+      ? composed
+      : new AnnouncingStorage(
+          composed,
+          { postMessage: (event: CacheEvent) => events.push(event) },
+          { source: 'worker' },
+        );
   return new FetchFlow({
     ...testFlowDeps({
       base: ORIGIN,
@@ -170,6 +181,19 @@ describe('a long range asked of the origin in windows', () => {
     expect(isWhole(rest.bytes)).toBe(true);
     expect(originRanges().slice(2)).toEqual([[`bytes=${2 * W}-${SIZE - 1}`, '"v0"']]);
     expect(sent).toBe(SIZE);
+  });
+
+  it('announces stored when the last piece completes the entry, not before', async () => {
+    const events: CacheEvent[] = [];
+    const f = flow(events);
+    await readAndDrop(f, 'bytes=0-');
+    expect(events).toEqual([]);
+    const rest = await get(f, 'bytes=0-');
+    expect(isWhole(rest.bytes)).toBe(true);
+    expect(events.map((e) => [e.type, e.keys.map((k) => k.primary)])).toEqual([
+      ['stored', [`${ORIGIN}/video.webm`]],
+    ]);
+    expect((await get(f, 'bytes=0-')).status).toMatchObject({ hit: true });
   });
 
   it('a range one window holds is stored to its end after the page drops it, however slow', async () => {
