@@ -58,15 +58,16 @@ const CONTENDERS_HERE = [
  * @param {import('playwright-core').Page} page
  * @param {{ path?: string, start: number, stop: number, closed?: boolean, init?: RequestInit }} read
  *   `closed`: ask for `start-stop` exactly instead of an open range
+ * @param {boolean} [noRange] send no `Range` at all (`start` must be 0)
  */
-function rangeRead(page, { path = PATH, start, stop, closed = false, init = {} }) {
+function rangeRead(page, { path = PATH, start, stop, closed = false, init = {} }, noRange = false) {
   return page.evaluate(
-    async ({ path, start, stop, closed, init }) => {
+    async ({ path, start, stop, closed, init, noRange }) => {
       const controller = new AbortController();
       const t0 = performance.now();
       const response = await fetch(path, {
         ...init,
-        headers: { range: `bytes=${start}-${closed ? stop - 1 : ''}` },
+        headers: noRange ? {} : { range: `bytes=${start}-${closed ? stop - 1 : ''}` },
         signal: controller.signal,
       });
       const reader = /** @type {ReadableStream<Uint8Array>} */ (response.body).getReader();
@@ -82,12 +83,13 @@ function rangeRead(page, { path = PATH, start, stop, closed = false, init = {} }
       await reader.cancel().catch(() => undefined);
       return {
         ttfb,
+        total: performance.now() - t0,
         got,
         status: response.status,
         cacheStatus: response.headers.get('cache-status'),
       };
     },
-    { path, start, stop, closed, init },
+    { path, start, stop, closed, init, noRange },
   );
 }
 
@@ -160,6 +162,26 @@ async function firstByteTimes(ours, pairs) {
 }
 
 /**
+ * Time to read the whole file on a miss, each on a fresh origin: through the worker with
+ * `bytes=0-` (asked of the origin in windows, each asked ahead, stored as pieces), through the
+ * worker with no `Range` (one request, stored as a complete entry), and from the network with
+ * `bytes=0-` (one request, nothing stored).
+ *
+ * @param {import('./lib/contenders.mjs').Contender} ours a fresh worker, nothing stored
+ * @param {import('./lib/contenders.mjs').Contender} oursWhole another fresh worker
+ * @param {import('./lib/contenders.mjs').Contender} network
+ */
+async function wholeReadTimes(ours, oursWhole, network) {
+  const windows = await rangeRead(ours.page, { start: 0, stop: SIZE });
+  const one = await rangeRead(oursWhole.page, { start: 0, stop: SIZE }, true);
+  const bare = await rangeRead(network.page, { start: 0, stop: SIZE, init: { cache: 'no-store' } });
+  if ([windows, one, bare].some((read) => read.got !== SIZE)) {
+    throw new Error('a whole read came short');
+  }
+  return { windows: windows.total, one: one.total, network: bare.total };
+}
+
+/**
  * The bytes of the file that more than one response sent, as spans.
  *
  * @param {{ start: number, end: number }[]} spans
@@ -196,6 +218,8 @@ const ratios = {};
 /** Per run: the first-byte samples (ms) of each entry, and one Cache-Status of each. */
 /** @type {{ pieces: number[][], whole: number[][], pieceSources: string[], wholeSources: string[] }} */
 const ttfb = { pieces: [], whole: [], pieceSources: [], wholeSources: [] };
+/** @type {{ windows: number[], one: number[], network: number[] }} */
+const wholeRead = { windows: [], one: [], network: [] };
 for (let run = 0; run < RUNS; run++) {
   const profile = await mkdtemp(join(tmpdir(), 'sw-http-cache-media-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -230,6 +254,16 @@ for (let run = 0; run < RUNS; run++) {
     ttfb.whole.push(times.whole.map((t) => t.ttfb));
     ttfb.pieceSources.push(times.pieces[0]?.cacheStatus ?? '');
     ttfb.wholeSources.push(times.whole[0]?.cacheStatus ?? '');
+    const [empty, emptyWhole, network] = [
+      await startContender(context, CONTENDERS.ours, dirs),
+      await startContender(context, CONTENDERS.ours, dirs),
+      await startContender(context, CONTENDERS.network, dirs),
+    ];
+    started.push(empty, emptyWhole, network);
+    const whole = await wholeReadTimes(empty, emptyWhole, network);
+    wholeRead.windows.push(whole.windows);
+    wholeRead.one.push(whole.one);
+    wholeRead.network.push(whole.network);
   } finally {
     await context.close();
     for (const contender of started) await contender.origin.close();
@@ -257,3 +291,9 @@ console.log(`  from the complete body ${quartiles(allWhole)}   e.g. ${ttfb.whole
 console.log(
   `  pieces / complete      ${(median(allPieces) / median(allWhole)).toFixed(3)} (medians of all samples; goal ≤ 1.1); per run: ${runRatios.map((r) => r.toFixed(3)).join(', ')}`,
 );
+const windowsRatio = wholeRead.windows.map((w, i) => w / (wholeRead.one[i] ?? Number.NaN));
+console.log('\ntime to read the whole file on a miss (ms):');
+console.log(`  sw-http-cache, bytes=0- (windows)     ${spread(wholeRead.windows)}`);
+console.log(`  sw-http-cache, no Range (one request) ${spread(wholeRead.one)}`);
+console.log(`  network, bytes=0- (one request)       ${spread(wholeRead.network)}`);
+console.log(`  windows / one request, sw-http-cache  ${spread(windowsRatio)}`);

@@ -10,7 +10,8 @@
 import type { CacheKey } from '../core/key.ts';
 
 /**
- * - `stored`: a new body was stored for each key (a miss finished);
+ * - `stored`: a new body was stored for each key (a miss finished, or a piece completed a
+ *   sparse entry);
  * - `updated`: each key's meta was replaced (a revalidation);
  * - `evicted`: each key was removed to stay within the budget or the quota;
  * - `purged`: each key was removed on request (invalidation);

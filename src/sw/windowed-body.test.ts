@@ -35,7 +35,7 @@ describe('firstWindow', () => {
 });
 
 describe('windowedBody', () => {
-  it('reads the span window after window, asking each one when the one before is read', async () => {
+  it('reads the span window after window, asking each one ahead', async () => {
     const asked: ByteSpan[] = [];
     const body = windowedBody(
       bodyOf(0, 10),
@@ -52,6 +52,102 @@ describe('windowedBody', () => {
       { start: 10, end: 20 },
       { start: 20, end: 25 },
     ]);
+  });
+
+  it('asks the next window once half of the current one is read, before it ends', async () => {
+    const asked: ByteSpan[] = [];
+    const body = windowedBody(
+      bodyOf(0, 10),
+      10,
+      { start: 0, end: 25 },
+      (w) => {
+        asked.push(w);
+        return Promise.resolve(bodyOf(w.start, w.end));
+      },
+      10,
+    );
+    const reader = body.stream.getReader();
+    await reader.read(); // [0, 3)
+    expect(asked).toEqual([]);
+    await reader.read(); // [3, 6): past half of [0, 10)
+    expect(asked).toEqual([{ start: 10, end: 20 }]);
+    await reader.read(); // [6, 9)
+    await reader.read(); // [9, 10)
+    expect(asked).toEqual([{ start: 10, end: 20 }]);
+    await reader.read(); // [10, 13)
+    await reader.read(); // [13, 16): past half of [10, 20)
+    expect(asked).toEqual([
+      { start: 10, end: 20 },
+      { start: 20, end: 25 },
+    ]);
+    await reader.cancel();
+  });
+
+  it('after stopAfterWindow, reads the window asked ahead to its end and asks no other', async () => {
+    const asked: ByteSpan[] = [];
+    const body = windowedBody(
+      bodyOf(0, 10),
+      10,
+      { start: 0, end: 35 },
+      (w) => {
+        asked.push(w);
+        return Promise.resolve(bodyOf(w.start, w.end));
+      },
+      10,
+    );
+    const reader = body.stream.getReader();
+    await reader.read();
+    await reader.read();
+    body.stopAfterWindow();
+    const rest: number[] = [];
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest.push(...r.value);
+    expect(rest).toEqual([...bytes(6, 20)]);
+    expect(asked).toEqual([{ start: 10, end: 20 }]);
+  });
+
+  it('a cancelled body cancels the window asked ahead', async () => {
+    let aheadCancelled = false;
+    const body = windowedBody(
+      bodyOf(0, 10),
+      10,
+      { start: 0, end: 25 },
+      () =>
+        Promise.resolve(
+          new ReadableStream<Uint8Array>({
+            cancel: () => {
+              aheadCancelled = true;
+            },
+          }),
+        ),
+      10,
+    );
+    const reader = body.stream.getReader();
+    await reader.read();
+    await reader.read();
+    await reader.cancel('gone');
+    expect(aheadCancelled).toBe(true);
+  });
+
+  it('a refused window asked ahead errors the body once the window before is read whole', async () => {
+    const body = windowedBody(
+      bodyOf(0, 10),
+      10,
+      { start: 0, end: 25 },
+      () => Promise.reject(new Error('another representation')),
+      10,
+    );
+    const reader = body.stream.getReader();
+    const read: number[] = [];
+    const error = await (async () => {
+      try {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) read.push(...r.value);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(read).toEqual([...bytes(0, 10)]);
+    expect(String(error)).toMatch(/another representation/);
   });
 
   it('after stopAfterWindow, ends with the window being read and asks for no other', async () => {

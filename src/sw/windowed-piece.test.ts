@@ -4,6 +4,8 @@ import { ManualClock } from '../core/testing/fakes.ts';
 import { CompositionStorage } from '../storage/composition/composition.ts';
 import { sparseEntries } from '../storage/idb/idb-sparse.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
+import { AnnouncingStorage } from '../storage/wrappers/announcing.ts';
+import type { CacheEvent } from '../protocol/events.ts';
 import { newIdb } from '../storage/testing/idb.ts';
 import { featureParts } from './features.ts';
 import { FetchFlow } from './fetch-flow.ts';
@@ -68,11 +70,20 @@ function counted(start: number, end: number): ReadableStream<Uint8Array> {
   );
 }
 
-function flow(): FetchFlow {
-  const storage = new CompositionStorage(
+/** A flow over memory and IndexedDB; with `events`, its storage announces into them. */
+function flow(events?: CacheEvent[]): FetchFlow {
+  const composed = new CompositionStorage(
     new MemoryStorage(),
     newIdb({ partialContent: sparseEntries, chunkSize: 256 * 1024 }),
   );
+  const storage =
+    events === undefined
+      ? composed
+      : new AnnouncingStorage(
+          composed,
+          { postMessage: (event: CacheEvent) => events.push(event) },
+          { source: 'worker' },
+        );
   return new FetchFlow({
     ...testFlowDeps({
       base: ORIGIN,
@@ -119,7 +130,7 @@ beforeEach(() => {
 });
 
 describe('a long range asked of the origin in windows', () => {
-  it("answers the page's open range with the whole 206, asking one window after another", async () => {
+  it("answers the page's open range with the whole 206, asking each window ahead", async () => {
     const f = flow();
     const first = await get(f, 'bytes=0-');
     expect(first.response.status).toBe(206);
@@ -147,6 +158,42 @@ describe('a long range asked of the origin in windows', () => {
     const rest = await get(f, 'bytes=0-');
     expect(isWhole(rest.bytes)).toBe(true);
     expect(sent).toBe(SIZE);
+  });
+
+  it('asks the next window once half of one is read; a read dropped then stores both whole', async () => {
+    const f = flow();
+    const response = await f.handle(request('bytes=0-'), background.waitUntil);
+    const reader = response.body!.getReader();
+    let read = 0;
+    while (read <= W / 2) read += (await reader.read()).value!.byteLength;
+    // Asked ahead while the first window is still being read.
+    expect(read).toBeLessThan(W);
+    expect(originRanges()).toEqual([
+      [`bytes=0-${W - 1}`, null],
+      [`bytes=${W}-${2 * W - 1}`, '"v0"'],
+    ]);
+    await reader.cancel();
+    await background.settle();
+    expect(originRanges()).toHaveLength(2);
+    expect(sent).toBe(2 * W);
+    expect((await get(f, `bytes=0-${2 * W - 1}`)).status).toMatchObject({ hit: true });
+    const rest = await get(f, 'bytes=0-');
+    expect(isWhole(rest.bytes)).toBe(true);
+    expect(originRanges().slice(2)).toEqual([[`bytes=${2 * W}-${SIZE - 1}`, '"v0"']]);
+    expect(sent).toBe(SIZE);
+  });
+
+  it('announces stored when the last piece completes the entry, not before', async () => {
+    const events: CacheEvent[] = [];
+    const f = flow(events);
+    await readAndDrop(f, 'bytes=0-');
+    expect(events).toEqual([]);
+    const rest = await get(f, 'bytes=0-');
+    expect(isWhole(rest.bytes)).toBe(true);
+    expect(events.map((e) => [e.type, e.keys.map((k) => k.primary)])).toEqual([
+      ['stored', [`${ORIGIN}/video.webm`]],
+    ]);
+    expect((await get(f, 'bytes=0-')).status).toMatchObject({ hit: true });
   });
 
   it('a range one window holds is stored to its end after the page drops it, however slow', async () => {

@@ -43,10 +43,10 @@ export function windowedRange(request: Request): ByteSpan | undefined {
 
 /**
  * A miss for a long range (`windowedRange`), nothing stored: asks the origin for its first
- * window. A 206 of exactly that window is stored as a piece, the next windows asked as the page
- * reads, and the page gets the 206 of its whole range. Any other answer: a 200 is admitted as the
- * whole response; a 206 that covers the page's range, or that may not be stored, goes on as the
- * page's own request would.
+ * window. A 206 of exactly that window is stored as a piece, the next windows asked ahead as
+ * the page reads, and the page gets the 206 of its whole range. Any other answer: a 200 is
+ * admitted as the whole response; a 206 that covers the page's range, or that may not be
+ * stored, goes on as the page's own request would.
  */
 export async function fetchWindowedMiss(
   ctx: RequestContext,
@@ -109,8 +109,9 @@ export async function fetchWindowedMiss(
 
 /**
  * Stores `span` as one piece: the body of `upstream` (its first window, as `verdict` says), then
- * the next windows with `If-Range`. When the page stops reading, the window being read is stored
- * to its end and no further window is asked for.
+ * the next windows with `If-Range`, each asked ahead. When the page stops reading, the windows
+ * already asked (the one being read, the one asked ahead) are stored to their end and no
+ * further window is asked for.
  */
 export function storeWindows(
   deps: FlowDeps,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CacheEvent } from '../../protocol/events.ts';
 import { cacheEvent } from '../../protocol/events.ts';
 import type { CacheKey } from '../../core/key.ts';
+import type { PieceWriter, SparseOutcome } from '../../core/storage.ts';
 import { FakeStorage, testKey, testMeta } from '../../core/testing/fakes.ts';
 import type { EventReceiver } from './announcing.ts';
 import { AnnouncingStorage, dropLocalCopies, listenForEvictions } from './announcing.ts';
@@ -70,6 +71,44 @@ describe('AnnouncingStorage', () => {
     await aborted.abort();
     await expect(aborted.finish()).rejects.toThrow();
     expect(channel.posted).toHaveLength(1);
+  });
+
+  it('posts stored when a piece completes its entry, not when it leaves it sparse or aborts', async () => {
+    const inner = new FakeStorage();
+    const outcomes: SparseOutcome[] = ['partial', 'complete'];
+    let aborted = 0;
+    const writer = (): PieceWriter => ({
+      write: () => Promise.resolve(),
+      finish: () => Promise.resolve(outcomes.shift()!),
+      abort: () => {
+        aborted += 1;
+        return Promise.resolve();
+      },
+    });
+    const channel = new RecordingChannel();
+    const storage = new AnnouncingStorage(
+      Object.assign(inner, { getPieceWriter: () => Promise.resolve(writer()) }),
+      channel,
+      { source: 'me', now: () => 42 },
+    );
+    const piece = { meta: testMeta(), representation: { length: 6, validator: { etag: '"v"' } } };
+    const first = await storage.getPieceWriter(a, { ...piece, offset: 0 });
+    await first.write(new TextEncoder().encode('abc'));
+    expect(await first.finish()).toBe('partial');
+    expect(channel.posted).toEqual([]);
+    await (await storage.getPieceWriter(a, { ...piece, offset: 0 })).abort();
+    expect(aborted).toBe(1);
+    expect(channel.posted).toEqual([]);
+    const last = await storage.getPieceWriter(a, { ...piece, offset: 3 });
+    expect(await last.finish()).toBe('complete');
+    expect(channel.posted).toEqual([
+      {
+        type: 'stored',
+        keys: [{ namespace: 'test', primary: 'https://example.test/a' }],
+        source: 'me',
+        time: 42,
+      },
+    ]);
   });
 
   it('posts evicted or purged for purges that removed something', async () => {

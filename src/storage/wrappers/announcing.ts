@@ -3,7 +3,8 @@
  * other contexts' announcements so they can drop their in-memory copies.
  *
  * {@link AnnouncingStorage} decorates the worker's storage: lookups pass through untouched (no
- * cost on the hit path); a finished miss posts `stored`, a successful `updateMeta` posts
+ * cost on the hit path); a finished miss posts `stored`, and so does a piece that completes its
+ * sparse entry (every byte held: a complete entry now, as a miss leaves it); a successful `updateMeta` posts
  * `updated`, a purge that removed something posts `evicted` (type `eviction`) or `purged` (type
  * `invalidation`). Posting never fails a storage operation.
  */
@@ -12,7 +13,14 @@ import { cacheEvent, parseCacheEvent } from '../../protocol/events.ts';
 import type { CacheKey } from '../../core/key.ts';
 import type { ChannelLike } from '../../core/platform.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import type { MissHandler, PurgeType, Storage } from '../../core/storage.ts';
+import type {
+  MissHandler,
+  PieceStart,
+  PieceWriter,
+  PurgeType,
+  SparseOutcome,
+  Storage,
+} from '../../core/storage.ts';
 import { ForwardingStorage } from './forwarding.ts';
 
 /** Where events are posted: a `BroadcastChannel`, or a fake in tests. */
@@ -52,6 +60,11 @@ export class AnnouncingStorage extends ForwardingStorage {
   override async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
     const handler = await this.inner.getMissHandler(key, meta);
     return new AnnouncingMissHandler(handler, () => this.announce('stored', [key]));
+  }
+
+  override async getPieceWriter(key: CacheKey, piece: PieceStart): Promise<PieceWriter> {
+    const writer = await super.getPieceWriter(key, piece);
+    return new AnnouncingPieceWriter(writer, () => this.announce('stored', [key]));
   }
 
   override async purge(key: CacheKey, type: PurgeType): Promise<boolean> {
@@ -107,6 +120,31 @@ class AnnouncingMissHandler implements MissHandler {
 
   abort(reason?: unknown): Promise<void> {
     return this.#inner.abort(reason);
+  }
+}
+
+/** Posts `stored` when the piece completed its entry; a piece that leaves it sparse posts nothing. */
+class AnnouncingPieceWriter implements PieceWriter {
+  readonly #inner: PieceWriter;
+  readonly #onComplete: () => void;
+
+  constructor(inner: PieceWriter, onComplete: () => void) {
+    this.#inner = inner;
+    this.#onComplete = onComplete;
+  }
+
+  write(chunk: Uint8Array): Promise<void> {
+    return this.#inner.write(chunk);
+  }
+
+  async finish(): Promise<SparseOutcome> {
+    const outcome = await this.#inner.finish();
+    if (outcome === 'complete') this.#onComplete();
+    return outcome;
+  }
+
+  abort(): Promise<void> {
+    return this.#inner.abort();
   }
 }
 

@@ -38,8 +38,16 @@ function capable() {
   const followed = { meta: META, hit: {} } as LookupResult;
   const listed: readonly StoredVariant[] = [{ key: keyOf('/capability', 'v'), meta: META }];
   const sparse = { meta: META, spans: [] } as unknown as SparseLookup;
-  const pieceWriter = {} as PieceWriter;
+  const pieceWrite = vi.fn((_chunk: Uint8Array) => Promise.resolve());
+  const pieceAbort = vi.fn(() => Promise.resolve());
+  const pieceWriter: PieceWriter = {
+    write: pieceWrite,
+    finish: () => Promise.resolve('partial'),
+    abort: pieceAbort,
+  };
   const spies = {
+    pieceWrite,
+    pieceAbort,
     getRefillHandler: vi.spyOn(memory, 'getRefillHandler'),
     lookupWriteInProgress: vi.fn((): LookupResult | null => followed),
     touch: vi.fn(),
@@ -89,9 +97,16 @@ const CAPABILITIES: {
     expect(await wrapper.lookupSparse(KEY, readFrom)).toBe(sparse);
     expect(spies.lookupSparse).toHaveBeenCalledWith(KEY, readFrom);
   },
-  getPieceWriter: async (wrapper, { spies, pieceWriter }) => {
-    expect(await wrapper.getPieceWriter(KEY, PIECE)).toBe(pieceWriter);
+  getPieceWriter: async (wrapper, { spies }) => {
+    // The writer may be wrapped (`AnnouncingStorage` watches its outcome): what reaches it counts.
+    const writer = await wrapper.getPieceWriter(KEY, PIECE);
     expect(spies.getPieceWriter).toHaveBeenCalledWith(KEY, PIECE);
+    const chunk = bytes(3);
+    await writer.write(chunk);
+    expect(spies.pieceWrite).toHaveBeenCalledWith(chunk);
+    expect(await writer.finish()).toBe('partial');
+    await writer.abort();
+    expect(spies.pieceAbort).toHaveBeenCalled();
   },
 };
 
