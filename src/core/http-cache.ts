@@ -107,20 +107,38 @@ export class HttpCache {
 
   /**
    * Looks the key up. An entry created before `validAfter` is treated as absent. When nothing is
-   * found, the lock is taken: see {@link isCacheLocked} / {@link isCacheLockWriter}. Allowed
+   * found, the lock is taken: see {@link isCacheLocked} / {@link isCacheLockWriter}; with
+   * `lockOnMiss: false` it is put off until {@link cacheLock} (a miss is refused before). Allowed
    * again in `stale` after waiting for a lock.
    */
-  async cacheLookup(): Promise<LookupResult | null> {
+  async cacheLookup({
+    lockOnMiss = true,
+  }: { lockOnMiss?: boolean } = {}): Promise<LookupResult | null> {
     const inner = this.#expect('cacheLookup', ['key', 'stale']);
     const key = must(inner.key, 'cache key');
+    inner.lockDeferred = false;
     const found = await inner.storage.lookup(key);
     // Entries older than the tombstone were purged in spirit: treat them as absent.
     const tooOld =
       found !== null && inner.validAfter !== undefined && found.meta.created < inner.validAfter;
     if (tooOld) await found.hit.finish();
     const usable = tooOld ? null : found;
-    if (usable === null) await this.#lock(inner, key);
-    return usable;
+    if (usable !== null) return usable;
+    if (lockOnMiss) await this.#lock(inner, key);
+    else inner.lockDeferred = true;
+    return null;
+  }
+
+  /**
+   * Takes the lock a `cacheLookup({ lockOnMiss: false })` that found nothing put off: the caller
+   * looked at something else first (a sparse entry that may answer without any lock).
+   */
+  async cacheLock(): Promise<void> {
+    const inner = this.#expect('cacheLock', ['key']);
+    if (!inner.lockDeferred)
+      throw new Error('HttpCache: cacheLock() without a lookup that put it off');
+    inner.lockDeferred = false;
+    await this.#lock(inner, must(inner.key, 'cache key'));
   }
 
   /**
@@ -140,7 +158,9 @@ export class HttpCache {
 
   /** Nothing usable was found (or the caller will not use it): the response will be fetched. */
   cacheMiss(): void {
-    this.#expect('cacheMiss', ['key', 'bypass', 'stale']);
+    const inner = this.#expect('cacheMiss', ['key', 'bypass', 'stale']);
+    // A miss fetches: it must not skip the lock its lookup put off.
+    if (inner.lockDeferred) throw new Error('HttpCache: cacheMiss() before cacheLock()');
     this.#phase = at('miss');
   }
 
