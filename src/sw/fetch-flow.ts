@@ -146,7 +146,16 @@ export class FetchFlow {
     const { cache, request } = ctx;
     let collapsed = false;
     for (let retries = 0; ;) {
-      const result = await this.lookup(ctx);
+      // A range's first pass with its sparse entry looked up: a miss puts the lock off, for fresh
+      // pieces that hold the range answer without one (as a fresh complete hit). A complete
+      // entry, found first, still wins (RFC 9111 §4: the most recent response).
+      const unlocked =
+        !collapsed &&
+        early !== undefined &&
+        background === undefined &&
+        request.cache !== 'only-if-cached' &&
+        request.cache !== 'no-cache';
+      const result = await this.lookup(ctx, !unlocked);
       if (result.kind === 'found') {
         const { entry } = result;
         const decision = this.reuse(entry.meta, request, background !== undefined);
@@ -166,8 +175,13 @@ export class FetchFlow {
           cache.disable(NoCacheReason.Deferred);
           return gatewayTimeout({ fwd: 'uri-miss', detail: 'only-if-cached' });
         }
+        const pieces = this.deps.partialContent;
+        if (unlocked && result.kind === 'uri-miss') {
+          const held = pieces === undefined ? null : await pieces.answerHeld(ctx, early);
+          if (held !== null) return held;
+          await cache.cacheLock();
+        }
         if (!cache.isCacheLocked()) {
-          const pieces = this.deps.partialContent;
           const partial =
             result.kind === 'uri-miss' && pieces !== undefined
               ? await pieces.answer(ctx, collapsed ? undefined : early)
@@ -248,11 +262,12 @@ export class FetchFlow {
   /**
    * Looks the key up, then follows `Vary` (pingora `cache_vary_lookup`): when the primary slot's
    * response varies on headers this request does not match, look up this request's variant.
+   * `lockOnMiss: false`: nothing stored under the key takes no lock (the caller takes it).
    */
-  private async lookup(ctx: RequestContext): Promise<Lookup> {
+  private async lookup(ctx: RequestContext, lockOnMiss: boolean): Promise<Lookup> {
     const { cache, request } = ctx;
     const { variance: known } = cache.cacheKey();
-    const primary = await cache.cacheLookup();
+    const primary = await cache.cacheLookup({ lockOnMiss });
     if (!primary) return { kind: known === undefined ? 'uri-miss' : 'vary-miss' };
     this.deps.searchVariance?.record(cache.cacheKey().primary, primary.meta.headers);
     if (primary.meta.vary.length === 0) return found(primary);
