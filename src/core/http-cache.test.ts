@@ -67,13 +67,6 @@ const OPERATIONS: Operation[] = [
     run: (f) => f.cache.cacheLookup(),
   },
   {
-    name: 'cacheLock',
-    allowed: ['key'],
-    async: true,
-    // In `key` without a lookup that put the lock off: a usage check, not a phase error.
-    run: (f) => f.cache.cacheLock(),
-  },
-  {
     name: 'cacheFound',
     allowed: ['key', 'stale'],
     async: true,

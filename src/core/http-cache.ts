@@ -108,8 +108,9 @@ export class HttpCache {
   /**
    * Looks the key up. An entry created before `validAfter` is treated as absent. When nothing is
    * found, the lock is taken: see {@link isCacheLocked} / {@link isCacheLockWriter}; with
-   * `lockOnMiss: false` it is put off until {@link cacheLock} (a miss is refused before). Allowed
-   * again in `stale` after waiting for a lock.
+   * `lockOnMiss: false` it is not: the caller serves something that needs none, or looks up
+   * again, locking (a miss is refused before: lookup, then lock, with no task boundary between,
+   * as `docs/lock.md` explains). Allowed again in `stale` after waiting for a lock.
    */
   async cacheLookup({
     lockOnMiss = true,
@@ -127,18 +128,6 @@ export class HttpCache {
     if (lockOnMiss) await this.#lock(inner, key);
     else inner.lockDeferred = true;
     return null;
-  }
-
-  /**
-   * Takes the lock a `cacheLookup({ lockOnMiss: false })` that found nothing put off: the caller
-   * looked at something else first (a sparse entry that may answer without any lock).
-   */
-  async cacheLock(): Promise<void> {
-    const inner = this.#expect('cacheLock', ['key']);
-    if (!inner.lockDeferred)
-      throw new Error('HttpCache: cacheLock() without a lookup that put it off');
-    inner.lockDeferred = false;
-    await this.#lock(inner, must(inner.key, 'cache key'));
   }
 
   /**
@@ -160,7 +149,8 @@ export class HttpCache {
   cacheMiss(): void {
     const inner = this.#expect('cacheMiss', ['key', 'bypass', 'stale']);
     // A miss fetches: it must not skip the lock its lookup put off.
-    if (inner.lockDeferred) throw new Error('HttpCache: cacheMiss() before cacheLock()');
+    if (inner.lockDeferred)
+      throw new Error('HttpCache: cacheMiss() after a lookup that did not lock');
     this.#phase = at('miss');
   }
 

@@ -35,7 +35,7 @@ export interface RequestState {
   missHandlerRequested: boolean;
   missHandler: MissHandler | undefined;
   bodyReader: HitHandler | undefined;
-  /** A lookup found nothing and put the lock off: `cacheLock` takes it, a miss is refused. */
+  /** A lookup found nothing and took no lock: a miss is refused until a lookup that locks. */
   lockDeferred: boolean;
   readonly lock: RequestLock;
 }

@@ -145,17 +145,18 @@ export class FetchFlow {
   ): Promise<Response> {
     const { cache, request } = ctx;
     let collapsed = false;
+    // A range's first pass with its sparse entry looked up: a miss takes no lock at first, for
+    // fresh pieces that hold the range answer without one (as a fresh complete hit). A complete
+    // entry, found first, still wins (RFC 9111 §4: the most recent response).
+    let unlocked =
+      early !== undefined &&
+      background === undefined &&
+      request.cache !== 'only-if-cached' &&
+      request.cache !== 'no-cache';
     for (let retries = 0; ;) {
-      // A range's first pass with its sparse entry looked up: a miss puts the lock off, for fresh
-      // pieces that hold the range answer without one (as a fresh complete hit). A complete
-      // entry, found first, still wins (RFC 9111 §4: the most recent response).
-      const unlocked =
-        !collapsed &&
-        early !== undefined &&
-        background === undefined &&
-        request.cache !== 'only-if-cached' &&
-        request.cache !== 'no-cache';
-      const result = await this.lookup(ctx, !unlocked);
+      const deferred = unlocked;
+      unlocked = false;
+      const result = await this.lookup(ctx, !deferred);
       if (result.kind === 'found') {
         const { entry } = result;
         const decision = this.reuse(entry.meta, request, background !== undefined);
@@ -176,10 +177,12 @@ export class FetchFlow {
           return gatewayTimeout({ fwd: 'uri-miss', detail: 'only-if-cached' });
         }
         const pieces = this.deps.partialContent;
-        if (unlocked && result.kind === 'uri-miss') {
-          const held = pieces === undefined ? null : await pieces.answerHeld(ctx, early);
+        if (deferred && result.kind === 'uri-miss') {
+          const held = pieces && early ? await pieces.answerHeld(ctx, early) : null;
           if (held !== null) return held;
-          await cache.cacheLock();
+          // Lookup, then lock (`docs/lock.md`): reading the pieces may have taken a task, in which
+          // a writer may have stored the entry and released its lock. Look up again, locking.
+          continue;
         }
         if (!cache.isCacheLocked()) {
           const partial =
