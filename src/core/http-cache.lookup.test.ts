@@ -81,6 +81,36 @@ describe('cacheLookup', () => {
     expect(cache.isCacheLockWriter()).toBe(false);
   });
 
+  it('with lockOnMiss: false, a miss takes no lock and refuses a miss until a lookup locks', async () => {
+    const f = await enterPhase('key');
+    expect(await f.cache.cacheLookup({ lockOnMiss: false })).toBeNull();
+    expect(f.lock.requests).toEqual([]);
+    expect(f.cache.isCacheLockWriter()).toBe(false);
+    expect(f.cache.phase().name).toBe('key');
+    expect(() => f.cache.cacheMiss()).toThrow('cacheMiss() after a lookup that did not lock');
+    // Lookup, then lock: the lock is taken by a lookup, never apart from one.
+    expect(await f.cache.cacheLookup()).toBeNull();
+    expect(f.lock.requests).toEqual([KEY]);
+    expect(f.cache.isCacheLockWriter()).toBe(true);
+    f.cache.cacheMiss();
+    expect(f.cache.phase().name).toBe('miss');
+  });
+
+  it('with lockOnMiss: false, a request that serves something else is disabled holding no lock', async () => {
+    const f = await enterPhase('key');
+    expect(await f.cache.cacheLookup({ lockOnMiss: false })).toBeNull();
+    f.cache.disable(NoCacheReason.Deferred);
+    expect(f.lock.requests).toEqual([]);
+    expect(f.cache.phase().name).toBe('disabled');
+  });
+
+  it('with lockOnMiss: false, an entry found is returned as usual', async () => {
+    const f = await enterPhase('key');
+    f.storage.put(KEY, testMeta(), 'hello');
+    expect((await f.cache.cacheLookup({ lockOnMiss: false }))?.meta.status).toBe(200);
+    expect(f.lock.requests).toEqual([]);
+  });
+
   it('propagates a storage failure', async () => {
     const f = await enterPhase('key');
     f.storage.failing.add('lookup');

@@ -107,20 +107,27 @@ export class HttpCache {
 
   /**
    * Looks the key up. An entry created before `validAfter` is treated as absent. When nothing is
-   * found, the lock is taken: see {@link isCacheLocked} / {@link isCacheLockWriter}. Allowed
-   * again in `stale` after waiting for a lock.
+   * found, the lock is taken: see {@link isCacheLocked} / {@link isCacheLockWriter}; with
+   * `lockOnMiss: false` it is not: the caller serves something that needs none, or looks up
+   * again, locking (a miss is refused before: lookup, then lock, with no task boundary between,
+   * as `docs/lock.md` explains). Allowed again in `stale` after waiting for a lock.
    */
-  async cacheLookup(): Promise<LookupResult | null> {
+  async cacheLookup({
+    lockOnMiss = true,
+  }: { lockOnMiss?: boolean } = {}): Promise<LookupResult | null> {
     const inner = this.#expect('cacheLookup', ['key', 'stale']);
     const key = must(inner.key, 'cache key');
+    inner.lockDeferred = false;
     const found = await inner.storage.lookup(key);
     // Entries older than the tombstone were purged in spirit: treat them as absent.
     const tooOld =
       found !== null && inner.validAfter !== undefined && found.meta.created < inner.validAfter;
     if (tooOld) await found.hit.finish();
     const usable = tooOld ? null : found;
-    if (usable === null) await this.#lock(inner, key);
-    return usable;
+    if (usable !== null) return usable;
+    if (lockOnMiss) await this.#lock(inner, key);
+    else inner.lockDeferred = true;
+    return null;
   }
 
   /**
@@ -140,7 +147,10 @@ export class HttpCache {
 
   /** Nothing usable was found (or the caller will not use it): the response will be fetched. */
   cacheMiss(): void {
-    this.#expect('cacheMiss', ['key', 'bypass', 'stale']);
+    const inner = this.#expect('cacheMiss', ['key', 'bypass', 'stale']);
+    // A miss fetches: it must not skip the lock its lookup put off.
+    if (inner.lockDeferred)
+      throw new Error('HttpCache: cacheMiss() after a lookup that did not lock');
     this.#phase = at('miss');
   }
 

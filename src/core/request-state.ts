@@ -35,6 +35,8 @@ export interface RequestState {
   missHandlerRequested: boolean;
   missHandler: MissHandler | undefined;
   bodyReader: HitHandler | undefined;
+  /** A lookup found nothing and took no lock: a miss is refused until a lookup that locks. */
+  lockDeferred: boolean;
   readonly lock: RequestLock;
 }
 
@@ -58,6 +60,7 @@ export function newRequestState(options: HttpCacheOptions): RequestState {
     missHandlerRequested: false,
     missHandler: undefined,
     bodyReader: undefined,
+    lockDeferred: false,
     lock: new RequestLock(options.lock),
   };
 }

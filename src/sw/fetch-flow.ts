@@ -145,8 +145,18 @@ export class FetchFlow {
   ): Promise<Response> {
     const { cache, request } = ctx;
     let collapsed = false;
+    // A range's first pass with its sparse entry looked up: a miss takes no lock at first, for
+    // fresh pieces that hold the range answer without one (as a fresh complete hit). A complete
+    // entry, found first, still wins (RFC 9111 §4: the most recent response).
+    let unlocked =
+      early !== undefined &&
+      background === undefined &&
+      request.cache !== 'only-if-cached' &&
+      request.cache !== 'no-cache';
     for (let retries = 0; ;) {
-      const result = await this.lookup(ctx);
+      const deferred = unlocked;
+      unlocked = false;
+      const result = await this.lookup(ctx, !deferred);
       if (result.kind === 'found') {
         const { entry } = result;
         const decision = this.reuse(entry.meta, request, background !== undefined);
@@ -166,8 +176,15 @@ export class FetchFlow {
           cache.disable(NoCacheReason.Deferred);
           return gatewayTimeout({ fwd: 'uri-miss', detail: 'only-if-cached' });
         }
+        const pieces = this.deps.partialContent;
+        if (deferred && result.kind === 'uri-miss') {
+          const held = pieces && early ? await pieces.answerHeld(ctx, early) : null;
+          if (held !== null) return held;
+          // Lookup, then lock (`docs/lock.md`): reading the pieces may have taken a task, in which
+          // a writer may have stored the entry and released its lock. Look up again, locking.
+          continue;
+        }
         if (!cache.isCacheLocked()) {
-          const pieces = this.deps.partialContent;
           const partial =
             result.kind === 'uri-miss' && pieces !== undefined
               ? await pieces.answer(ctx, collapsed ? undefined : early)
@@ -248,11 +265,12 @@ export class FetchFlow {
   /**
    * Looks the key up, then follows `Vary` (pingora `cache_vary_lookup`): when the primary slot's
    * response varies on headers this request does not match, look up this request's variant.
+   * `lockOnMiss: false`: nothing stored under the key takes no lock (the caller takes it).
    */
-  private async lookup(ctx: RequestContext): Promise<Lookup> {
+  private async lookup(ctx: RequestContext, lockOnMiss: boolean): Promise<Lookup> {
     const { cache, request } = ctx;
     const { variance: known } = cache.cacheKey();
-    const primary = await cache.cacheLookup();
+    const primary = await cache.cacheLookup({ lockOnMiss });
     if (!primary) return { kind: known === undefined ? 'uri-miss' : 'vary-miss' };
     this.deps.searchVariance?.record(cache.cacheKey().primary, primary.meta.headers);
     if (primary.meta.vary.length === 0) return found(primary);

@@ -11,7 +11,7 @@ import { sparseEntries } from '../storage/index.ts';
 import type { ForwardReason } from './cache-status-format.ts';
 import { defineFeature, type HttpCacheFeature } from './features.ts';
 import type { RequestContext } from './flow-deps.ts';
-import { answerFromPieces, lookUpPieces } from './partial-flow.ts';
+import { answerFromPieces, answerHeldPieces, lookUpPieces } from './partial-flow.ts';
 import { admitPiece } from './piece-admission.ts';
 import { piecesInFlight } from './pieces-in-flight.ts';
 import { SparseLookAhead } from './sparse-look-ahead.ts';
@@ -30,6 +30,11 @@ export interface PartialContent {
    * `null` to fetch it as usual.
    */
   answer(ctx: RequestContext, early?: SparseLookAhead): Promise<Response | null>;
+  /**
+   * Before the lock is taken: the answer when `early`'s entry is fresh and holds every byte
+   * asked, or `null` (the entry left to `answer`).
+   */
+  answerHeld(ctx: RequestContext, early: SparseLookAhead): Promise<Response | null>;
   /** The origin's 206 to a `Range` GET: answered, and stored as a piece when it may be. */
   admit(ctx: RequestContext, upstream: Upstream, fwd: ForwardReason): Promise<Response>;
 }
@@ -38,6 +43,7 @@ const partial: PartialContent = {
   idb: sparseEntries,
   lookAhead: (ctx) => new SparseLookAhead(lookUpPieces(ctx)),
   answer: (ctx, early) => answerFromPieces(ctx, piecesInFlight(ctx.deps.storage), early),
+  answerHeld: answerHeldPieces,
   admit: (ctx, upstream, fwd) => admitPiece(ctx, upstream, fwd, piecesInFlight(ctx.deps.storage)),
 };
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';
-import { ManualClock } from '../core/testing/fakes.ts';
+import type { CacheLock } from '../core/lock.ts';
+import { ManualClock, RecordingCacheLock } from '../core/testing/fakes.ts';
 import { LockTable } from '../lock/lock-table.ts';
 import { CompositionStorage } from '../storage/composition/composition.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
@@ -64,7 +65,7 @@ function media(request: Request): Response {
 }
 
 /** The flow as a worker with `partialContent()` (or, `partial: false`, without it) builds it. */
-function flow(lock?: LockTable, { partial = true } = {}): FetchFlow {
+function flow(lock?: CacheLock, { partial = true } = {}): FetchFlow {
   const idb = newIdb(partial ? { partialContent: sparseEntries } : {});
   const storage = new CompositionStorage(new MemoryStorage(), idb);
   return new FetchFlow({
@@ -158,6 +159,47 @@ describe('partial content through the fetch flow', () => {
       lookup.mock.invocationCallOrder[0]!,
     );
     expect(lookupSparse.mock.calls[0]?.[1]?.(SIZE)).toBe(12);
+  });
+
+  it('serves a fresh range the pieces hold without taking the lock; anything else takes it', async () => {
+    const lock = new RecordingCacheLock();
+    const f = flow(lock);
+    await get(f, 'bytes=0-39');
+    expect(lock.requests).toHaveLength(1);
+
+    // Held and fresh: no lock, as a fresh complete hit.
+    expect((await get(f, 'bytes=12-19')).status).toMatchObject({ hit: true });
+    expect((await get(f, 'bytes=0-9')).status).toMatchObject({ hit: true });
+    expect(lock.requests).toHaveLength(1);
+
+    // Held in part: the missing bytes are fetched under the lock.
+    expect((await get(f, 'bytes=30-49')).status).toMatchObject({ fwd: 'partial' });
+    expect(lock.requests).toHaveLength(2);
+
+    // An If-Range the entry does not match: a plain miss, under the lock.
+    expect((await get(f, 'bytes=0-9', { 'if-range': '"other"' })).status).toMatchObject({
+      fwd: 'uri-miss',
+    });
+    expect(lock.requests).toHaveLength(3);
+
+    // Held but stale: revalidated under the lock.
+    clock.advance(120_000);
+    expect((await get(f, 'bytes=0-9')).status).toMatchObject({ fwd: 'stale' });
+    expect(lock.requests).toHaveLength(4);
+    expect(lock.isHeld(lock.requests[0]!)).toBe(false);
+  });
+
+  it('a reload (no-cache mode) of a held range takes the lock', async () => {
+    const lock = new RecordingCacheLock();
+    const f = flow(lock);
+    await get(f, 'bytes=0-39');
+    const reload = await f.handle(
+      new Request(`${ORIGIN}/video.webm`, { headers: { range: 'bytes=0-9' }, cache: 'no-cache' }),
+      background.waitUntil,
+    );
+    await reload.arrayBuffer();
+    await background.settle();
+    expect(lock.requests).toHaveLength(2);
   });
 
   it('fetches only the missing bytes with If-Range, and stitches the answer', async () => {

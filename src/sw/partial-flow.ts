@@ -43,63 +43,94 @@ export async function answerFromPieces(
   inFlight: PiecesInFlight,
   early?: SparseLookAhead,
 ): Promise<Response | null> {
-  const { deps, cache, request } = ctx;
+  const { request } = ctx;
   if (request.method !== 'GET') return null;
-  const range = request.headers.get('range');
   const sparse = await (early?.take() ?? lookUpPieces(ctx));
   if (sparse === null) {
     // Nothing stored: a long range is fetched in windows, else it is a plain miss.
     const long = windowedRange(request);
     return long === undefined ? null : fetchWindowedMiss(ctx, inFlight, long);
   }
-  const { vary, variance } = sparse.meta;
-  if (vary.length > 0 && varianceHash(vary, request.headers) !== variance) {
-    // Pieces of another variant: a miss for this request (its 206 replaces them).
+  const use = assess(ctx, sparse);
+  if (use === null) {
     await sparse.hit.finish();
     return null;
   }
-  const now = deps.now();
-  const spec = rangeSpec(range, sparse.representation.length);
-  const wanted = spec.kind === 'single' ? [spec] : spec.kind === 'multi' ? spec.ranges : [];
-  const spans = wanted.map(({ start, end }) => ({ start, end: end + 1 }));
-  const held = spans.every((span) => coversSpan(sparse.spans, span));
-  const pageIfRange = request.headers.get('if-range');
-  const usable =
-    spec.kind !== 'none' &&
-    (held || spec.kind === 'single') &&
-    ifRangeAllows(pageIfRange, sparse.meta, now);
-  if (!usable) {
-    await sparse.hit.finish();
-    return null;
-  }
-  // A reload (Fetch's `no-cache` mode) revalidates, as for complete entries.
-  const fresh =
-    request.cache !== 'no-cache' &&
-    evaluateReuse(sparse.meta, request.headers, now).action === 'use';
-  if (fresh && held) {
-    const status = { hit: true, detail: `partial-${sparse.hit.source}`, key: debugKey(ctx) };
-    const answer = await rangeResponse(
-      request,
-      sparse.meta,
-      sparse.hit,
-      now,
-      status,
-      deps.multipartRanges,
-    );
-    if (answer === null) {
-      await sparse.hit.finish();
-      return null;
-    }
-    cache.disable(NoCacheReason.Deferred);
-    return answer;
-  }
-  const [span] = spans;
+  if (use.fresh && use.held) return serveHeld(ctx, sparse);
+  const [span] = use.spans;
   if (span === undefined) {
     // A stale entry and a range that selects nothing: the origin answers the 416.
     await sparse.hit.finish();
     return null;
   }
-  return held ? revalidatePieces(ctx, inFlight, sparse) : fetchMissing(ctx, inFlight, sparse, span);
+  return use.held
+    ? revalidatePieces(ctx, inFlight, sparse)
+    : fetchMissing(ctx, inFlight, sparse, span);
+}
+
+/**
+ * The answer when the looked-ahead sparse entry is fresh and holds every byte asked: called
+ * after a complete lookup that found nothing and took no lock, since serving stored bytes needs
+ * none (as a complete fresh hit). `null`, the entry left to `early`: the flow takes the lock and
+ * goes on as before.
+ */
+export async function answerHeldPieces(
+  ctx: RequestContext,
+  early: SparseLookAhead,
+): Promise<Response | null> {
+  if (ctx.request.method !== 'GET') return null;
+  const sparse = await early.peek();
+  if (sparse === null || sparse === undefined) return null;
+  const use = assess(ctx, sparse);
+  if (use === null || !use.fresh || !use.held) return null;
+  void early.take();
+  return serveHeld(ctx, sparse);
+}
+
+/**
+ * What a sparse entry offers the request: `null` when nothing (another variant, a `Range` to
+ * ignore, several ranges not all held, an `If-Range` it does not match).
+ */
+function assess({ deps, request }: RequestContext, sparse: SparseLookup) {
+  const { vary, variance } = sparse.meta;
+  // Pieces of another variant: a miss for this request (its 206 replaces them).
+  if (vary.length > 0 && varianceHash(vary, request.headers) !== variance) return null;
+  const now = deps.now();
+  const spec = rangeSpec(request.headers.get('range'), sparse.representation.length);
+  const wanted = spec.kind === 'single' ? [spec] : spec.kind === 'multi' ? spec.ranges : [];
+  const spans = wanted.map(({ start, end }) => ({ start, end: end + 1 }));
+  const held = spans.every((span) => coversSpan(sparse.spans, span));
+  const usable =
+    spec.kind !== 'none' &&
+    (held || spec.kind === 'single') &&
+    ifRangeAllows(request.headers.get('if-range'), sparse.meta, now);
+  if (!usable) return null;
+  // A reload (Fetch's `no-cache` mode) revalidates, as for complete entries.
+  const fresh =
+    request.cache !== 'no-cache' &&
+    evaluateReuse(sparse.meta, request.headers, now).action === 'use';
+  return { spans, held, fresh };
+}
+
+/** A fresh entry's held range, served from the pieces; `null` (reader released) when it cannot be. */
+async function serveHeld(ctx: RequestContext, sparse: SparseLookup): Promise<Response | null> {
+  const { deps, cache, request } = ctx;
+  const status = { hit: true, detail: `partial-${sparse.hit.source}`, key: debugKey(ctx) };
+  const now = deps.now();
+  const answer = await rangeResponse(
+    request,
+    sparse.meta,
+    sparse.hit,
+    now,
+    status,
+    deps.multipartRanges,
+  );
+  if (answer === null) {
+    await sparse.hit.finish();
+    return null;
+  }
+  cache.disable(NoCacheReason.Deferred);
+  return answer;
 }
 
 /**

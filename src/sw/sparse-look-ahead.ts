@@ -16,6 +16,11 @@ export class SparseLookAhead {
     this.#found = found;
   }
 
+  /** The lookup, left for the caller that takes it; `undefined` once taken. */
+  peek(): Promise<SparseLookup | null> | undefined {
+    return this.#found;
+  }
+
   /** The lookup, to the first caller; `undefined` after. */
   take(): Promise<SparseLookup | null> | undefined {
     const found = this.#found;
