@@ -14,12 +14,10 @@
 // self time per function (with its source line) summed over the runs, and per source file, from
 // the bundle's sourcemap. The profiler makes everything slower: read the shares, not the ms.
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
-import { chromium } from 'playwright-core';
-import { findBrowser } from '../scripts/find-browsers.mjs';
+import { launchBenchBrowser } from './lib/browser.mjs';
 import { ROOT, buildWorker } from './lib/build.mjs';
 import { startContender } from './lib/contenders.mjs';
 import { sleep, timedFetch } from './lib/page-fetch.mjs';
@@ -53,20 +51,9 @@ await writeFile(
 let decoded;
 const sourcemap = JSON.parse(await readFile(join(OUT, 'sw.js.map'), 'utf8'));
 
-const found = findBrowser('chromium');
-if (!found.found) throw new Error(`no Chromium: ${found.description}`);
-const userData = await mkdtemp(join(tmpdir(), 'sw-http-cache-cpu-'));
-const context = await chromium.launchPersistentContext(userData, {
-  executablePath: found.executablePath,
-  headless: true,
-  // The DevTools endpoint too, for browserSession() (its port is in DevToolsActivePort).
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--remote-debugging-port=0',
-  ],
+// The DevTools endpoint too, for browserSession() (its port is in DevToolsActivePort).
+const { context, profile: userData } = await launchBenchBrowser('cpu', {
+  args: ['--remote-debugging-port=0'],
 });
 const contender = await startContender(
   context,

@@ -10,12 +10,10 @@
 // Bytes are those the origin handed to its sockets for /api/media (e2e/server/media-route.mjs),
 // so a read the page drops still counts what was sent before it stopped.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
-import { chromium } from 'playwright-core';
-import { findBrowser } from '../scripts/find-browsers.mjs';
+import { launchBenchBrowser } from './lib/browser.mjs';
 import { MEDIA_DIR, mediaBytesSent, mediaSpansSent } from '../e2e/server/media-route.mjs';
 import { buildBench } from './lib/build.mjs';
 import { CONTENDERS, startContender } from './lib/contenders.mjs';
@@ -206,8 +204,6 @@ function sentTwice(spans) {
 
 const median = (/** @type {number[]} */ values) => percentile(values, 0.5);
 
-const browser = findBrowser('chromium');
-if (!browser.found) throw new Error(`no Chromium: ${browser.description}`);
 await mkdir(MEDIA_DIR, { recursive: true });
 const content = randomBytes(SIZE);
 for (const name of [FILE, PIECES_FILE, WHOLE_FILE]) await writeFile(join(MEDIA_DIR, name), content);
@@ -221,12 +217,7 @@ const ttfb = { pieces: [], whole: [], pieceSources: [], wholeSources: [] };
 /** @type {{ windows: number[], one: number[], network: number[] }} */
 const wholeRead = { windows: [], one: [], network: [] };
 for (let run = 0; run < RUNS; run++) {
-  const profile = await mkdtemp(join(tmpdir(), 'sw-http-cache-media-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: browser.executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
-  });
+  const { context, profile } = await launchBenchBrowser('media');
   /** @type {import('./lib/contenders.mjs').Contender[]} */
   const started = [];
   try {

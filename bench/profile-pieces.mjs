@@ -10,12 +10,10 @@
 // the platform calls before it (IndexedDB transactions and requests, Web Lock requests), and the
 // timeline of the median probe.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
-import { chromium } from 'playwright-core';
-import { findBrowser } from '../scripts/find-browsers.mjs';
+import { launchBenchBrowser } from './lib/browser.mjs';
 import { MEDIA_DIR } from '../e2e/server/media-route.mjs';
 import { ROOT, buildWorker } from './lib/build.mjs';
 import { startContender } from './lib/contenders.mjs';
@@ -42,14 +40,7 @@ await mkdir(MEDIA_DIR, { recursive: true });
 const content = randomBytes(SIZE);
 for (const file of Object.values(ENTRIES)) await writeFile(join(MEDIA_DIR, file), content);
 
-const browser = findBrowser('chromium');
-if (!browser.found) throw new Error(`no Chromium: ${browser.description}`);
-const profile = await mkdtemp(join(tmpdir(), 'sw-http-cache-profile-pieces-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: browser.executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
-});
+const { context, profile } = await launchBenchBrowser('profile-pieces');
 const worker = `/sw.js?maxBodySize=${300 * MiB}&maxBytes=${1024 * MiB}&maxEntries=20000`;
 const c = await startContender(
   context,

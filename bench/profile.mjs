@@ -14,12 +14,10 @@
 // Prints, per contender and size, the medians of each milestone on the page's clock (ms after
 // `fetch()`), the platform calls made before the response and after it, and the timeline of the
 // median sample of each row.
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
-import { chromium } from 'playwright-core';
-import { findBrowser } from '../scripts/find-browsers.mjs';
+import { launchBenchBrowser } from './lib/browser.mjs';
 import { ROOT, buildWorker } from './lib/build.mjs';
 import { startContender } from './lib/contenders.mjs';
 import { sleep, timedFetch } from './lib/page-fetch.mjs';
@@ -73,14 +71,7 @@ for (const [key, { entry }] of Object.entries(WORKERS)) {
   dirs[key] = dir;
 }
 
-const browser = findBrowser('chromium');
-if (!browser.found) throw new Error(`no Chromium: ${browser.description}`);
-const profile = await mkdtemp(join(tmpdir(), 'sw-http-cache-profile-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: browser.executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
-});
+const { context, profile } = await launchBenchBrowser('profile');
 /** @type {import('./lib/contenders.mjs').Contender[]} */
 const started = [];
 try {

@@ -9,12 +9,11 @@
 // Headless Chromium on a persistent on-disk profile; every contender on its own origin (the e2e
 // test origin, one port each), measured round-robin so drift hits all alike. Prints a table of
 // medians and p90s with ratios and targets; writes every sample to bench/results/bench.json.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { chromium } from 'playwright-core';
-import { findBrowser } from '../scripts/find-browsers.mjs';
+import { launchBenchBrowser } from './lib/browser.mjs';
 import { ROOT, buildBench } from './lib/build.mjs';
 import { CONTENDERS, startContender } from './lib/contenders.mjs';
 import { renderTable, summarize } from './lib/report.mjs';
@@ -131,24 +130,9 @@ if (sizesOnly) {
   process.exit(0);
 }
 
-const browser = findBrowser('chromium');
-if (!browser.found) throw new Error(`no Chromium: ${browser.description}`);
 log('building the bench workers into dist-bench/ …');
 const dirs = await buildBench();
-const profile = await mkdtemp(join(tmpdir(), 'sw-http-cache-bench-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: browser.executablePath,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const { context, profile, description } = await launchBenchBrowser('bench');
 /** @type {import('./lib/contenders.mjs').Contender[]} */
 const started = [];
 
@@ -160,7 +144,7 @@ try {
     started.push(contenders[key]);
   }
   const version = await contenders.ours.page.evaluate(() => navigator.userAgent);
-  log(`chromium: ${browser.description}; ${version}; profile ${profile}`);
+  log(`chromium: ${description}; ${version}; profile ${profile}`);
   const workers = await watchWorkers(contenders.ours.page);
   /** @type {import('./sections/context.mjs').BenchContext} */
   const ctx = { contenders, workers, samples: [], quick, log };
@@ -191,7 +175,7 @@ try {
         date: new Date().toISOString(),
         quick,
         only,
-        browser: { description: browser.description, version },
+        browser: { description, version },
         node: process.version,
         cpu: cpus()[0]?.model,
         cores: cpus().length,

@@ -14,9 +14,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startOrigin } from '../e2e/server/origin.mjs';
-import { findBrowser } from '../scripts/find-browsers.mjs';
+import { launchBenchBrowser } from './lib/browser.mjs';
 import { buildIdbPage } from './storage/build-idb-page.mjs';
 import { runChunkBench } from './storage/chunk-bench.mjs';
 import { printTable, toRows } from './storage/stats.mjs';
@@ -44,20 +43,14 @@ if (!existsSync(join(ROOT, 'dist-demo', 'sw.js'))) {
   process.exit(1);
 }
 
-const browser = findBrowser('chromium');
-const profile = await mkdtemp(join(tmpdir(), 'sw-http-cache-bench-'));
+const { context, profile, description } = await launchBenchBrowser('bench');
 const pageDir = await mkdtemp(join(tmpdir(), 'sw-http-cache-bench-page-'));
 await buildIdbPage(pageDir);
 const workerOrigin = await startOrigin({ staticDir: join(ROOT, 'dist-demo') });
 const pageOrigin = await startOrigin({ staticDir: pageDir });
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: browser.executablePath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-});
 
 try {
-  log(`chromium: ${browser.description}; profile ${profile}`);
+  log(`chromium: ${description}; profile ${profile}`);
 
   const workerPage = await context.newPage();
   await workerPage.goto(`${workerOrigin.url}/e2e/blank.html`);
@@ -86,7 +79,7 @@ try {
     `${JSON.stringify(
       {
         date: new Date().toISOString(),
-        browser: { description: browser.description, version },
+        browser: { description, version },
         node: process.version,
         cpus: cpus().length,
         quick,
