@@ -8,7 +8,7 @@
  * `lookup` follows another context's write in progress (`idb-remote-follow-hit.ts`).
  */
 import type { CacheKey } from '../../core/key.ts';
-import { keysEqual, primaryHash, sameUrl, variantHash } from '../../core/key.ts';
+import { keysEqual, variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
 import type {
   LookupResult,
@@ -32,22 +32,19 @@ import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
 import type { CrossContextWrites } from './idb-miss.ts';
 import { IdbMissHandler } from './idb-miss.ts';
-import { mapMetaBatches } from './meta-batches.ts';
+import { listCompleteEntries, listUrlVariants, type StoredEntryInfo } from './idb-listing.ts';
+import { clearStores, purgeEntry, purgeUrlVariants } from './idb-deletion.ts';
 import { collectOrphans } from './orphan-collection.ts';
 import type { RemoteFollowContext, RemoteWrite } from './idb-remote-follow-hit.ts';
 import type { MetaRecord } from './idb-schema.ts';
-import { DEFAULT_DB_NAME, chunkRange } from './idb-schema.ts';
-import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
+import { DEFAULT_DB_NAME } from './idb-schema.ts';
+import { validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
 import type { RemoteFollowing } from './remote-following.ts';
 import type { IdbSparseEntries, SparseEntriesFactory } from './idb-sparse.ts';
-import { deleteSparseRecord } from './idb-sparse-delete.ts';
-import { collectOrphanPieces, sparseRef } from './sparse-upkeep.ts';
+import { collectOrphanPieces } from './sparse-upkeep.ts';
 import type { ChannelLike, LockManagerLike } from '../../core/platform.ts';
 import { isLockHeld, writerLockName } from './writer-liveness.ts';
-
-/** Meta records read per transaction by {@link IdbStorage.listMeta}. */
-const LIST_BATCH = 500;
 
 export interface IdbStorageOptions {
   /** Database name (default `sw-http-cache`). */
@@ -102,16 +99,7 @@ export interface IdbStorageOptions {
   readonly compactDelayMs?: number;
 }
 
-/** A stored entry as listed for the eviction manager, without its body. */
-export interface StoredEntryInfo {
-  readonly key: CacheKey;
-  readonly meta: CacheMeta;
-  /** Bytes stored (for a sparse entry, the bytes it holds). */
-  readonly size: number;
-  readonly lastAccess: number;
-  /** Set for a sparse entry (partial content): the full length of its representation. */
-  readonly length?: number;
-}
+export type { StoredEntryInfo } from './idb-listing.ts';
 
 export class IdbStorage implements Storage {
   readonly label: string;
@@ -305,50 +293,12 @@ export class IdbStorage implements Storage {
 
   /** Deletes the meta and every body of `key` (complete or being written) in one transaction. */
   purge(key: CacheKey, _type: PurgeType): Promise<boolean> {
-    const hash = variantHash(key);
-    this.#access.forget(hash);
-    return this.#connection.run('purging an entry', async (db) => {
-      const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
-      return inTransaction(tx, async () => {
-        const sparse = sparseRef(await tx.objectStore('sparse').get(hash), hash);
-        const partial = sparse !== undefined && keysEqual(sparse.key, key);
-        if (partial) {
-          await deleteSparseRecord(tx.objectStore('sparse'), tx.objectStore('pieces'), sparse);
-        }
-        const record = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
-        if (record === undefined || !keysEqual(record.key, key)) return partial;
-        await deleteRecordAndBodies(tx.objectStore('meta'), tx.objectStore('body'), record);
-        return true;
-      });
-    });
+    return purgeEntry(this.#connection, this.#access, key);
   }
 
   /** Purges every variant of `key`'s URL (via the primary-hash index); returns how many. */
   purgeVariants(key: CacheKey): Promise<number> {
-    return this.#connection.run('purging variants', async (db) => {
-      const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
-      return inTransaction(tx, async () => {
-        const sparse = tx.objectStore('sparse');
-        for (const record of (await sparse.index('byPrimary').getAll(primaryHash(key))).map((r) =>
-          sparseRef(r),
-        )) {
-          if (record?.key.namespace !== key.namespace || record.key.primary !== key.primary) {
-            continue;
-          }
-          await deleteSparseRecord(sparse, tx.objectStore('pieces'), record);
-        }
-        const meta = tx.objectStore('meta');
-        const found = await meta.index('byPrimary').getAll(primaryHash(key));
-        let purged = 0;
-        for (const record of found.map((r) => validMetaRecord(r))) {
-          if (record === undefined || !sameUrl(record.key, key)) continue;
-          this.#access.forget(record.hash);
-          await deleteRecordAndBodies(meta, tx.objectStore('body'), record);
-          purged++;
-        }
-        return purged;
-      });
-    });
+    return purgeUrlVariants(this.#connection, this.#access, key);
   }
 
   /**
@@ -356,20 +306,7 @@ export class IdbStorage implements Storage {
    * like {@link listMeta}, only what `lookup` would serve (well-formed, every chunk there).
    */
   listVariants(key: CacheKey): Promise<readonly StoredVariant[]> {
-    return this.#connection.run('listing variants', async (db) => {
-      const tx = db.transaction(['meta', 'body'], 'readonly');
-      return inTransaction(tx, async () => {
-        const found = await tx.objectStore('meta').index('byPrimary').getAll(primaryHash(key));
-        const body = tx.objectStore('body');
-        const listed: StoredVariant[] = [];
-        for (const record of found.map((r) => validMetaRecord(r))) {
-          if (record?.complete !== 1 || !sameUrl(record.key, key)) continue;
-          if ((await body.count(chunkRange(record.bodyId))) !== expectedChunks(record)) continue;
-          listed.push({ key: record.key, meta: record.meta });
-        }
-        return listed;
-      });
-    });
+    return listUrlVariants(this.#connection, key);
   }
 
   /**
@@ -406,11 +343,10 @@ export class IdbStorage implements Storage {
 
   /**
    * Every complete entry with its size and last access, without reading a body, then every
-   * sparse entry with the bytes it holds as its size. Read in transactions of `LIST_BATCH`
-   * records, so lookups are never queued behind one long listing.
+   * sparse entry with the bytes it holds as its size (`idb-listing.ts`).
    */
   async listMeta(): Promise<StoredEntryInfo[]> {
-    const complete = await this.#listComplete();
+    const complete = await listCompleteEntries(this.#connection, this.#access);
     // A sparse entry beside a complete one of its key is not served (lookups take the complete
     // one) and goes with it when it is purged: it is not listed on its own.
     const whole = new Set(complete.map((entry) => variantHash(entry.key)));
@@ -418,38 +354,9 @@ export class IdbStorage implements Storage {
     return [...complete, ...sparse.filter((entry) => !whole.has(variantHash(entry.key)))];
   }
 
-  #listComplete(): Promise<StoredEntryInfo[]> {
-    return mapMetaBatches(this.#connection, 'listing entries', LIST_BATCH, async (batch, body) => {
-      // Only what lookup would serve: well-formed, with every chunk of its body there (a record
-      // claiming a huge size would otherwise make eviction empty the cache).
-      const whole: StoredEntryInfo[] = [];
-      for (const { record } of batch) {
-        if (record?.complete !== 1) continue;
-        if ((await body.count(chunkRange(record.bodyId))) !== expectedChunks(record)) continue;
-        const { key, meta, size, lastAccess, hash } = record;
-        whole.push({
-          key,
-          meta,
-          size,
-          lastAccess: Math.max(lastAccess, this.#access.pending(hash) ?? 0),
-        });
-      }
-      return whole;
-    });
-  }
-
   /** Deletes every entry, body and piece (writes in progress fail at `finish`). */
   clear(): Promise<void> {
-    this.#access.forgetAll();
-    return this.#connection.run('clearing the cache', async (db) => {
-      const tx = db.transaction(['meta', 'body', 'sparse', 'pieces'], 'readwrite');
-      await inTransaction(tx, async () => {
-        await tx.objectStore('meta').clear();
-        await tx.objectStore('body').clear();
-        await tx.objectStore('sparse').clear();
-        await tx.objectStore('pieces').clear();
-      });
-    });
+    return clearStores(this.#connection, this.#access);
   }
 
   /**
@@ -561,18 +468,4 @@ export class IdbStorage implements Storage {
       });
     });
   }
-}
-
-interface DeletableStore<K> {
-  delete(key: K | IDBKeyRange): Promise<void>;
-}
-
-async function deleteRecordAndBodies(
-  meta: DeletableStore<string>,
-  body: DeletableStore<[string, number]>,
-  record: MetaRecord,
-): Promise<void> {
-  if (record.complete === 1) await body.delete(chunkRange(record.bodyId));
-  for (const writer of record.writers) await body.delete(chunkRange(writer.bodyId));
-  await meta.delete(record.hash);
 }
