@@ -141,7 +141,15 @@ export class WebDriverPage {
   /** Navigates and waits for the load event. Returns null: WebDriver exposes no response. */
   async goto(url: string): Promise<null> {
     this.href = await this.owner.run(this, async (client) => {
-      await client.navigateTo(url);
+      try {
+        await client.navigateTo(url);
+      } catch (error) {
+        // WebKitWebDriver answers "unknown error" when the load it waits for is cut short (seen
+        // once in CI on the demo's first visit, whose worker takes over as the page loads):
+        // navigate once more; a second failure is the test's.
+        if (!(error instanceof Error) || !error.message.includes('unknown error')) throw error;
+        await client.navigateTo(url);
+      }
       return client.getUrl();
     });
     return null;
