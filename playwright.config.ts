@@ -7,7 +7,7 @@
 import process from 'node:process';
 import { defineConfig } from '@playwright/test';
 import type { PlaywrightTestConfig, Project } from '@playwright/test';
-import { findBrowsers } from './scripts/find-browsers.mjs';
+import { CHROMIUM_ARGS, findBrowsers } from './scripts/find-browsers.mjs';
 import type { FoundBrowser } from './scripts/find-browsers.mjs';
 
 const browsers = findBrowsers();
@@ -19,17 +19,6 @@ if (process.env.TEST_WORKER_INDEX === undefined) {
 
 /** Specs that drive no browser; they run once, in the `node` project. */
 const NODE_ONLY = /\.node\.spec\.ts$/;
-
-/** Quiet, deterministic Chromium: no sandbox (containers run as root), no background traffic. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function chromiumProject(browser: FoundBrowser): Project {
   return {

@@ -18,6 +18,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
 import { launchBenchBrowser } from './lib/browser.mjs';
+import { decodeVlq } from './lib/sourcemap-weights.mjs';
 import { ROOT, buildWorker } from './lib/build.mjs';
 import { startContender } from './lib/contenders.mjs';
 import { sleep, timedFetch } from './lib/page-fetch.mjs';
@@ -214,7 +215,6 @@ function originalSource(/** @type {number} */ line, /** @type {number} */ column
 
 function decodedLines() {
   if (decoded !== undefined) return decoded;
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   let source = 0;
   let line = 0;
   decoded = sourcemap.mappings.split(';').map((/** @type {string} */ text) => {
@@ -223,20 +223,7 @@ function decodedLines() {
     const out = [];
     for (const segment of text.split(',')) {
       if (segment === '') continue;
-      const values = [];
-      let value = 0;
-      let shift = 0;
-      for (const char of segment) {
-        const digit = chars.indexOf(char);
-        value += (digit & 31) << shift;
-        if (digit & 32) {
-          shift += 5;
-        } else {
-          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
+      const values = decodeVlq(segment);
       column += values[0];
       if (values.length > 1) {
         source += values[1];

@@ -18,6 +18,9 @@ export interface FoundBrowser {
   description: string;
 }
 
+/** Quiet, deterministic Chromium switches, shared by the tests and the benches. */
+export declare const CHROMIUM_ARGS: readonly string[];
+
 export declare const BROWSER_LOCATIONS: Record<
   BrowserName,
   { envVar: string; systemPaths: string[] }

@@ -28,6 +28,20 @@ import process from 'node:process';
  * @property {string} description one line for logs
  */
 
+/**
+ * Quiet, deterministic Chromium for the tests and the benches alike: no sandbox (containers run
+ * as root), no GPU, no background traffic.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** @type {Record<BrowserName, { envVar: string, systemPaths: string[] }>} */
 export const BROWSER_LOCATIONS = {
   chromium: { envVar: 'SW_HTTP_CACHE_CHROMIUM', systemPaths: ['/usr/bin/chromium'] },

@@ -1,23 +1,13 @@
 // @ts-check
 // The one way every bench starts its browser: the system's Chromium (scripts/find-browsers.mjs),
 // headless, in a persistent context on a fresh profile (IndexedDB on disk, as in a real browser;
-// Playwright's default context is incognito and keeps it in memory), with the background traffic
-// that would skew timings switched off.
+// Playwright's default context is incognito and keeps it in memory), with the e2e tests' quiet
+// switches (CHROMIUM_ARGS).
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { findBrowser } from '../../scripts/find-browsers.mjs';
-
-const QUIET_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS, findBrowser } from '../../scripts/find-browsers.mjs';
 
 /**
  * Launches Chromium for a bench, or throws saying what is missing.
@@ -34,7 +24,7 @@ export async function launchBenchBrowser(name, { args = [] } = {}) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: browser.executablePath,
     headless: true,
-    args: [...QUIET_ARGS, ...args],
+    args: [...CHROMIUM_ARGS, ...args],
   });
   return { context, profile, description: browser.description };
 }

@@ -4,8 +4,13 @@
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** @param {string} segment @returns {number[]} */
-function decodeVlq(segment) {
+/**
+ * The fields of one sourcemap segment (base64 VLQ).
+ *
+ * @param {string} segment
+ * @returns {number[]}
+ */
+export function decodeVlq(segment) {
   const values = [];
   let value = 0;
   let shift = 0;

@@ -54,8 +54,8 @@ export interface ChannelLike {
 
 /**
  * A channel that `open` opens when it is first posted on or listened to. Nothing is lost by
- * waiting: a channel hears only what is posted while it listens. (Opening a `BroadcastChannel`
- * is a millisecond of a just-started worker.)
+ * waiting: a channel hears only what is posted while it listens. (Opening the platform's channel
+ * costs a just-started worker about a millisecond.)
  */
 export function openedOnFirstUse(open: () => ChannelLike): ChannelLike {
   let channel: ChannelLike | undefined;
