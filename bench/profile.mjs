@@ -3,6 +3,7 @@
 //
 //   node bench/profile.mjs [--runs=8] [--sizes=1000,100000,1000000,10000000]
 //                          [--modes=restarted,cold,warm] [--chunk=bytes]
+//                          [--ours=bench/workers/sw-http-cache.ts]
 //
 // sw-http-cache and Workbox CacheFirst, each with the profiler of bench/workers/trace.ts run
 // before it in the same script (it wraps IndexedDB, Cache Storage, Blob reads, BroadcastChannel posts and
@@ -31,6 +32,8 @@ const SIZES = arg('sizes', '1000,100000,1000000,10000000').split(',').map(Number
 const MODES = arg('modes', 'restarted,cold,warm').split(',');
 /** Our worker's IndexedDB chunk size (`--chunk=`), the library's default when not given. */
 const CHUNK = arg('chunk', '');
+/** Our worker's entry (`--ours=`): every feature by default, `…/sw-http-cache-minimal.ts` for none. */
+const OURS_ENTRY = arg('ours', 'bench/workers/sw-http-cache.ts');
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 const OUT = join(ROOT, 'dist-bench', 'profile');
 const MiB = 1024 * 1024;
@@ -38,7 +41,7 @@ const MiB = 1024 * 1024;
 const WORKERS = {
   ours: {
     name: 'sw-http-cache',
-    entry: 'bench/workers/sw-http-cache.ts',
+    entry: OURS_ENTRY,
     worker: `/sw.js?maxBodySize=${300 * MiB}&maxBytes=${1024 * MiB}&maxEntries=20000${CHUNK && `&chunkSize=${CHUNK}`}`,
   },
   workbox: {

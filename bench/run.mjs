@@ -25,7 +25,7 @@ import { runHits } from './sections/hits.mjs';
 import { runMemory } from './sections/memory.mjs';
 import { runNavigation } from './sections/navigation.mjs';
 import { runRanges } from './sections/ranges.mjs';
-import { runScale } from './sections/scale.mjs';
+import { runEviction, runScale } from './sections/scale.mjs';
 import { runStreaming } from './sections/streaming.mjs';
 import { runTraffic } from './sections/traffic.mjs';
 
@@ -42,6 +42,7 @@ const SECTIONS = [
   'streaming',
   'ranges',
   'scale',
+  'eviction',
   'cold-start',
   'memory',
   'navigation',
@@ -155,6 +156,7 @@ try {
   if (wanted('streaming')) await runStreaming(ctx, PLAN.streamingRuns);
   if (wanted('ranges')) await runRanges(ctx, PLAN.rangeRuns);
   if (wanted('scale')) await runScale(ctx, { entries: PLAN.scaleEntries, runs: PLAN.scaleRuns });
+  if (wanted('eviction')) await runEviction(ctx, PLAN.scaleRuns);
   if (wanted('cold-start')) await runColdStart(ctx, PLAN.coldRuns);
   const weights = wanted('cold-start') ? await measureBundles(ctx) : [];
   if (wanted('memory')) await runMemory(ctx, PLAN.memoryBytes);

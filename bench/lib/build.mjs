@@ -16,6 +16,7 @@ export const OUT = join(ROOT, 'dist-bench');
 /** Contender workers: directory name → entry. */
 export const WORKER_ENTRIES = {
   'sw-http-cache': 'bench/workers/sw-http-cache.ts',
+  'sw-http-cache-minimal': 'bench/workers/sw-http-cache-minimal.ts',
   'workbox-cache-first': 'bench/workers/workbox-cache-first.ts',
   'workbox-swr': 'bench/workers/workbox-swr.ts',
   'workbox-network-first-preload': 'bench/workers/workbox-network-first-preload.ts',

@@ -1,6 +1,7 @@
 // The contenders: each on its own origin (its own port), so registrations, caches and databases
 // never collide, with one page that the measurements run in.
 import { startOrigin } from '../../e2e/server/origin.mjs';
+import { MINIMAL_WORKER } from './feature-bundles.mjs';
 
 /**
  * @typedef {object} ContenderSpec
@@ -23,6 +24,7 @@ const OURS = `/sw.js?maxBodySize=${300 * MiB}&maxBytes=${1024 * MiB}&maxEntries=
 /** @type {Record<string, ContenderSpec>} */
 export const CONTENDERS = {
   ours: { name: 'sw-http-cache', dir: 'sw-http-cache', worker: OURS },
+  oursMinimal: { name: MINIMAL_WORKER, dir: 'sw-http-cache-minimal', worker: OURS },
   cacheFirst: { name: 'workbox CacheFirst', dir: 'workbox-cache-first', worker: '/sw.js' },
   swr: { name: 'workbox SWR', dir: 'workbox-swr', worker: '/sw.js' },
   browser: { name: 'browser HTTP cache', dir: 'no-worker' },

@@ -57,7 +57,7 @@ export function targetFor(row) {
   if (
     section === '6 cold start' &&
     measure.startsWith('first hit') &&
-    contender === 'sw-http-cache'
+    (contender === 'sw-http-cache' || contender === MINIMAL)
   ) {
     return ratioAtMost(1.0, '≤ 1.0× workbox CacheFirst', { contender: 'workbox CacheFirst' });
   }
@@ -93,7 +93,11 @@ export function refFor(row) {
   if (section === '5 scale' && contender.includes('evicts')) {
     return { contender: 'sw-http-cache, no eviction' };
   }
-  if (section === '6 cold start' && contender === 'sw-http-cache') {
+  if (
+    section === '6 cold start' &&
+    measure.startsWith('first hit') &&
+    (contender === 'sw-http-cache' || contender === MINIMAL)
+  ) {
     return { contender: 'workbox CacheFirst' };
   }
   if (

@@ -1,7 +1,8 @@
 /* global performance -- page-side code passed to page.evaluate */
 // 5. Scale: hits with 10 entries stored vs with many (10,000; 2,000 with --quick), admission
-// throughput (sw-http-cache and Workbox CacheFirst, each filling its own empty origin), and the cost of a miss that must evict (a 1 MB budget full of 100 KB entries) vs
-// one that need not.
+// throughput (sw-http-cache and Workbox CacheFirst, each filling its own empty origin); and, run
+// on its own as `--section=eviction`, the cost of a miss that must evict (a 1 MB budget full of
+// 100 KB entries) vs one that need not.
 import { servedBy } from '../lib/cache-status.mjs';
 import { fetchAll, recordCacheEvents, sleep, timedFetch } from '../lib/page-fetch.mjs';
 
@@ -80,14 +81,15 @@ export async function runScale(ctx, { entries, runs }) {
     }
     ctx.log(`scale: run ${run + 1}/${runs}`);
   }
-  await runEviction(ctx, runs);
 }
 
 /**
+ * The eviction rows of section 5, on two origins of their own (10 entries; a full 1 MB budget).
+ *
  * @param {import('./context.mjs').BenchContext} ctx
  * @param {number} runs
  */
-async function runEviction(ctx, runs) {
+export async function runEviction(ctx, runs) {
   const { scale10, evict } = ctx.contenders;
   const big = (/** @type {string} */ id) => `/api/big?size=100000&cc=max-age%3D3600&ev=${id}`;
   // Fill the 1 MB budget, so each later miss evicts.
