@@ -45,8 +45,43 @@ describe('storing a miss', () => {
     f.eviction.toEvict = victims;
     f.storage.failing.add('purge');
     await f.cache.setMissHandler();
-    await f.cache.finishMissHandler();
+    const { evicting } = await f.cache.finishMissHandler();
+    await expect(evicting).resolves.toBeUndefined();
     expect(f.storage.purges).toEqual(victims.map((key) => ({ key, type: 'eviction' })));
+  });
+
+  it('resolves once stored, before the evicted entries are purged', async () => {
+    const f = await missWithMeta();
+    f.eviction.toEvict = [testKey('https://example.test/old')];
+    let purged!: () => void;
+    const purge = f.storage.purge.bind(f.storage);
+    f.storage.purge = async (key, type) => {
+      await new Promise<void>((resolve) => (purged = resolve));
+      return purge(key, type);
+    };
+    await f.cache.setMissHandler();
+    await f.cache.missHandler()?.write(text('abc'));
+    const { evicting } = await f.cache.finishMissHandler();
+    expect(f.storage.stored(KEY)?.body).toBe('abc');
+    expect(f.lock.releases).toEqual([{ key: KEY, status: LockStatus.Done }]);
+    expect(f.storage.purges).toEqual([]);
+    let settled = false;
+    void evicting.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    purged();
+    await evicting;
+    expect(f.storage.purges).toEqual([
+      { key: testKey('https://example.test/old'), type: 'eviction' },
+    ]);
+  });
+
+  it('has nothing evicting when eviction gives nothing back', async () => {
+    const f = await missWithMeta();
+    await f.cache.setMissHandler();
+    const { evicting } = await f.cache.finishMissHandler();
+    await expect(evicting).resolves.toBeUndefined();
+    expect(f.storage.purges).toEqual([]);
   });
 
   it('keeps the lock when the storage finish fails, so disable can release it', async () => {

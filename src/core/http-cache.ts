@@ -27,6 +27,14 @@ import { canServeStaleIfError } from './http/request-directives.ts';
 import * as allowed from './phase-sets.ts';
 import { phaseNamed as at } from './phase-sets.ts';
 
+/** What {@link HttpCache.finishMissHandler} resolves with once the entry is stored. */
+export interface FinishedMiss {
+  /** The purge of the entries the admission evicted; settles (never rejects) when they are gone. */
+  readonly evicting: Promise<void>;
+}
+
+const NOTHING_EVICTED: FinishedMiss = { evicting: Promise.resolve() };
+
 export type { HttpCacheOptions } from './request-state.ts';
 
 export class HttpCache {
@@ -203,23 +211,30 @@ export class HttpCache {
   }
 
   /**
-   * Completes the write, releases the lock as `Done` and admits the entry to eviction, purging
-   * whatever eviction gives back. Calling it again does nothing.
+   * Completes the write, releases the lock as `Done` and admits the entry to eviction. Resolves
+   * once the entry is stored, with `evicting`: the purge of whatever eviction gave back, still
+   * running. The page need not wait for other entries to go; the caller keeps the worker alive
+   * until `evicting` settles (it never rejects). Calling it again does nothing.
    */
-  async finishMissHandler(): Promise<void> {
+  async finishMissHandler(): Promise<FinishedMiss> {
     const inner = this.#expect('finishMissHandler', allowed.ADMITTING);
     const handler = inner.missHandler;
-    if (handler === undefined) return;
+    if (handler === undefined) return NOTHING_EVICTED;
     inner.missHandler = undefined;
     const size = await handler.finish();
     inner.lock.releaseWrite(LockStatus.Done);
-    if (inner.eviction === undefined) return;
+    if (inner.eviction === undefined) return NOTHING_EVICTED;
     const key = must(inner.key, 'cache key');
     const evicted = inner.eviction.admit(key, size, must(inner.meta, 'cache meta').freshUntil);
-    for (const victim of evicted) {
-      // Like pingora, a failed eviction purge does not fail this request's store.
-      await inner.storage.purge(victim, 'eviction').catch(ignore);
-    }
+    if (evicted.length === 0) return NOTHING_EVICTED;
+    const { storage } = inner;
+    const evicting = (async () => {
+      for (const victim of evicted) {
+        // Like pingora, a failed eviction purge does not fail this request's store.
+        await storage.purge(victim, 'eviction').catch(ignore);
+      }
+    })();
+    return { evicting };
   }
 
   /** Sets the meta of the response to store; a stale entry becomes `expired` (being replaced). */

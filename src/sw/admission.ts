@@ -85,7 +85,10 @@ export async function admit(
  * origin that cuts the body is an upstream failure (the page gets a network error too), not a
  * storage one.
  */
-function storeSink({ deps, cache }: RequestContext, write: TrackedWrite | undefined): BodySink {
+function storeSink(
+  { deps, cache, waitUntil }: RequestContext,
+  write: TrackedWrite | undefined,
+): BodySink {
   return {
     write: async (chunk) => {
       await cache.missHandler()?.write(chunk);
@@ -93,7 +96,9 @@ function storeSink({ deps, cache }: RequestContext, write: TrackedWrite | undefi
     },
     finish: async () => {
       try {
-        await cache.finishMissHandler();
+        // The page's body ends once the entry is stored; what it evicted goes after.
+        const { evicting } = await cache.finishMissHandler();
+        waitUntil(evicting);
       } finally {
         write?.end();
       }

@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatHttpDate, varianceHash } from '../core/http/index.ts';
 import { LockTable } from '../lock/lock-table.ts';
+import { LruEvictionManager } from '../eviction/lru.ts';
+import type { CacheKey } from '../core/key.ts';
+import type { PurgeType } from '../core/storage.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import type { Storage } from '../core/storage.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
@@ -141,6 +144,40 @@ describe('miss, store, hit (RFC 9111 §3, §4)', () => {
     expect((await get(f, '/r')).text).toBe('r2');
     expect((await get(f, '/r')).text).toBe('r2');
     expect(origin.count('/r')).toBe(2);
+  });
+});
+
+describe('eviction on admission', () => {
+  it('ends the body once stored, and keeps the worker alive until what it evicted is purged', async () => {
+    origin.route('/old', (_r, n) => respond(`old ${n}`, { 'cache-control': 'max-age=60' }));
+    origin.route('/new', () => respond('new', { 'cache-control': 'max-age=60' }));
+    let releasePurges!: () => void;
+    const purgesHeld = new Promise<void>((resolve) => (releasePurges = resolve));
+    const purged: string[] = [];
+    class SlowPurges extends MemoryStorage {
+      override async purge(key: CacheKey, type: PurgeType): Promise<boolean> {
+        purged.push(`${type} ${key.primary}`);
+        await purgesHeld;
+        return super.purge(key, type);
+      }
+    }
+    const slow = new SlowPurges();
+    const eviction = new LruEvictionManager({ maxBytes: 1_000_000, maxEntries: 1 });
+    const f = new FetchFlow({ ...deps(), storage: slow, eviction });
+    expect((await get(f, '/old')).text).toBe('old 1');
+
+    // Admitting /new evicts /old: the page's body ends while that purge is still held.
+    const response = await f.handle(new Request(`${ORIGIN}/new`), background.waitUntil);
+    expect(await response.text()).toBe('new');
+    expect(cacheStatusOf(response)).toMatchObject({ stored: true });
+    expect(purged).toEqual([`eviction ${ORIGIN}/old`]);
+    let settled = false;
+    const settling = background.settle().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(false); // the worker is kept alive for the purge
+    releasePurges();
+    await settling;
+    expect((await get(f, '/old')).text).toBe('old 2'); // gone: back to the origin
   });
 });
 
