@@ -251,7 +251,7 @@ describe('IdbStorage piece size', () => {
     const found = await storage.lookupSparse(KEY, () => 300_000);
     found!.hit.seek(100_000, 500_000);
     expect(await readAll(found!.hit)).toEqual(big.subarray(100_000, 500_000));
-  });
+  }, 20_000); // half a megabyte through fake-indexeddb: seconds on a busy machine
 
   it('reads and extends an entry stored with pieces of a whole chunk (before inline pieces)', async () => {
     const storage = newSparseIdb({ chunkSize: CHUNK });
@@ -272,7 +272,7 @@ describe('IdbStorage piece size', () => {
     expect(again?.spans).toEqual([{ start: 0, end: 400_000 }]);
     again!.hit.seek(0, 400_000);
     expect(await readAll(again!.hit)).toEqual(big.subarray(0, 400_000));
-  });
+  }, 20_000); // half a megabyte through fake-indexeddb: seconds on a busy machine
 });
 
 describe('IdbStorage sparse lookups', () => {
