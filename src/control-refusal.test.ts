@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpCacheClient } from './client/control-client.ts';
 import { WorkerUnavailableError } from './client/connection.ts';
-import { refuseControl } from './sw/control-refusal.ts';
+import { refuseControlUnlessEndpoint } from './sw/control-refusal.ts';
 
 /** The worker global's `message` listeners, and a worker whose `postMessage` reaches them. */
 function workerWithoutControl() {
@@ -17,7 +17,7 @@ function workerWithoutControl() {
       if (type === 'message') listeners.push(listener);
     },
   });
-  refuseControl();
+  refuseControlUnlessEndpoint(false);
   const worker = {
     postMessage(data: unknown, transfer: MessagePort[] = []) {
       for (const listener of listeners) listener({ data, ports: transfer });

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { Rolldown } from 'vite';
 import type { Page } from '@playwright/test';
-import type { HttpCacheClient, registerHttpCache } from '../../src/client/index.ts';
+import type { HttpCacheClient } from '../../src/client/index.ts';
+import type * as Client from '../../src/client/index.ts';
 
 declare global {
   interface Window {
@@ -13,10 +14,8 @@ declare global {
 
 const CLIENT_ENTRY = fileURLToPath(new URL('../../src/client/index.ts', import.meta.url));
 
-/** What the bundle's global exposes (the part used here). */
-interface ClientModule {
-  registerHttpCache: typeof registerHttpCache;
-}
+/** What the bundle's global, `window.swHttpCacheClient`, exposes: `sw-http-cache`'s names. */
+export type ClientModule = typeof Client;
 
 let bundle: Promise<string> | undefined;
 
@@ -54,9 +53,14 @@ function clientBundle(): Promise<string> {
  * registered with (e.g. from `useWorkerOptions`), so registering again changes nothing.
  */
 export async function openControlClient(page: Page, scriptURL = '/sw.js'): Promise<void> {
-  await page.addScriptTag({ content: await clientBundle() });
+  await loadClientModule(page);
   await page.evaluate(async (scriptURL) => {
     const api = (window as unknown as { swHttpCacheClient: ClientModule }).swHttpCacheClient;
     window.httpCache = await api.registerHttpCache({ scriptURL });
   }, scriptURL);
+}
+
+/** Loads the page API into `page` as the global `swHttpCacheClient` ({@link ClientModule}). */
+export async function loadClientModule(page: Page): Promise<void> {
+  await page.addScriptTag({ content: await clientBundle() });
 }

@@ -15,6 +15,7 @@ import { CacheRuntime } from './cache-runtime.ts';
 import { resolveOptions, type HttpCacheOptions, type ResolvedOptions } from './config.ts';
 import type { ControlledCache } from './control.ts';
 import type { ControlWiring } from './control-endpoint.ts';
+import { refuseControlUnlessEndpoint } from './control-refusal.ts';
 import { featureParts, type FeatureParts } from './features.ts';
 import { FetchFlow } from './fetch-flow.ts';
 import { purgeTarget } from './purge.ts';
@@ -51,6 +52,9 @@ export class HttpCacheHandler implements RouteHandlerObject, ControlledCache {
       log,
     });
     this.#control = control;
+    // Here, where every handler's features are known, so a Workbox app's handler refuses the
+    // page's client at once as installHttpCache's does.
+    refuseControlUnlessEndpoint(control !== undefined);
     this.#deps = {
       options: resolved,
       storage: runtime.storage,

@@ -5,8 +5,6 @@
  */
 import { clientsClaim } from 'workbox-core';
 import type { HttpCacheOptions } from './config.ts';
-import { refuseControl } from './control-refusal.ts';
-import { featureParts } from './features.ts';
 import { HttpCacheHandler } from './handler.ts';
 import { isFromSameOriginWindow } from './same-origin-window.ts';
 
@@ -54,7 +52,6 @@ export function installHttpCache(options: InstallOptions = {}): HttpCacheHandler
   if (options.clientsClaim ?? true) clientsClaim();
   if (options.navigationPreload) enableNavigationPreload();
   self.addEventListener('fetch', (event) => handler.handleFetchEvent(event));
-  if (featureParts(options.features).control === undefined) refuseControl();
   return handler;
 }
 
