@@ -5,7 +5,7 @@
  * attached to the report (the README's screenshots come from e2e/inspector.spec.ts).
  */
 import { test, expect } from './fixtures.ts';
-import { entryRow, logLines, openDemo, purgeBy } from './helpers/demo-app.ts';
+import { entryRow, logLines, openDemo, openDemoTabs, purgeBy } from './helpers/demo-app.ts';
 
 test('the dashboard lists entries, hit ratio and events, and works offline after one visit', async ({
   swContext,
@@ -94,8 +94,7 @@ test('two tabs: one download for both, and each tab logs the other tab’s event
   origin,
 }) => {
   test.setTimeout(45_000);
-  const first = await openDemo(swContext, origin.url);
-  const second = await openDemo(swContext, origin.url); // a new tab: the first is not blank
+  const [first, second] = await openDemoTabs(swContext, origin.url);
   await Promise.all([
     first.getByRole('button', { name: 'Download (slow, streamed)' }).click(),
     second.getByRole('button', { name: 'Download (slow, streamed)' }).click(),

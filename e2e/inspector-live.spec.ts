@@ -5,7 +5,7 @@
  * releases them, so nothing here depends on timing.
  */
 import { test, expect } from './fixtures.ts';
-import { entryRow, logLines, openDemo } from './helpers/demo-app.ts';
+import { entryRow, logLines, openDemo, openDemoTabs } from './helpers/demo-app.ts';
 
 const CHUNK = 16_384;
 const slowUrl = (id: string) =>
@@ -74,8 +74,7 @@ test('each answer to another tab shows in the first tab with its Cache-Status', 
   origin,
 }) => {
   test.setTimeout(45_000);
-  const first = await openDemo(swContext, origin.url);
-  const second = await openDemo(swContext, origin.url);
+  const [first, second] = await openDemoTabs(swContext, origin.url);
   await second.getByRole('button', { name: 'Logo (long max-age)' }).click();
   await expect(logLines(first, 'miss').first()).toContainText(/id=logo.*fwd=uri-miss/);
   await second.getByRole('button', { name: 'Logo (long max-age)' }).click();

@@ -6,9 +6,9 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { entryRow, logLines, openDemo } from './helpers/demo-app.ts';
+import { entryRow, logLines, openDemo, openDemoTabs } from './helpers/demo-app.ts';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const docs = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
@@ -35,8 +35,14 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-/** Fetches every demo resource and waits until the inspector lists them. */
-async function fillDemo(page: Page): Promise<void> {
+/** Opens the demo at `viewport`, fetches every demo resource and waits until the inspector lists them. */
+async function openFilledDemo(
+  context: BrowserContext,
+  originUrl: string,
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const page = await openDemo(context, originUrl);
+  await page.setViewportSize(viewport);
   await page.getByRole('button', { name: 'Fetch all' }).click();
   await expect(entryRow(page, 'id=download')).toHaveCount(1, { timeout: 10_000 });
   // The download's fetch line comes when its body is read whole, maybe after the next click's.
@@ -48,6 +54,7 @@ async function fillDemo(page: Page): Promise<void> {
     'hit',
   );
   await expect(page.locator('#hit-ratio')).toContainText('Hit ratio');
+  return page;
 }
 
 test('at 390 px wide nothing scrolls sideways and URLs stay on one line', async ({
@@ -56,9 +63,7 @@ test('at 390 px wide nothing scrolls sideways and URLs stay on one line', async 
   browserName,
 }) => {
   test.setTimeout(45_000);
-  const page = await openDemo(swContext, origin.url);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await fillDemo(page);
+  const page = await openFilledDemo(swContext, origin.url, { width: 390, height: 844 });
 
   const widths = await page.evaluate(() => ({
     scroll: document.documentElement.scrollWidth,
@@ -94,9 +99,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       browserName,
     }) => {
       test.setTimeout(45_000);
-      const page = await openDemo(swContext, origin.url);
-      await page.setViewportSize({ width: 1280, height: 900 });
-      await fillDemo(page);
+      const page = await openFilledDemo(swContext, origin.url, { width: 1280, height: 900 });
       // The scheme reached the inspector's own stylesheet.
       const background = await page
         .locator('http-cache-inspector')
@@ -117,8 +120,7 @@ test('events from a second tab appear in the first; the log keeps its numbers ac
   origin,
 }) => {
   test.setTimeout(45_000);
-  const first = await openDemo(swContext, origin.url);
-  const second = await openDemo(swContext, origin.url);
+  const [first, second] = await openDemoTabs(swContext, origin.url);
   await second.getByRole('button', { name: 'Logo (long max-age)' }).click();
   const stored = logLines(first, 'stored').first();
   await expect(stored).toContainText('id=logo');

@@ -22,6 +22,16 @@ export async function openDemo(
   return page;
 }
 
+/** Two tabs of the demo app (as `openDemo` opens them): one to act, one whose inspector watches. */
+export async function openDemoTabs(
+  context: BrowserContext,
+  originUrl: string,
+): Promise<[Page, Page]> {
+  const first = await openDemo(context, originUrl);
+  // A new tab: the first is not blank.
+  return [first, await openDemo(context, originUrl)];
+}
+
 /**
  * The inspector's event log lines, newest first. (Playwright's CSS selectors pierce the
  * inspector's open shadow root, so its ids are reachable from the page.)

@@ -57,159 +57,103 @@ const reason = fc.constantFrom<Reason>(
 );
 
 /**
- * Every operation with random arguments, and the phases that allow it (phase-sets.ts). A table,
- * one row a call: the rows look alike by design (duplicates pairs them).
+ * One row of the table below: `next` is the phase after a successful call, or how it follows from
+ * the phase before (unchanged without).
  */
+const row = (
+  name: string,
+  allowed: readonly CachePhaseName[],
+  run: Operation['run'],
+  next?: CachePhaseName | Operation['next'],
+): Operation => ({ name, allowed, run, next: typeof next === 'string' ? () => next : next });
+
+/** A row whose call takes no random argument. */
+const call = (...args: Parameters<typeof row>) => fc.constant(row(...args));
+
+/** Every operation with random arguments, and the phases that allow it (phase-sets.ts). */
 const operation: fc.Arbitrary<Operation> = fc.oneof(
-  fc.constant<Operation>({
-    name: 'enable',
-    allowed: ['disabled'],
-    run: (w) => w.cache.enable({ storage: w.storage, lock: w.lock, clock: new ManualClock().read }),
-    next: () => 'uninitialized',
-  }),
-  reason.map<Operation>((r) => ({
-    name: 'disable',
-    allowed: ALL,
-    run: (w) => w.cache.disable(r),
-    next: () => 'disabled',
-  })),
-  fc.constant<Operation>({
-    name: 'bypass',
-    allowed: ['key'],
-    run: (w) => w.cache.bypass(),
-    next: () => 'bypass',
-  }),
-  key.map<Operation>((k) => ({
-    name: 'setCacheKey',
-    allowed: ['uninitialized', 'key'],
-    run: (w) => w.cache.setCacheKey(k),
-    next: () => 'key',
-  })),
-  fc.constant<Operation>({
-    name: 'cacheKey',
-    allowed: allowed.KEYED,
-    run: (w) => w.cache.cacheKey(),
-  }),
-  fc.constant<Operation>({
-    name: 'setMaxFileSizeBytes',
-    allowed: allowed.ENABLED,
-    run: (w) => w.cache.setMaxFileSizeBytes(4),
-  }),
-  fc.constant<Operation>({
-    name: 'setValidAfter',
-    allowed: ['uninitialized', 'key'],
-    run: (w) => w.cache.setValidAfter(500),
-  }),
-  fc.tuple(fc.boolean(), key).map<Operation>(([store, k]) => ({
-    name: 'cacheLookup',
-    allowed: ['key', 'stale'],
-    run: (w) => {
+  call(
+    'enable',
+    ['disabled'],
+    (w) => w.cache.enable({ storage: w.storage, lock: w.lock, clock: new ManualClock().read }),
+    'uninitialized',
+  ),
+  reason.map((r) => row('disable', ALL, (w) => w.cache.disable(r), 'disabled')),
+  call('bypass', ['key'], (w) => w.cache.bypass(), 'bypass'),
+  key.map((k) =>
+    row('setCacheKey', ['uninitialized', 'key'], (w) => w.cache.setCacheKey(k), 'key'),
+  ),
+  call('cacheKey', allowed.KEYED, (w) => w.cache.cacheKey()),
+  call('setMaxFileSizeBytes', allowed.ENABLED, (w) => w.cache.setMaxFileSizeBytes(4)),
+  call('setValidAfter', ['uninitialized', 'key'], (w) => w.cache.setValidAfter(500)),
+  fc.tuple(fc.boolean(), key).map(([store, k]) =>
+    row('cacheLookup', ['key', 'stale'], (w) => {
       if (store) w.storage.put(k, testMeta());
       return w.cache.cacheLookup();
-    },
-  })),
-  fc.tuple(status, key).map<Operation>(([s, k]) => ({
-    name: 'cacheFound',
-    allowed: ['key', 'stale'],
-    run: async (w) => {
-      w.storage.put(k, testMeta());
-      const found = await w.storage.lookup(k);
-      return w.cache.cacheFound(found!.meta, found!.hit, s);
-    },
-    next: () => (s === HitStatus.Fresh ? 'hit' : 'stale'),
-  })),
-  fc.constant<Operation>({
-    name: 'cacheMiss',
-    allowed: ['key', 'bypass', 'stale'],
-    run: (w) => w.cache.cacheMiss(),
-    next: () => 'miss',
+    }),
+  ),
+  fc.tuple(status, key).map(([s, k]) =>
+    row(
+      'cacheFound',
+      ['key', 'stale'],
+      async (w) => {
+        w.storage.put(k, testMeta());
+        const found = await w.storage.lookup(k);
+        return w.cache.cacheFound(found!.meta, found!.hit, s);
+      },
+      s === HitStatus.Fresh ? 'hit' : 'stale',
+    ),
+  ),
+  call('cacheMiss', ['key', 'bypass', 'stale'], (w) => w.cache.cacheMiss(), 'miss'),
+  call('hitHandler', allowed.WITH_HIT, (w) => w.cache.hitHandler()),
+  call('finishHitHandler', [...allowed.WITH_HIT, ...allowed.ADMITTING], (w) =>
+    w.cache.finishHitHandler(),
+  ),
+  call('setMissHandler', allowed.ADMITTING, (w) => w.cache.setMissHandler()),
+  call('finishMissHandler', allowed.ADMITTING, (w) => w.cache.finishMissHandler()),
+  call(
+    'setCacheMeta',
+    ['stale', 'miss'],
+    (w) => w.cache.setCacheMeta(testMeta()),
+    (from) => (from === 'stale' ? 'expired' : from),
+  ),
+  call(
+    'revalidateCacheMeta',
+    ['stale'],
+    (w) => w.cache.revalidateCacheMeta(testMeta()),
+    'revalidated',
+  ),
+  reason.map((r) =>
+    row(
+      'revalidateUncacheable',
+      ['stale'],
+      (w) => w.cache.revalidateUncacheable([], r),
+      'revalidated-nocache',
+    ),
+  ),
+  call('setStaleUpdating', ['stale'], (w) => w.cache.setStaleUpdating(), 'stale-updating'),
+  fc
+    .constantFrom('v1', 'v2', undefined)
+    .map((v) => row('updateVariance', allowed.ADMITTING, (w) => w.cache.updateVariance(v))),
+  call('cacheMeta', allowed.WITH_META, (w) => w.cache.cacheMeta()),
+  fc
+    .constantFrom('v1', 'v2')
+    .map((v) =>
+      row('cacheVaryLookup', ['key'], (w) =>
+        w.cache.cacheVaryLookup(v, testMeta({ variance: 'v1' })),
+      ),
+    ),
+  call('takeWriteLock', allowed.ENABLED, (w) => w.handedOver.push(w.cache.takeWriteLock())),
+  // Gives back a handed-over permit, or adopts an unrelated one (which nothing tracks). The
+  // permit leaves `handedOver` only once the cache took it (a refused call gives nothing back).
+  call('setWriteLock', allowed.ENABLED, (w) => {
+    const permit = w.handedOver.at(-1) ?? { kind: 'write', release: () => undefined };
+    w.cache.setWriteLock(permit);
+    if (permit === w.handedOver.at(-1)) w.handedOver.pop();
   }),
-  fc.constant<Operation>({
-    name: 'hitHandler',
-    allowed: allowed.WITH_HIT,
-    run: (w) => w.cache.hitHandler(),
-  }),
-  fc.constant<Operation>({
-    name: 'finishHitHandler',
-    allowed: [...allowed.WITH_HIT, ...allowed.ADMITTING],
-    run: (w) => w.cache.finishHitHandler(),
-  }),
-  fc.constant<Operation>({
-    name: 'setMissHandler',
-    allowed: allowed.ADMITTING,
-    run: (w) => w.cache.setMissHandler(),
-  }),
-  fc.constant<Operation>({
-    name: 'finishMissHandler',
-    allowed: allowed.ADMITTING,
-    run: (w) => w.cache.finishMissHandler(),
-  }),
-  fc.constant<Operation>({
-    name: 'setCacheMeta',
-    allowed: ['stale', 'miss'],
-    run: (w) => w.cache.setCacheMeta(testMeta()),
-    next: (from) => (from === 'stale' ? 'expired' : from),
-  }),
-  fc.constant<Operation>({
-    name: 'revalidateCacheMeta',
-    allowed: ['stale'],
-    run: (w) => w.cache.revalidateCacheMeta(testMeta()),
-    next: () => 'revalidated',
-  }),
-  reason.map<Operation>((r) => ({
-    name: 'revalidateUncacheable',
-    allowed: ['stale'],
-    run: (w) => w.cache.revalidateUncacheable([], r),
-    next: () => 'revalidated-nocache',
-  })),
-  fc.constant<Operation>({
-    name: 'setStaleUpdating',
-    allowed: ['stale'],
-    run: (w) => w.cache.setStaleUpdating(),
-    next: () => 'stale-updating',
-  }),
-  fc.constantFrom('v1', 'v2', undefined).map<Operation>((v) => ({
-    name: 'updateVariance',
-    allowed: allowed.ADMITTING,
-    run: (w) => w.cache.updateVariance(v),
-  })),
-  fc.constant<Operation>({
-    name: 'cacheMeta',
-    allowed: allowed.WITH_META,
-    run: (w) => w.cache.cacheMeta(),
-  }),
-  fc.constantFrom('v1', 'v2').map<Operation>((v) => ({
-    name: 'cacheVaryLookup',
-    allowed: ['key'],
-    run: (w) => w.cache.cacheVaryLookup(v, testMeta({ variance: 'v1' })),
-  })),
-  fc.constant<Operation>({
-    name: 'takeWriteLock',
-    allowed: allowed.ENABLED,
-    run: (w) => w.handedOver.push(w.cache.takeWriteLock()),
-  }),
-  fc.constant<Operation>({
-    name: 'setWriteLock',
-    allowed: allowed.ENABLED,
-    // Gives back a handed-over permit, or adopts an unrelated one (which nothing tracks). The
-    // permit leaves `handedOver` only once the cache took it (a refused call gives nothing back).
-    run: (w) => {
-      const permit = w.handedOver.at(-1) ?? { kind: 'write', release: () => undefined };
-      w.cache.setWriteLock(permit);
-      if (permit === w.handedOver.at(-1)) w.handedOver.pop();
-    },
-  }),
-  fc.constant<Operation>({ name: 'purge', allowed: ['key'], run: (w) => w.cache.purge() }),
-  fc.constant<Operation>({
-    name: 'cacheablePrediction',
-    allowed: allowed.KEYED,
-    run: (w) => w.cache.cacheablePrediction(),
-  }),
-  fc.constant<Operation>({
-    name: 'canServeStaleError',
-    allowed: ALL,
-    run: (w) => w.cache.canServeStaleError(),
-  }),
+  call('purge', ['key'], (w) => w.cache.purge()),
+  call('cacheablePrediction', allowed.KEYED, (w) => w.cache.cacheablePrediction()),
+  call('canServeStaleError', ALL, (w) => w.cache.canServeStaleError()),
 );
 
 /** Settles `value` if it does within a few turns of the event loop; `pending` otherwise. */

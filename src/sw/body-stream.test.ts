@@ -7,7 +7,9 @@ import {
   hitToStream,
   type AbortCause,
   type BodySink,
+  type DrainAfterCancel,
 } from './body-stream.ts';
+import { pulledStream } from './testing/pulled-stream.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -17,20 +19,11 @@ function sourceOf(
   failAfter?: number,
 ): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
   let i = 0;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (failAfter !== undefined && i === failAfter) {
-          controller.error(new Error('upstream reset'));
-          return;
-        }
-        const next = chunks[i++];
-        if (next === undefined) controller.close();
-        else controller.enqueue(enc.encode(next));
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  const stream = pulledStream(() => {
+    if (i === failAfter) throw new Error('upstream reset');
+    const next = chunks[i++];
+    return next === undefined ? undefined : enc.encode(next);
+  });
   return { stream, pulled: () => i };
 }
 
@@ -63,6 +56,28 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 describe('fanOutToStore', () => {
+  /**
+   * A download fanned out to a recording sink whose page read the first chunk ('a') and then
+   * cancelled (`cancelled`); the test pushes what the origin sends after that.
+   */
+  async function droppedDownload(drain: DrainAfterCancel) {
+    let upstreamCancelled = false;
+    let push!: (chunk: string) => void;
+    const upstream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        push = (chunk) => controller.enqueue(enc.encode(chunk));
+        push('a');
+      },
+      cancel: () => void (upstreamCancelled = true),
+    });
+    const sink = new RecordingSink();
+    const out = fanOutToStore(upstream, sink, drain);
+    const reader = out.stream.getReader();
+    await reader.read();
+    const cancelled = reader.cancel();
+    return { push, sink, out, cancelled, upstreamCancelled: () => upstreamCancelled };
+  }
+
   it('gives the page and the store the same body', async () => {
     const sink = new RecordingSink();
     const out = fanOutToStore(sourceOf(['a', 'b', 'c']).stream, sink);
@@ -114,27 +129,16 @@ describe('fanOutToStore', () => {
   it('with drainAfterCancelMs, stores what arrives in that time, then stops the download', async () => {
     vi.useFakeTimers();
     try {
-      let upstreamCancelled = false;
-      let push!: (chunk: string) => void;
-      const upstream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          push = (chunk) => controller.enqueue(enc.encode(chunk));
-          push('a');
-        },
-        cancel: () => void (upstreamCancelled = true),
+      const { push, sink, out, cancelled, upstreamCancelled } = await droppedDownload({
+        drainAfterCancelMs: 100,
       });
-      const sink = new RecordingSink();
-      const out = fanOutToStore(upstream, sink, { drainAfterCancelMs: 100 });
-      const reader = out.stream.getReader();
-      await reader.read();
-      const cancelled = reader.cancel();
       push('b'); // already on its way: stored
       await vi.advanceTimersByTimeAsync(150); // nothing more arrives in time
       await cancelled;
       expect(await out.stored).toBe(false);
       expect(sink.written).toEqual(['a', 'b']);
       expect(sink.cause).toBe('upstream');
-      expect(upstreamCancelled).toBe(true);
+      expect(upstreamCancelled()).toBe(true);
     } finally {
       vi.useRealTimers();
     }
@@ -143,20 +147,9 @@ describe('fanOutToStore', () => {
   it('with drainIdleMs, stores while bytes keep coming, and stops when a read waits too long', async () => {
     vi.useFakeTimers();
     try {
-      let upstreamCancelled = false;
-      let push!: (chunk: string) => void;
-      const upstream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          push = (chunk) => controller.enqueue(enc.encode(chunk));
-          push('a');
-        },
-        cancel: () => void (upstreamCancelled = true),
+      const { push, sink, out, cancelled, upstreamCancelled } = await droppedDownload({
+        drainIdleMs: 100,
       });
-      const sink = new RecordingSink();
-      const out = fanOutToStore(upstream, sink, { drainIdleMs: 100 });
-      const reader = out.stream.getReader();
-      await reader.read();
-      const cancelled = reader.cancel();
       for (const chunk of ['b', 'c', 'd']) {
         await vi.advanceTimersByTimeAsync(80); // 240 ms in all, never 100 without a byte
         push(chunk);
@@ -165,7 +158,7 @@ describe('fanOutToStore', () => {
       await cancelled;
       expect(await out.stored).toBe(false);
       expect(sink.written).toEqual(['a', 'b', 'c', 'd']);
-      expect(upstreamCancelled).toBe(true);
+      expect(upstreamCancelled()).toBe(true);
     } finally {
       vi.useRealTimers();
     }

@@ -4,15 +4,9 @@ import type { CacheLock } from '../core/lock.ts';
 import { ManualClock, RecordingCacheLock } from '../core/testing/fakes.ts';
 import { LockTable } from '../lock/lock-table.ts';
 import { CompositionStorage } from '../storage/composition/composition.ts';
-import { MemoryStorage } from '../storage/memory/memory.ts';
-import { newIdb } from '../storage/testing/idb.ts';
-import { sparseEntries } from '../storage/idb/idb-sparse.ts';
-import { featureParts } from './features.ts';
-import { FetchFlow } from './fetch-flow.ts';
-import { multipleRanges } from './multipart-ranges.ts';
-import { partialContent } from './partial-content.ts';
+import type { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
-import { testFlowDeps } from './testing/test-flow.ts';
+import { partialContentFlow } from './testing/partial-content-flow.ts';
 
 const ORIGIN = 'https://app.test';
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -65,21 +59,8 @@ function media(request: Request): Response {
 }
 
 /** The flow as a worker with `partialContent()` (or, `partial: false`, without it) builds it. */
-function flow(lock?: CacheLock, { partial = true } = {}): FetchFlow {
-  const idb = newIdb(partial ? { partialContent: sparseEntries } : {});
-  const storage = new CompositionStorage(new MemoryStorage(), idb);
-  return new FetchFlow({
-    ...testFlowDeps({
-      base: ORIGIN,
-      storage: Object.assign(storage, { clear: () => Promise.resolve() }),
-      fetch: origin.fetch,
-      now: clock.read,
-    }),
-    lock,
-    multipartRanges: multipleRanges,
-    partialContent: partial ? featureParts([partialContent()]).partialContent : undefined,
-  });
-}
+const flow = (lock?: CacheLock, { partial = true } = {}): FetchFlow =>
+  partialContentFlow({ base: ORIGIN, fetch: origin.fetch, now: clock.read, lock, partial });
 
 async function get(f: FetchFlow, range?: string, headers: Record<string, string> = {}) {
   const init = { headers: range === undefined ? headers : { range, ...headers } };

@@ -8,6 +8,48 @@ import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts'
 import { testFlow } from './testing/test-flow.ts';
 
 const ORIGIN = 'https://app.test';
+const KEY_URL = `${ORIGIN}/s`;
+
+/**
+ * A worker over memory storage with a lock table that times out after `lockTimeoutMs`, and an
+ * origin that serves `/s` with `cacheControl` until `goStale()`, then fails: unreachable, or
+ * with a 503.
+ */
+function worker(
+  cacheControl: string,
+  lockTimeoutMs: number,
+  failure: 'unreachable' | '503' = 'unreachable',
+) {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const origin = new FakeOrigin();
+  const background = new Background();
+  const lock = new LockTable({ timeoutMs: lockTimeoutMs });
+  let up = true;
+  origin.route('/s', () => {
+    if (!up && failure === 'unreachable') throw new TypeError('Failed to fetch');
+    return new Response(up ? 'stored' : 'down', {
+      status: up ? 200 : 503,
+      headers: { date: formatHttpDate(clock.now), 'cache-control': cacheControl },
+    });
+  });
+  const flow = testFlow({
+    base: ORIGIN,
+    storage: new MemoryStorage(),
+    lock,
+    fetch: origin.fetch,
+    now: clock.read,
+  });
+  return {
+    lock,
+    background,
+    ask: () => flow.handle(new Request(KEY_URL), background.waitUntil),
+    /** Takes the origin down and lets the stored entry go stale. */
+    goStale: () => {
+      up = false;
+      clock.advance(5_000);
+    },
+  };
+}
 
 /**
  * A request that served its stale entry because the origin failed held the key's write lock
@@ -17,43 +59,21 @@ const ORIGIN = 'https://app.test';
 describe('stale-if-error releases the revalidation’s write lock', () => {
   for (const failure of ['unreachable', '503'] as const) {
     it(`the origin is ${failure}: the key is free for the next request`, async () => {
-      const clock = new ManualClock(Date.UTC(2026, 0, 1));
-      const origin = new FakeOrigin();
-      const background = new Background();
-      const lock = new LockTable({ timeoutMs: 60_000 });
-      let up = true;
-      origin.route('/s', () => {
-        if (!up && failure === 'unreachable') throw new TypeError('Failed to fetch');
-        return new Response(up ? 'stored' : 'down', {
-          status: up ? 200 : 503,
-          headers: {
-            date: formatHttpDate(clock.now),
-            'cache-control': 'max-age=1, stale-if-error=60',
-          },
-        });
-      });
-      const flow = testFlow({
-        base: ORIGIN,
-        storage: new MemoryStorage(),
-        lock,
-        fetch: origin.fetch,
-        now: clock.read,
-      });
+      const w = worker('max-age=1, stale-if-error=60', 60_000, failure);
       const get = async () => {
-        const response = await flow.handle(new Request(`${ORIGIN}/s`), background.waitUntil);
+        const response = await w.ask();
         const text = await response.text();
-        await background.settle();
+        await w.background.settle();
         return { response, text };
       };
 
       await get();
-      up = false;
-      clock.advance(5_000);
+      w.goStale();
       const stale = await get();
       expect(stale.text).toBe('stored');
       expect(cacheStatusOf(stale.response)).toMatchObject({ detail: 'stale-if-error' });
 
-      const next = lock.lockNow({ namespace: '', primary: `${ORIGIN}/s` });
+      const next = w.lock.lockNow({ namespace: '', primary: KEY_URL });
       expect(next.kind, 'the key is not held any more').toBe('write');
       if (next.kind === 'write') next.release(LockStatus.Done);
     });
@@ -65,35 +85,16 @@ describe('stale-if-error releases the revalidation’s write lock', () => {
  * the key's write lock as a hanging revalidation would.
  */
 async function staleBehindHeldLock(cacheControl: string) {
-  const clock = new ManualClock(Date.UTC(2026, 0, 1));
-  const origin = new FakeOrigin();
-  const background = new Background();
-  const lock = new LockTable({ timeoutMs: 50 });
-  let up = true;
-  origin.route('/s', () => {
-    if (!up) throw new TypeError('Failed to fetch');
-    return new Response('stored', {
-      headers: { date: formatHttpDate(clock.now), 'cache-control': cacheControl },
-    });
-  });
-  const flow = testFlow({
-    base: ORIGIN,
-    storage: new MemoryStorage(),
-    lock,
-    fetch: origin.fetch,
-    now: clock.read,
-  });
-  const url = `${ORIGIN}/s`;
-  await (await flow.handle(new Request(url), background.waitUntil)).text();
+  const { lock, background, ask, goStale } = worker(cacheControl, 50);
+  await (await ask()).text();
   await background.settle();
-  up = false;
-  clock.advance(5_000);
-  const held = lock.lockNow({ namespace: '', primary: url });
+  goStale();
+  const held = lock.lockNow({ namespace: '', primary: KEY_URL });
   expect(held.kind).toBe('write');
   const release = () => {
     if (held.kind === 'write') held.release(LockStatus.Done);
   };
-  return { ask: () => flow.handle(new Request(url), background.waitUntil), release, background };
+  return { ask, release, background };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ByteSpan } from '../core/byte-spans.ts';
-import { firstWindow, windowedBody } from './windowed-body.ts';
+import { pulledStream } from './testing/pulled-stream.ts';
+import { firstWindow, windowedBody, type WindowedBody } from './windowed-body.ts';
 
 /** Byte i of the representation is i (mod 256). */
 const bytes = (start: number, end: number) =>
@@ -9,23 +10,47 @@ const bytes = (start: number, end: number) =>
 /** A body of `[start, end)` in chunks of 3 bytes. */
 function bodyOf(start: number, end: number): ReadableStream<Uint8Array> {
   let at = start;
-  return new ReadableStream(
-    {
-      pull(controller) {
-        if (at >= end) return controller.close();
-        controller.enqueue(bytes(at, Math.min(end, at + 3)));
-        at += 3;
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return pulledStream(() => {
+    if (at >= end) return undefined;
+    const chunk = bytes(at, Math.min(end, at + 3));
+    at += 3;
+    return chunk;
+  });
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<number[]> {
-  const out: number[] = [];
-  for await (const chunk of stream) out.push(...chunk);
-  return out;
+/** Reads `reader` to its end, each chunk into `into` (so a test sees what came before an error). */
+async function readInto(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  into: number[] = [],
+): Promise<number[]> {
+  for (let r = await reader.read(); !r.done; r = await reader.read()) into.push(...r.value);
+  return into;
 }
+
+const readAll = (stream: ReadableStream<Uint8Array>) => readInto(stream.getReader());
+
+/** `[0, end)` in windows of 10 bytes: the first is `first`, the next ones come from `fetchWindow`. */
+function windowsOf(
+  end: number,
+  fetchWindow: (window: ByteSpan) => Promise<ReadableStream<Uint8Array>>,
+  first = bodyOf(0, 10),
+): WindowedBody {
+  return windowedBody(first, 10, { start: 0, end }, fetchWindow, 10);
+}
+
+/** `windowsOf` with every window it asks for served whole, and noted in `asked`. */
+function servedWindows(end: number): { body: WindowedBody; asked: ByteSpan[] } {
+  const asked: ByteSpan[] = [];
+  const body = windowsOf(end, (w) => {
+    asked.push(w);
+    return Promise.resolve(bodyOf(w.start, w.end));
+  });
+  return { body, asked };
+}
+
+const notAsked = () => {
+  throw new Error('not asked');
+};
 
 describe('firstWindow', () => {
   it('bounds an open or long span to one window, and leaves a short one', () => {
@@ -36,17 +61,7 @@ describe('firstWindow', () => {
 
 describe('windowedBody', () => {
   it('reads the span window after window, asking each one ahead', async () => {
-    const asked: ByteSpan[] = [];
-    const body = windowedBody(
-      bodyOf(0, 10),
-      10,
-      { start: 0, end: 25 },
-      (w) => {
-        asked.push(w);
-        return Promise.resolve(bodyOf(w.start, w.end));
-      },
-      10,
-    );
+    const { body, asked } = servedWindows(25);
     expect(await readAll(body.stream)).toEqual([...bytes(0, 25)]);
     expect(asked).toEqual([
       { start: 10, end: 20 },
@@ -55,17 +70,7 @@ describe('windowedBody', () => {
   });
 
   it('asks the next window once half of the current one is read, before it ends', async () => {
-    const asked: ByteSpan[] = [];
-    const body = windowedBody(
-      bodyOf(0, 10),
-      10,
-      { start: 0, end: 25 },
-      (w) => {
-        asked.push(w);
-        return Promise.resolve(bodyOf(w.start, w.end));
-      },
-      10,
-    );
+    const { body, asked } = servedWindows(25);
     const reader = body.stream.getReader();
     await reader.read(); // [0, 3)
     expect(asked).toEqual([]);
@@ -84,42 +89,25 @@ describe('windowedBody', () => {
   });
 
   it('after stopAfterWindow, reads the window asked ahead to its end and asks no other', async () => {
-    const asked: ByteSpan[] = [];
-    const body = windowedBody(
-      bodyOf(0, 10),
-      10,
-      { start: 0, end: 35 },
-      (w) => {
-        asked.push(w);
-        return Promise.resolve(bodyOf(w.start, w.end));
-      },
-      10,
-    );
+    const { body, asked } = servedWindows(35);
     const reader = body.stream.getReader();
     await reader.read();
     await reader.read();
     body.stopAfterWindow();
-    const rest: number[] = [];
-    for (let r = await reader.read(); !r.done; r = await reader.read()) rest.push(...r.value);
-    expect(rest).toEqual([...bytes(6, 20)]);
+    expect(await readInto(reader)).toEqual([...bytes(6, 20)]);
     expect(asked).toEqual([{ start: 10, end: 20 }]);
   });
 
   it('a cancelled body cancels the window asked ahead', async () => {
     let aheadCancelled = false;
-    const body = windowedBody(
-      bodyOf(0, 10),
-      10,
-      { start: 0, end: 25 },
-      () =>
-        Promise.resolve(
-          new ReadableStream<Uint8Array>({
-            cancel: () => {
-              aheadCancelled = true;
-            },
-          }),
-        ),
-      10,
+    const body = windowsOf(25, () =>
+      Promise.resolve(
+        new ReadableStream<Uint8Array>({
+          cancel: () => {
+            aheadCancelled = true;
+          },
+        }),
+      ),
     );
     const reader = body.stream.getReader();
     await reader.read();
@@ -129,76 +117,27 @@ describe('windowedBody', () => {
   });
 
   it('a refused window asked ahead errors the body once the window before is read whole', async () => {
-    const body = windowedBody(
-      bodyOf(0, 10),
-      10,
-      { start: 0, end: 25 },
-      () => Promise.reject(new Error('another representation')),
-      10,
-    );
-    const reader = body.stream.getReader();
+    const body = windowsOf(25, () => Promise.reject(new Error('another representation')));
     const read: number[] = [];
-    const error = await (async () => {
-      try {
-        for (let r = await reader.read(); !r.done; r = await reader.read()) read.push(...r.value);
-      } catch (caught) {
-        return caught;
-      }
-      return undefined;
-    })();
+    await expect(readInto(body.stream.getReader(), read)).rejects.toThrow(/another representation/);
     expect(read).toEqual([...bytes(0, 10)]);
-    expect(String(error)).toMatch(/another representation/);
   });
 
   it('after stopAfterWindow, ends with the window being read and asks for no other', async () => {
-    const asked: ByteSpan[] = [];
-    const body = windowedBody(
-      bodyOf(0, 10),
-      10,
-      { start: 0, end: 25 },
-      (w) => {
-        asked.push(w);
-        return Promise.resolve(bodyOf(w.start, w.end));
-      },
-      10,
-    );
+    const { body, asked } = servedWindows(25);
     const reader = body.stream.getReader();
     await reader.read();
     body.stopAfterWindow();
-    const rest: number[] = [];
-    for (let r = await reader.read(); !r.done; r = await reader.read()) rest.push(...r.value);
-    expect(rest).toEqual([...bytes(3, 10)]);
+    expect(await readInto(reader)).toEqual([...bytes(3, 10)]);
     expect(asked).toEqual([]);
   });
 
   it('errors when a window ends short or brings more than asked, or the next one is refused', async () => {
-    const short = windowedBody(
-      bodyOf(0, 7),
-      10,
-      { start: 0, end: 20 },
-      () => {
-        throw new Error('not asked');
-      },
-      10,
-    );
+    const short = windowsOf(20, notAsked, bodyOf(0, 7));
     await expect(readAll(short.stream)).rejects.toThrow(/ended before its last byte/);
-    const long = windowedBody(
-      bodyOf(0, 13),
-      10,
-      { start: 0, end: 20 },
-      () => {
-        throw new Error('not asked');
-      },
-      10,
-    );
+    const long = windowsOf(20, notAsked, bodyOf(0, 13));
     await expect(readAll(long.stream)).rejects.toThrow(/more bytes than asked/);
-    const refused = windowedBody(
-      bodyOf(0, 10),
-      10,
-      { start: 0, end: 20 },
-      () => Promise.reject(new Error('another representation')),
-      10,
-    );
+    const refused = windowsOf(20, () => Promise.reject(new Error('another representation')));
     await expect(readAll(refused.stream)).rejects.toThrow(/another representation/);
   });
 });

@@ -1,18 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
-import { CompositionStorage } from '../storage/composition/composition.ts';
-import { sparseEntries } from '../storage/idb/idb-sparse.ts';
-import { MemoryStorage } from '../storage/memory/memory.ts';
 import { AnnouncingStorage } from '../storage/wrappers/announcing.ts';
 import type { CacheEvent } from '../protocol/events.ts';
-import { newIdb } from '../storage/testing/idb.ts';
-import { featureParts } from './features.ts';
-import { FetchFlow } from './fetch-flow.ts';
-import { multipleRanges } from './multipart-ranges.ts';
-import { partialContent } from './partial-content.ts';
+import type { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
-import { testFlowDeps } from './testing/test-flow.ts';
+import { partialContentFlow } from './testing/partial-content-flow.ts';
+import { pulledStream } from './testing/pulled-stream.ts';
 import { UPSTREAM_WINDOW_BYTES as W } from './windowed-body.ts';
 
 const ORIGIN = 'https://app.test';
@@ -56,43 +50,30 @@ function media(request: Request): Response {
 
 function counted(start: number, end: number): ReadableStream<Uint8Array> {
   let at = start;
-  return new ReadableStream(
-    {
-      pull(controller) {
-        if (at >= end) return controller.close();
-        const chunk = whole.slice(at, Math.min(end, at + 65_536));
-        at += chunk.byteLength;
-        sent += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return pulledStream(() => {
+    if (at >= end) return undefined;
+    const chunk = whole.slice(at, Math.min(end, at + 65_536));
+    at += chunk.byteLength;
+    sent += chunk.byteLength;
+    return chunk;
+  });
 }
 
 /** A flow over memory and IndexedDB; with `events`, its storage announces into them. */
 function flow(events?: CacheEvent[]): FetchFlow {
-  const composed = new CompositionStorage(
-    new MemoryStorage(),
-    newIdb({ partialContent: sparseEntries, chunkSize: 256 * 1024 }),
-  );
-  const storage =
-    events === undefined
-      ? composed
-      : new AnnouncingStorage(
-          composed,
+  return partialContentFlow({
+    base: ORIGIN,
+    fetch: origin.fetch,
+    now: clock.read,
+    idb: { chunkSize: 256 * 1024 },
+    wrap:
+      events &&
+      ((storage) =>
+        new AnnouncingStorage(
+          storage,
           { postMessage: (event: CacheEvent) => events.push(event) },
           { source: 'worker' },
-        );
-  return new FetchFlow({
-    ...testFlowDeps({
-      base: ORIGIN,
-      storage: Object.assign(storage, { clear: () => Promise.resolve() }),
-      fetch: origin.fetch,
-      now: clock.read,
-    }),
-    multipartRanges: multipleRanges,
-    partialContent: featureParts([partialContent()]).partialContent,
+        )),
   });
 }
 

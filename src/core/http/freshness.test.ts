@@ -9,6 +9,8 @@ const DATE_NOW = 'Mon, 15 Jan 2024 12:00:00 GMT';
 const TEN_DAYS_AGO = 'Fri, 05 Jan 2024 12:00:00 GMT';
 
 describe('freshnessLifetime', () => {
+  // A table, one case a row: the rows look alike by design (duplicates pairs them), and the
+  // test names spell out each row's headers.
   it.each([
     {
       rfc: 'RFC 9111 §4.2.1',
