@@ -14,11 +14,11 @@
 // Prints, per contender and size, the medians of each milestone on the page's clock (ms after
 // `fetch()`), the platform calls made before the response and after it, and the timeline of the
 // median sample of each row.
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
 import { launchBenchBrowser } from './lib/browser.mjs';
-import { ROOT, buildWorker } from './lib/build.mjs';
+import { ROOT, buildContenderDir, buildWorker } from './lib/build.mjs';
 import { startContender } from './lib/contenders.mjs';
 import { sleep, timedFetch } from './lib/page-fetch.mjs';
 import { watchWorkers } from './lib/workers-cdp.mjs';
@@ -62,13 +62,11 @@ const trace = await readFile(join(OUT, 'trace.js'), 'utf8');
 /** @type {Record<string, string>} */
 const dirs = {};
 for (const [key, { entry }] of Object.entries(WORKERS)) {
-  const dir = join(OUT, key);
-  await mkdir(dir, { recursive: true });
-  await buildWorker(entry, dir, 'contender.js');
-  const contender = await readFile(join(dir, 'contender.js'), 'utf8');
-  await writeFile(join(dir, 'sw.js'), `${trace}\n${contender}\nself.__traceMark('evaluated');\n`);
-  await copyFile(join(ROOT, 'bench', 'page', 'bench.html'), join(dir, 'bench.html'));
-  dirs[key] = dir;
+  dirs[key] = join(OUT, key);
+  await buildContenderDir(entry, dirs[key], {
+    prelude: trace,
+    suffix: "self.__traceMark('evaluated');\n",
+  });
 }
 
 const { context, profile } = await launchBenchBrowser('profile');
