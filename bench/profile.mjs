@@ -2,7 +2,7 @@
 // Where a hit's time goes (a profile, not a test: nothing asserts on time).
 //
 //   node bench/profile.mjs [--runs=8] [--sizes=1000,100000,1000000,10000000]
-//                          [--modes=restarted,cold,warm] [--chunk=bytes]
+//                          [--modes=restarted,cold,warm] [--chunk=bytes] [--browser=firefox]
 //                          [--ours=bench/workers/sw-http-cache.ts]
 //
 // sw-http-cache and Workbox CacheFirst, each with the profiler of bench/workers/trace.ts run
@@ -14,15 +14,17 @@
 //   warm       a hit right after another one (memory for us, the same Cache Storage for Workbox).
 // Prints, per contender and size, the medians of each milestone on the page's clock (ms after
 // `fetch()`), the platform calls made before the response and after it, and the timeline of the
-// median sample of each row.
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+// median sample of each row. `--browser=firefox`: in Firefox ESR, workers stopped by its idle
+// timeout and each stop checked, as `npm run bench -- --browser=firefox` does.
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
-import { launchBenchBrowser } from './lib/browser.mjs';
-import { ROOT, buildWorker } from './lib/build.mjs';
+import { launchBenchBrowser, launchBenchFirefox } from './lib/browser.mjs';
+import { ROOT, buildContenderDir, buildWorker } from './lib/build.mjs';
 import { startContender } from './lib/contenders.mjs';
 import { sleep, timedFetch } from './lib/page-fetch.mjs';
 import { watchWorkers } from './lib/workers-cdp.mjs';
+import { IDLE_PREFS, IDLE_WAIT_MS, idleWorkers } from './lib/workers-idle.mjs';
 import { percentile } from './storage/stats.mjs';
 
 const arg = (/** @type {string} */ name, /** @type {string} */ fallback) =>
@@ -34,6 +36,7 @@ const MODES = arg('modes', 'restarted,cold,warm').split(',');
 const CHUNK = arg('chunk', '');
 /** Our worker's entry (`--ours=`): every feature by default, `…/sw-http-cache-minimal.ts` for none. */
 const OURS_ENTRY = arg('ours', 'bench/workers/sw-http-cache.ts');
+const firefox = arg('browser', 'chromium') === 'firefox';
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 const OUT = join(ROOT, 'dist-bench', 'profile');
 const MiB = 1024 * 1024;
@@ -61,20 +64,24 @@ const isStorage = (/** @type {string} */ what) => /^(idb|tx|cache)/.test(what);
 // Each served worker is the profiler's script followed by the contender's, so the profiler's
 // wrappers are in place before the contender's code runs.
 await buildWorker('bench/workers/trace.ts', OUT, 'trace.js');
-const trace = await readFile(join(OUT, 'trace.js'), 'utf8');
+let trace = await readFile(join(OUT, 'trace.js'), 'utf8');
+if (firefox) {
+  await buildWorker('bench/workers/instance-probe.ts', OUT, 'probe.js');
+  trace = `${await readFile(join(OUT, 'probe.js'), 'utf8')}\n${trace}`;
+}
 /** @type {Record<string, string>} */
 const dirs = {};
 for (const [key, { entry }] of Object.entries(WORKERS)) {
-  const dir = join(OUT, key);
-  await mkdir(dir, { recursive: true });
-  await buildWorker(entry, dir, 'contender.js');
-  const contender = await readFile(join(dir, 'contender.js'), 'utf8');
-  await writeFile(join(dir, 'sw.js'), `${trace}\n${contender}\nself.__traceMark('evaluated');\n`);
-  await copyFile(join(ROOT, 'bench', 'page', 'bench.html'), join(dir, 'bench.html'));
-  dirs[key] = dir;
+  dirs[key] = join(OUT, key);
+  await buildContenderDir(entry, dirs[key], {
+    prelude: trace,
+    suffix: "self.__traceMark('evaluated');\n",
+  });
 }
 
-const { context, profile } = await launchBenchBrowser('profile');
+const { context, profile } = firefox
+  ? await launchBenchFirefox('profile', IDLE_PREFS)
+  : await launchBenchBrowser('profile');
 /** @type {import('./lib/contenders.mjs').Contender[]} */
 const started = [];
 try {
@@ -83,7 +90,9 @@ try {
       await startContender(context, { name: spec.name, dir: key, worker: spec.worker }, dirs),
     );
   }
-  const workers = await watchWorkers(started[0].page);
+  const workers = firefox
+    ? idleWorkers(Object.fromEntries(started.map((c) => [c.name, c])), IDLE_WAIT_MS)
+    : await watchWorkers(started[0].page);
   for (const c of started) for (const size of SIZES) await timedFetch(c.page, path(size));
   await sleep(1000);
 
@@ -114,6 +123,7 @@ try {
     if (mode === 'restarted' || mode === 'cold') await workers.stop(c.url);
     if (mode === 'restarted') {
       await timedFetch(c.page, '/api/resource?cc=no-store&body=warm-up');
+      await workers.restarted(c.url);
       await sleep(300);
     }
     if (mode === 'warm') await timedFetch(c.page, path(size));
@@ -124,6 +134,7 @@ try {
       return { origin: performance.timeOrigin + start, ms: performance.now() - start, bytes };
     }, path(size));
     if (timed.bytes !== size) throw new Error(`${c.name}: ${timed.bytes} of ${size} bytes`);
+    if (mode === 'cold') await workers.restarted(c.url);
     await sleep(mode === 'cold' ? 300 : 100); // what the hit leaves for after the response
     const trace = /** @type {{ timeOrigin: number, events: TraceEvent[] }} */ (
       await c.page.evaluate(async () => (await fetch('/__trace')).json())

@@ -5,6 +5,10 @@
 //   npm run bench [-- --quick] [-- --section=traffic,hits]
 //   npm run bench -- --sizes     section 6's bundle sizes only (no browser): the minimal worker,
 //                                each optional feature's weight, the per-module weights
+//   npm run bench -- --browser=firefox [--quick]   Firefox ESR: the rows after a worker stop
+//                                (section 1's IndexedDB hits, section 6's first hit), where the
+//                                stop is Firefox's own idle timeout, set to 1 s and checked
+//                                (bench/lib/workers-idle.mjs); bench/results/bench-firefox.json
 //
 // Headless Chromium on a persistent on-disk profile; every contender on its own origin (the e2e
 // test origin, one port each), measured round-robin so drift hits all alike. Prints a table of
@@ -13,12 +17,13 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { launchBenchBrowser } from './lib/browser.mjs';
+import { launchBenchBrowser, launchBenchFirefox } from './lib/browser.mjs';
 import { ROOT, buildBench } from './lib/build.mjs';
 import { CONTENDERS, startContender } from './lib/contenders.mjs';
 import { renderTable, summarize } from './lib/report.mjs';
 import { refFor, targetFor } from './lib/targets.mjs';
 import { watchWorkers } from './lib/workers-cdp.mjs';
+import { IDLE_PREFS, IDLE_WAIT_MS, idleWorkers } from './lib/workers-idle.mjs';
 import { measureBundles, runColdStart } from './sections/cold-start.mjs';
 import { runCoalescing } from './sections/coalescing.mjs';
 import { runHits } from './sections/hits.mjs';
@@ -30,11 +35,24 @@ import { runStreaming } from './sections/streaming.mjs';
 import { runTraffic } from './sections/traffic.mjs';
 
 const quick = process.argv.includes('--quick');
+const browserName =
+  process.argv.find((arg) => arg.startsWith('--browser='))?.slice('--browser='.length) ??
+  'chromium';
+if (!['chromium', 'firefox'].includes(browserName)) {
+  throw new Error(`--browser: chromium or firefox, not ${browserName}`);
+}
+const firefox = browserName === 'firefox';
+/**
+ * The sections Firefox runs: the others stop workers or read their heap through the DevTools
+ * protocol, or need a worker that stays up longer than Firefox's shortened idle timeout.
+ */
+const FIREFOX_SECTIONS = ['hits', 'cold-start'];
 /** `--section=a,b` runs only those sections (of SECTIONS), e.g. `traffic`. */
-const only = process.argv
-  .find((arg) => arg.startsWith('--section='))
-  ?.slice('--section='.length)
-  .split(',');
+const only =
+  process.argv
+    .find((arg) => arg.startsWith('--section='))
+    ?.slice('--section='.length)
+    .split(',') ?? (firefox ? FIREFOX_SECTIONS : undefined);
 /** Every section's name for `--section`, in the order they run. */
 const SECTIONS = [
   'hits',
@@ -50,10 +68,16 @@ const SECTIONS = [
 ];
 const unknown = only?.filter((name) => !SECTIONS.includes(name)) ?? [];
 if (unknown.length > 0) throw new Error(`--section: no ${unknown} (sections: ${SECTIONS})`);
+const chromiumOnly = firefox
+  ? (only?.filter((name) => !FIREFOX_SECTIONS.includes(name)) ?? [])
+  : [];
+if (chromiumOnly.length > 0) {
+  throw new Error(`--browser=firefox: ${chromiumOnly} run in Chromium only (${FIREFOX_SECTIONS})`);
+}
 const wanted = (/** @type {string} */ name) => only === undefined || only.includes(name);
 const sizesOnly = process.argv.includes('--sizes');
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
-const RESULTS = join(ROOT, 'bench', 'results', 'bench.json');
+const RESULTS = join(ROOT, 'bench', 'results', firefox ? 'bench-firefox.json' : 'bench.json');
 const MiB = 1024 * 1024;
 
 /**
@@ -132,8 +156,11 @@ if (sizesOnly) {
 }
 
 log('building the bench workers into dist-bench/ …');
-const dirs = await buildBench();
-const { context, profile, description } = await launchBenchBrowser('bench');
+// In Firefox every worker answers which instance it is (a stop there is a wait, to be checked).
+const dirs = await buildBench(firefox ? { prelude: 'bench/workers/instance-probe.ts' } : {});
+const { context, profile, description } = firefox
+  ? await launchBenchFirefox('bench', IDLE_PREFS)
+  : await launchBenchBrowser('bench');
 /** @type {import('./lib/contenders.mjs').Contender[]} */
 const started = [];
 
@@ -145,20 +172,23 @@ try {
     started.push(contenders[key]);
   }
   const version = await contenders.ours.page.evaluate(() => navigator.userAgent);
-  log(`chromium: ${description}; ${version}; profile ${profile}`);
-  const workers = await watchWorkers(contenders.ours.page);
+  log(`${description}; ${version}; profile ${profile}`);
+  const workers = firefox
+    ? idleWorkers(contenders, IDLE_WAIT_MS)
+    : await watchWorkers(contenders.ours.page);
   /** @type {import('./sections/context.mjs').BenchContext} */
   const ctx = { contenders, workers, samples: [], quick, log };
   const startedAt = Date.now();
 
-  if (wanted('hits')) await runHits(ctx, PLAN.hitSizes);
+  if (wanted('hits')) await runHits(ctx, PLAN.hitSizes, { restartedOnly: firefox });
   if (wanted('coalescing')) await runCoalescing(ctx, PLAN.coalescingRuns);
   if (wanted('streaming')) await runStreaming(ctx, PLAN.streamingRuns);
   if (wanted('ranges')) await runRanges(ctx, PLAN.rangeRuns);
   if (wanted('scale')) await runScale(ctx, { entries: PLAN.scaleEntries, runs: PLAN.scaleRuns });
   if (wanted('eviction')) await runEviction(ctx, PLAN.scaleRuns);
   if (wanted('cold-start')) await runColdStart(ctx, PLAN.coldRuns);
-  const weights = wanted('cold-start') ? await measureBundles(ctx) : [];
+  // Bundle sizes do not depend on the browser: Chromium's run prints them.
+  const weights = wanted('cold-start') && !firefox ? await measureBundles(ctx) : [];
   if (wanted('memory')) await runMemory(ctx, PLAN.memoryBytes);
   if (wanted('navigation')) await runNavigation(ctx, PLAN.navigationRuns);
   const trafficLines = wanted('traffic') ? await runTraffic(ctx, PLAN.traffic) : [];
@@ -177,7 +207,7 @@ try {
         date: new Date().toISOString(),
         quick,
         only,
-        browser: { description, version },
+        browser: { name: browserName, description, version },
         node: process.version,
         cpu: cpus()[0]?.model,
         cores: cpus().length,

@@ -4,8 +4,10 @@
 //                                 routing + CacheFirst + expiration, for their gzip sizes; the
 //                                 page entries (client, inspector) minified the same way
 // Every worker is built the way scripts/build.mjs builds dist-demo/sw.js: a minified classic
-// (IIFE) script with everything bundled and a sourcemap.
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+// (IIFE) script with everything bundled and a sourcemap. A bench may run a script of its own
+// before the contender's in the same file (a prelude: bench/profile.mjs's profiler,
+// `npm run bench -- --browser=firefox`'s instance probe).
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -62,17 +64,44 @@ export async function buildWorker(entry, outDir, fileName) {
   });
 }
 
-/** Builds every worker and page; returns the static directory of each contender worker. */
-export async function buildBench() {
+/**
+ * Builds the worker `entry` into `dir`/sw.js, with bench.html beside it. `prelude` and `suffix`
+ * (script text) run before and after the contender's code in the same file.
+ *
+ * @param {string} entry
+ * @param {string} dir
+ * @param {{ prelude?: string, suffix?: string }} [wrap]
+ */
+export async function buildContenderDir(entry, dir, { prelude = '', suffix = '' } = {}) {
+  await mkdir(dir, { recursive: true });
+  if (prelude === '' && suffix === '') {
+    await buildWorker(entry, dir, 'sw.js');
+  } else {
+    await buildWorker(entry, dir, 'contender.js');
+    const contender = await readFile(join(dir, 'contender.js'), 'utf8');
+    await writeFile(join(dir, 'sw.js'), `${prelude}\n${contender}\n${suffix}`);
+  }
+  await copyFile(join(ROOT, 'bench', 'page', 'bench.html'), join(dir, 'bench.html'));
+}
+
+/**
+ * Builds every worker and page; returns the static directory of each contender worker.
+ *
+ * @param {{ prelude?: string }} [options] `prelude`: the entry of a script every contender
+ *   worker runs first (in the same file)
+ */
+export async function buildBench({ prelude } = {}) {
   await rm(OUT, { recursive: true, force: true });
+  let preludeCode = '';
+  if (prelude !== undefined) {
+    await buildWorker(prelude, join(OUT, 'prelude'), 'prelude.js');
+    preludeCode = await readFile(join(OUT, 'prelude', 'prelude.js'), 'utf8');
+  }
   /** @type {Record<string, string>} */
   const dirs = {};
   for (const [name, entry] of Object.entries(WORKER_ENTRIES)) {
-    const dir = join(OUT, name);
-    await mkdir(dir, { recursive: true });
-    await buildWorker(entry, dir, 'sw.js');
-    await copyFile(join(ROOT, 'bench', 'page', 'bench.html'), join(dir, 'bench.html'));
-    dirs[name] = dir;
+    dirs[name] = join(OUT, name);
+    await buildContenderDir(entry, dirs[name], { prelude: preludeCode });
   }
   const noWorker = join(OUT, 'no-worker');
   await mkdir(noWorker, { recursive: true });

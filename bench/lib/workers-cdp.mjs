@@ -41,6 +41,8 @@ export async function watchWorkers(page) {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
+    /** stop() saw the version reach `stopped`: the next event started a fresh instance. */
+    restarted: async (/** @type {string} */ _origin) => {},
     close: () => cdp.detach(),
   };
 }

@@ -33,6 +33,7 @@ export async function runColdStart(ctx, runs) {
         const contender = ctx.contenders[key];
         await ctx.workers.stop(contender.url);
         const result = await timedFetch(contender.page, path);
+        await ctx.workers.restarted(contender.url);
         ctx.samples.push({
           section: '6 cold start',
           measure: 'first hit after a worker stop',
