@@ -32,6 +32,11 @@ export const CONTENDERS = {
   floor: { name: 'floor (ArrayBuffer in worker)', dir: 'floor', worker: '/sw.js' },
   scale10: { name: 'sw-http-cache, 10 entries', dir: 'sw-http-cache', worker: OURS },
   scale10k: { name: 'sw-http-cache, 10,000 entries', dir: 'sw-http-cache', worker: OURS },
+  scaleMinimal: {
+    name: `${MINIMAL_WORKER}, admission`,
+    dir: 'sw-http-cache-minimal',
+    worker: OURS,
+  },
   scaleWorkbox: {
     name: 'workbox CacheFirst, admission',
     dir: 'workbox-cache-first',

@@ -44,7 +44,11 @@ export function targetFor(row) {
   if (section === '5 scale' && size !== '10 entries' && /^(L1|IndexedDB) hit/.test(measure)) {
     return ratioAtMost(1.2, '≤ 1.2× 10 entries', { size: '10 entries' });
   }
-  if (section === '5 scale' && measure.startsWith('admission') && contender === 'sw-http-cache') {
+  if (
+    section === '5 scale' &&
+    measure.startsWith('admission') &&
+    (contender === 'sw-http-cache' || contender === MINIMAL)
+  ) {
     return {
       text: '≥ 1.0× workbox CacheFirst',
       ref: { contender: 'workbox CacheFirst' },

@@ -1,9 +1,10 @@
 /* global performance -- page-side code passed to page.evaluate */
 // 5. Scale: hits with 10 entries stored vs with many (10,000; 2,000 with --quick), admission
-// throughput (sw-http-cache and Workbox CacheFirst, each filling its own empty origin); and, run
-// on its own as `--section=eviction`, the cost of a miss that must evict (a 1 MB budget full of
-// 100 KB entries) vs one that need not.
+// throughput (sw-http-cache with every feature, the minimal worker and Workbox CacheFirst, each
+// filling its own empty origin); and, run on its own as `--section=eviction`, the cost of a miss
+// that must evict (a 1 MB budget full of 100 KB entries) vs one that need not.
 import { servedBy } from '../lib/cache-status.mjs';
+import { MINIMAL_WORKER } from '../lib/feature-bundles.mjs';
 import { fetchAll, recordCacheEvents, sleep, timedFetch } from '../lib/page-fetch.mjs';
 
 const entry = (/** @type {number} */ i) => `/api/resource?cc=max-age%3D3600&size=1000&e=${i}`;
@@ -13,7 +14,7 @@ const entry = (/** @type {number} */ i) => `/api/resource?cc=max-age%3D3600&size
  * @param {{ entries: number, runs: number }} options
  */
 export async function runScale(ctx, { entries, runs }) {
-  const { scale10, scale10k, scaleWorkbox } = ctx.contenders;
+  const { scale10, scale10k, scaleMinimal, scaleWorkbox } = ctx.contenders;
   const many = `${entries.toLocaleString('en')} entries`;
   await fetchAll(
     scale10.page,
@@ -22,6 +23,7 @@ export async function runScale(ctx, { entries, runs }) {
   );
   for (const [contender, name] of [
     [scale10k, 'sw-http-cache'],
+    [scaleMinimal, MINIMAL_WORKER],
     [scaleWorkbox, 'workbox CacheFirst'],
   ]) {
     const admitMs = await fetchAll(
