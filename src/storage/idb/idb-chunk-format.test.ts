@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { HitHandler } from '../../core/storage.ts';
 import { StorageError, readAll } from '../../core/storage.ts';
 import { INLINE_BODY_MAX_BYTES } from './chunk-data.ts';
+import { LOOKUP_READ_AHEAD_CHUNKS } from './idb-entry-read.ts';
 import type { IdbStorage } from './idb.ts';
 import type { CacheDbSchema, ChunkRecord } from './idb-schema.ts';
 import { bodyOf, bytes, keyOf, store } from '../testing/support.ts';
@@ -48,6 +49,30 @@ describe('IdbStorage chunk format', () => {
     expect(chunks.map((c) => c.data instanceof Blob)).toEqual([true, true, true]);
     expect(chunks.map((c) => (c.data as Blob).size)).toEqual([4, 4, 2]);
     expect(await bodyOf(storage, keyOf('/blobs'))).toEqual(bytes(10));
+  });
+
+  describe('a body of more Blob chunks than a lookup reads ahead (a compaction lost)', () => {
+    const chunks = LOOKUP_READ_AHEAD_CHUNKS + 4;
+
+    it('is looked up reading its first chunk only, and read whole and by range', async () => {
+      const storage = newStorage(4);
+      await store(storage, keyOf('/many'), bytes(4 * chunks), 4);
+      const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+      const found = await storage.lookup(keyOf('/many'));
+      expect(getAll).not.toHaveBeenCalled(); // not every chunk's handle for a hit
+      getAll.mockRestore();
+      found!.hit.seek(4 * chunks - 6, 4 * chunks - 1);
+      expect(await readAll(found!.hit)).toEqual(bytes(4 * chunks).subarray(-6, -1));
+      await found!.hit.finish();
+      expect(await bodyOf(storage, keyOf('/many'))).toEqual(bytes(4 * chunks));
+    });
+
+    it('is a miss when one of its chunks is missing', async () => {
+      const storage = newStorage(4);
+      await store(storage, keyOf('/many'), bytes(4 * chunks), 4);
+      await rewriteChunks(storage.name, (record) => (record.seq === 7 ? null : record));
+      expect(await storage.lookup(keyOf('/many'))).toBeNull();
+    });
   });
 
   it('keeps a small one-chunk body inline, and stores a larger one-chunk body as a Blob', async () => {

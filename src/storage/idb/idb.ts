@@ -26,7 +26,7 @@ import { AccessWriteBack } from './access-writeback.ts';
 import { INLINE_BODY_MAX_BYTES, type ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
 import { IdbConnection, inTransaction, readInTransaction } from './idb-connection.ts';
-import { readWholeBody } from './idb-entry-read.ts';
+import { LOOKUP_READ_AHEAD_CHUNKS, readWholeBody } from './idb-entry-read.ts';
 import { COMPACT_DELAY_MS, compactBody } from './compaction.ts';
 import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
@@ -210,7 +210,9 @@ export class IdbStorage implements Storage {
         // The body's chunks are read here (one transaction per hit); a complete body whose
         // chunks are not all there is never served.
         const chunks =
-          stored.complete === 1 ? await readWholeBody(tx.objectStore('body'), stored) : undefined;
+          stored.complete === 1
+            ? await readWholeBody(tx.objectStore('body'), stored, LOOKUP_READ_AHEAD_CHUNKS)
+            : undefined;
         const record: MetaRecord = chunks === undefined ? { ...stored, complete: 0 } : stored;
         const writing = this.#remoteWriteOf(record);
         if (record.complete !== 1 && writing === undefined) return null;
