@@ -16,11 +16,11 @@
 // `fetch()`), the platform calls made before the response and after it, and the timeline of the
 // median sample of each row. `--browser=firefox`: in Firefox ESR, workers stopped by its idle
 // timeout and each stop checked, as `npm run bench -- --browser=firefox` does.
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
 import { launchBenchBrowser, launchBenchFirefox } from './lib/browser.mjs';
-import { ROOT, buildContenderDir, buildWorker } from './lib/build.mjs';
+import { ROOT, buildContenderDir, bundledScript } from './lib/build.mjs';
 import { startContender } from './lib/contenders.mjs';
 import { sleep, timedFetch } from './lib/page-fetch.mjs';
 import { watchWorkers } from './lib/workers-cdp.mjs';
@@ -63,18 +63,17 @@ const isStorage = (/** @type {string} */ what) => /^(idb|tx|cache)/.test(what);
 
 // Each served worker is the profiler's script followed by the contender's, so the profiler's
 // wrappers are in place before the contender's code runs.
-await buildWorker('bench/workers/trace.ts', OUT, 'trace.js');
-let trace = await readFile(join(OUT, 'trace.js'), 'utf8');
-if (firefox) {
-  await buildWorker('bench/workers/instance-probe.ts', OUT, 'probe.js');
-  trace = `${await readFile(join(OUT, 'probe.js'), 'utf8')}\n${trace}`;
-}
+const trace = await bundledScript('bench/workers/trace.ts', OUT, 'trace.js');
+// In Firefox the instance probe runs first, as in `npm run bench -- --browser=firefox`.
+const prelude = firefox
+  ? `${await bundledScript('bench/workers/instance-probe.ts', OUT, 'probe.js')}\n${trace}`
+  : trace;
 /** @type {Record<string, string>} */
 const dirs = {};
 for (const [key, { entry }] of Object.entries(WORKERS)) {
   dirs[key] = join(OUT, key);
   await buildContenderDir(entry, dirs[key], {
-    prelude: trace,
+    prelude,
     suffix: "self.__traceMark('evaluated');\n",
   });
 }

@@ -65,6 +65,19 @@ export async function buildWorker(entry, outDir, fileName) {
 }
 
 /**
+ * The text of `entry` bundled as a worker script (built into `outDir`/`fileName`): a prelude or
+ * suffix for {@link buildContenderDir}.
+ *
+ * @param {string} entry
+ * @param {string} outDir
+ * @param {string} fileName
+ */
+export async function bundledScript(entry, outDir, fileName) {
+  await buildWorker(entry, outDir, fileName);
+  return readFile(join(outDir, fileName), 'utf8');
+}
+
+/**
  * Builds the worker `entry` into `dir`/sw.js, with bench.html beside it. `prelude` and `suffix`
  * (script text) run before and after the contender's code in the same file.
  *
@@ -92,11 +105,8 @@ export async function buildContenderDir(entry, dir, { prelude = '', suffix = '' 
  */
 export async function buildBench({ prelude } = {}) {
   await rm(OUT, { recursive: true, force: true });
-  let preludeCode = '';
-  if (prelude !== undefined) {
-    await buildWorker(prelude, join(OUT, 'prelude'), 'prelude.js');
-    preludeCode = await readFile(join(OUT, 'prelude', 'prelude.js'), 'utf8');
-  }
+  const preludeCode =
+    prelude === undefined ? '' : await bundledScript(prelude, join(OUT, 'prelude'), 'prelude.js');
   /** @type {Record<string, string>} */
   const dirs = {};
   for (const [name, entry] of Object.entries(WORKER_ENTRIES)) {

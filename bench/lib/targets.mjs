@@ -3,6 +3,10 @@
 
 import { MINIMAL_WORKER as MINIMAL } from './feature-bundles.mjs';
 
+/** Our two bench workers: every feature, and the minimal one (the rows targets apply to). */
+const isOurWorker = (/** @type {string} */ contender) =>
+  contender === 'sw-http-cache' || contender === MINIMAL;
+
 /** @typedef {import('./report.mjs').Target} Target */
 /** @typedef {Pick<import('./report.mjs').Row, 'section' | 'measure' | 'size' | 'contender'>} RowId */
 
@@ -44,11 +48,7 @@ export function targetFor(row) {
   if (section === '5 scale' && size !== '10 entries' && /^(L1|IndexedDB) hit/.test(measure)) {
     return ratioAtMost(1.2, '≤ 1.2× 10 entries', { size: '10 entries' });
   }
-  if (
-    section === '5 scale' &&
-    measure.startsWith('admission') &&
-    (contender === 'sw-http-cache' || contender === MINIMAL)
-  ) {
+  if (section === '5 scale' && measure.startsWith('admission') && isOurWorker(contender)) {
     return {
       text: '≥ 1.0× workbox CacheFirst',
       ref: { contender: 'workbox CacheFirst' },
@@ -58,11 +58,7 @@ export function targetFor(row) {
   if (section === '5 scale' && contender.includes('evicts')) {
     return ratioAtMost(1.1, '≤ 1.1× no eviction', { contender: 'sw-http-cache, no eviction' });
   }
-  if (
-    section === '6 cold start' &&
-    measure.startsWith('first hit') &&
-    (contender === 'sw-http-cache' || contender === MINIMAL)
-  ) {
+  if (section === '6 cold start' && measure.startsWith('first hit') && isOurWorker(contender)) {
     return ratioAtMost(1.0, '≤ 1.0× workbox CacheFirst', { contender: 'workbox CacheFirst' });
   }
   if (section === '6 cold start' && measure.includes('bundle, gzip') && contender === MINIMAL) {
@@ -97,11 +93,7 @@ export function refFor(row) {
   if (section === '5 scale' && contender.includes('evicts')) {
     return { contender: 'sw-http-cache, no eviction' };
   }
-  if (
-    section === '6 cold start' &&
-    measure.startsWith('first hit') &&
-    (contender === 'sw-http-cache' || contender === MINIMAL)
-  ) {
+  if (section === '6 cold start' && measure.startsWith('first hit') && isOurWorker(contender)) {
     return { contender: 'workbox CacheFirst' };
   }
   if (

@@ -1,8 +1,8 @@
 // 6. Cold start: the first hit after the worker was stopped, 1 KB and 1 MB (sw-http-cache with
-// every feature and the minimal worker vs Workbox CacheFirst); and the gzip size of our workers vs a Workbox worker with routing,
-// CacheFirst and expiration, all minified the same way: the minimal worker (`installHttpCache`
-// with routes), what each optional feature adds to it, the demo's (every feature); with the
-// heaviest sources of the minimal one.
+// every feature and the minimal worker vs Workbox CacheFirst); and the gzip size of our workers
+// vs a Workbox worker with routing, CacheFirst and expiration, all minified the same way: the
+// minimal worker (`installHttpCache` with routes), what each optional feature adds to it, the
+// demo's (every feature); with the heaviest sources of the minimal one.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

@@ -86,7 +86,8 @@ export async function runScale(ctx, { entries, runs }) {
 }
 
 /**
- * The eviction rows of section 5, on two origins of their own (10 entries; a full 1 MB budget).
+ * The eviction rows of section 5: the 10-entry origin of the scale rows (no eviction) against an
+ * origin of its own whose 1 MB budget is full.
  *
  * @param {import('./context.mjs').BenchContext} ctx
  * @param {number} runs
