@@ -1,85 +1,14 @@
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StorageError, readAll } from '../../core/storage.ts';
-import type { FakeChannel } from '../../lock/testing/fake-channel.ts';
-import { FakeChannelHub } from '../../lock/testing/fake-channel.ts';
 import { CompositionStorage } from '../composition/composition.ts';
-import type { IdbStorageOptions } from './idb.ts';
 import type { CacheDbSchema } from './idb-schema.ts';
-import type { IdbStorage } from './idb.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { newDbName, newIdb } from '../testing/idb.ts';
 import { bytes, isPending, keyOf, metaOf } from '../testing/support.ts';
 import { remoteFollowing } from './remote-following.ts';
+import { FakeLocks, FAST_POLL, NO_POLL, twoContexts, trackChannel } from '../testing/contexts.ts';
 import { parseWriteMessage, writesChannelName } from './write-notifier.ts';
-import type { LockManagerLike, WebLockLike } from '../../core/platform.ts';
-
-/** Web Locks of one origin: every context sees every held lock; `kill` ends a context. */
-class FakeLocks {
-  readonly #held = new Map<string, string>();
-
-  context(name: string): LockManagerLike {
-    return {
-      request: async <T>(
-        lock: string,
-        _options: unknown,
-        callback: (held: WebLockLike | null) => T,
-      ): Promise<Awaited<T>> => {
-        if (this.#held.has(lock)) throw new Error(`test: ${lock} is already held`);
-        this.#held.set(lock, name);
-        try {
-          return await callback({ name: lock });
-        } finally {
-          if (this.#held.get(lock) === name) this.#held.delete(lock);
-        }
-      },
-      query: () => Promise.resolve({ held: [...this.#held.keys()].map((n) => ({ name: n })) }),
-    };
-  }
-
-  /** The browser frees a dead context's locks. */
-  kill(name: string): void {
-    for (const [lock, holder] of this.#held) if (holder === name) this.#held.delete(lock);
-  }
-
-  get count(): number {
-    return this.#held.size;
-  }
-}
-
-const channels: FakeChannel[] = [];
-/** Polling slow enough that only a message can wake a reader within a test. */
-const NO_POLL = { min: 60_000, max: 60_000 };
-const FAST_POLL = { min: 5, max: 20 };
-
-interface Contexts {
-  readonly a: IdbStorage;
-  readonly b: IdbStorage;
-  readonly locks: FakeLocks;
-  readonly hub: FakeChannelHub;
-}
-
-/** Two contexts on one database, sharing Web Locks and (unless `channel` is false) a channel. */
-function twoContexts(
-  options: { channel?: boolean; a?: IdbStorageOptions; b?: IdbStorageOptions } = {},
-): Contexts {
-  const name = newDbName();
-  const locks = new FakeLocks();
-  const hub = new FakeChannelHub();
-  const open = (context: string, extra: IdbStorageOptions = {}) => {
-    const channel = options.channel === false ? undefined : hub.channel();
-    if (channel !== undefined) channels.push(channel);
-    return newIdb({
-      name,
-      locks: locks.context(context),
-      following: remoteFollowing,
-      followPollMs: NO_POLL,
-      ...(channel !== undefined && { writesChannel: channel }),
-      ...extra,
-    });
-  };
-  return { a: open('a', options.a), b: open('b', options.b), locks, hub };
-}
 
 /** How many chunk records the database holds (a separate connection). */
 async function chunkCount(name: string): Promise<number> {
@@ -88,11 +17,6 @@ async function chunkCount(name: string): Promise<number> {
   db.close();
   return count;
 }
-
-afterEach(() => {
-  // Before the databases close (the helper's afterEach, registered first, runs last).
-  for (const channel of channels.splice(0)) channel.close();
-});
 
 describe('IdbStorage following a write of another context', () => {
   it('reads each chunk as the writer stores it and ends exactly with the write', async () => {
@@ -221,7 +145,7 @@ describe('IdbStorage following a write of another context', () => {
   it('ignores malformed messages on the writes channel', async () => {
     const { a, b, hub } = twoContexts();
     const stranger = hub.channel();
-    channels.push(stranger);
+    trackChannel(stranger);
     const key = keyOf('/malformed');
     const miss = await a.getMissHandler(key, metaOf());
     const hit = (await b.lookup(key))!.hit;
