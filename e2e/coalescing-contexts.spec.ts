@@ -26,9 +26,9 @@ const IDB_CHUNK = 256 * 1024;
 /** The second registration's scope: a prefix only `/e2e/blank.html?second…` matches. */
 const SECOND_SCOPE = '/e2e/blank.html?second';
 
-function slowResource(id: string, chunks: number) {
-  const path = `/api/slow?id=${id}&chunks=${chunks}&chunkSize=${IDB_CHUNK}`;
-  const body = deterministicSlice(path, 0, chunks * IDB_CHUNK);
+function slowResource(id: string, chunks: number, chunkSize = IDB_CHUNK) {
+  const path = `/api/slow?id=${id}&chunks=${chunks}&chunkSize=${chunkSize}`;
+  const body = deterministicSlice(path, 0, chunks * chunkSize);
   return {
     id,
     path,
@@ -136,4 +136,41 @@ test('the writing worker stops mid-body: the other worker’s reader fails, neve
   const again = await pageFetch(otherTab, resource.path, { as: 'sha256' });
   expect(again.status).toBe(200);
   expect(again.sha256).toBe(resource.sha256);
+});
+
+test('a body that lands in one transaction: the other worker waits for it whole, one download', async ({
+  swPage,
+  origin,
+}) => {
+  // Declared smaller than a chunk: the writer does not register it for following (nothing to
+  // follow before its one transaction), and holds the key's Web Lock until it is stored.
+  const small = slowResource('one-transaction', 1, 1000);
+  const otherTab = await openSecondWorkerTab(swPage, origin.url);
+  const writer = await startStreamedFetches(swPage, small.path);
+  await origin.waitFor(small.path);
+  const reader = await startStreamedFetches(otherTab, small.path);
+  // Ordering, not timing: the other worker queues for the writer's Web Lock on the key.
+  await expect
+    .poll(() =>
+      otherTab.evaluate(
+        async () =>
+          (await navigator.locks.query()).pending?.filter((lock) =>
+            lock.name?.startsWith('sw-http-cache:'),
+          ).length ?? 0,
+      ),
+    )
+    .toBe(1);
+
+  origin.release('one-transaction');
+  const states = [
+    ...(await settledStreamedFetches(swPage, writer)),
+    ...(await settledStreamedFetches(otherTab, reader)),
+  ];
+  for (const state of states) {
+    expect(state?.error).toBeUndefined();
+    expect(state?.received).toBe(small.size);
+    expect(state?.sha256).toBe(small.sha256);
+  }
+  expect(parseCacheStatus(states[1]?.headers?.['cache-status']).hit).toBe(true);
+  expect(origin.count('/api/slow')).toBe(1);
 });

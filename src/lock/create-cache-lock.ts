@@ -5,6 +5,7 @@
 import { LockTable } from './lock-table.ts';
 import { openedOnFirstUse, type ChannelLike, type LockManagerLike } from '../core/platform.ts';
 import { CrossContextLock, DEFAULT_LOCK_NAME } from './web-locks.ts';
+import type { RemoteWakeHolds } from '../core/remote-wake-holds.ts';
 
 export interface CreateCacheLockOptions {
   /** Names the Web Locks (`<name>:<hash>`) and the channel (`<name>:lock`). Default `'sw-http-cache'`. */
@@ -13,6 +14,8 @@ export interface CreateCacheLockOptions {
   readonly timeoutMs?: number;
   /** Where to say why the lock is local only, and report Web Locks failures. Default `console.info`. */
   readonly log?: (message: string, details?: unknown) => void;
+  /** Writes whose other-context readers wake when they end (see {@link RemoteWakeHolds}). */
+  readonly holds?: RemoteWakeHolds;
 }
 
 interface PlatformGlobals {
@@ -43,5 +46,6 @@ export function createCacheLock(
     name,
     timeoutMs: options.timeoutMs,
     log,
+    holds: options.holds,
   });
 }

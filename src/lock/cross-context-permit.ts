@@ -6,9 +6,15 @@
  *
  * If the local timeout passes first, the Web Lock is let go at once and nothing is announced:
  * other contexts elect a new writer (they see `Dangling`), as local requests do after a timeout.
+ *
+ * A `Done` release of a key whose write other contexts cannot follow (held in
+ * {@link RemoteWakeHolds}) wakes the local readers at once and the other contexts only when the
+ * write ended, with how it ended; if that takes longer than the lock's timeout, the Web Lock is
+ * let go unannounced, as above.
  */
 import type { LockStatus, WritePermit } from '../core/lock.ts';
 import { LockStatus as Status } from '../core/lock.ts';
+import type { RemoteWakeHolds } from '../core/remote-wake-holds.ts';
 import { onPermitDropped } from './dropped-permit.ts';
 import type { TablePermit } from './lock-table.ts';
 import type { ReleaseStatus } from './release-status.ts';
@@ -17,6 +23,13 @@ import { assertReleaseStatus } from './release-status.ts';
 export interface CrossContextPermit extends WritePermit {
   /** Releases as `Dangling` unless released already: the writer's work ended without a release. */
   dispose(): void;
+}
+
+/** Where a permit finds the writes whose other-context readers wait for the end. */
+export interface HeldWakes {
+  readonly holds: RemoteWakeHolds;
+  /** The most a held wake may wait, in ms (the lock's timeout). */
+  readonly timeoutMs: number;
 }
 
 /** The permit a {@link CrossContextLock} gives its writer. */
@@ -30,8 +43,9 @@ export class CrossContextWritePermit implements CrossContextPermit {
     local: TablePermit,
     releaseWebLock: () => void,
     announce: (status: ReleaseStatus) => void,
+    held?: HeldWakes,
   ) {
-    this.#writer = new Writer(local, releaseWebLock, announce);
+    this.#writer = new Writer(local, releaseWebLock, announce, held);
     this.#unwatch = onPermitDropped(this, danglingRelease(this.#writer));
   }
 
@@ -59,6 +73,7 @@ class Writer {
     private readonly local: TablePermit,
     private readonly releaseWebLock: () => void,
     private readonly announce: (status: ReleaseStatus) => void,
+    private readonly held: HeldWakes | undefined,
   ) {
     if (local.expired.aborted) releaseWebLock();
     else local.expired.addEventListener('abort', releaseWebLock, { once: true });
@@ -68,8 +83,31 @@ class Writer {
     if (this.#released) return;
     this.#released = true;
     this.local.expired.removeEventListener('abort', this.releaseWebLock);
-    if (!this.local.expired.aborted) this.announce(status);
+    const expired = this.local.expired.aborted;
+    const held = status === Status.Done && !expired ? this.held : undefined;
+    const ended = held?.holds.ended(this.local.hash);
+    if (held !== undefined && ended !== undefined) {
+      this.local.release(status);
+      this.#wakeOthersWhen(ended, held.timeoutMs);
+      return;
+    }
+    if (!expired) this.announce(status);
     this.local.release(status);
     this.releaseWebLock();
+  }
+
+  /** Announces how the held write ended and lets go of the Web Lock, or only lets go at the timeout. */
+  #wakeOthersWhen(ended: Promise<ReleaseStatus>, timeoutMs: number): void {
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      this.releaseWebLock();
+    }, timeoutMs);
+    void ended.then((end) => {
+      if (timedOut) return;
+      clearTimeout(deadline);
+      this.announce(end);
+      this.releaseWebLock();
+    });
   }
 }

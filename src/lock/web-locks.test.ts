@@ -8,6 +8,7 @@ import { FakeLockManager, type FakeLockContext } from './testing/fake-lock-manag
 import { flush, peek, useLockTimers } from './testing/flush.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS } from './lock-table.ts';
 import { CrossContextLock, type CrossContextLockOptions } from './web-locks.ts';
+import { RemoteWakeHolds } from '../core/remote-wake-holds.ts';
 
 const key: CacheKey = { namespace: 'test', primary: 'https://example.test/a' };
 const lockName = `sw-http-cache:${variantHash(key)}`;
@@ -239,6 +240,69 @@ describe('CrossContextLock across contexts', () => {
     const remote = asRead(await b.lock.lock(key)).wait();
     writer.dispose();
     expect(await Promise.all([local, remote])).toEqual([LockStatus.Dangling, LockStatus.Dangling]);
+  });
+});
+
+describe('CrossContextLock with a write other contexts cannot follow', () => {
+  /** `a` writes `key`, whose write its storage holds in `holds` (see RemoteWakeHolds). */
+  async function aWritesHeld(aOptions: Partial<CrossContextLockOptions> = {}) {
+    const holds = new RemoteWakeHolds();
+    const found = await aWrites({ holds, ...aOptions }, { timeoutMs: 60_000 });
+    const endWrite = holds.hold(variantHash(key));
+    const local = asRead(await found.a.lock.lock(key)).wait();
+    const remote = asRead(await found.b.lock.lock(key)).wait();
+    return { ...found, holds, endWrite, local, remote };
+  }
+
+  it.each([LockStatus.Done, LockStatus.TransientError] as const)(
+    'wakes local readers at the release and the other contexts once the write ended (%s)',
+    async (end) => {
+      const { manager, a, writer, endWrite, local, remote } = await aWritesHeld();
+      writer.release(LockStatus.Done);
+      expect(await local).toBe(LockStatus.Done); // they follow this context's own copy
+      await flush();
+      expect(await peek(remote)).toBe('pending');
+      expect(manager.holder(lockName)).toBe(a.locks.id);
+      endWrite(end);
+      expect(await remote).toBe(end);
+      await flush();
+      expect(manager.holder(lockName)).toBeUndefined();
+    },
+  );
+
+  it('does not hold a release other than Done', async () => {
+    const { writer, local, remote, endWrite } = await aWritesHeld();
+    writer.release(LockStatus.GiveUp);
+    expect(await Promise.all([local, remote])).toEqual([LockStatus.GiveUp, LockStatus.GiveUp]);
+    endWrite(LockStatus.Done);
+  });
+
+  it('does not hold the release of a key that is not held', async () => {
+    const holds = new RemoteWakeHolds();
+    const { b, writer } = await aWrites({ holds });
+    holds.hold(variantHash({ ...key, primary: 'https://example.test/other' }));
+    const remote = asRead(await b.lock.lock(key)).wait();
+    writer.release(LockStatus.Done);
+    expect(await remote).toBe(LockStatus.Done);
+  });
+
+  it('lets go of the Web Lock unannounced when the write outlives the lock’s timeout', async () => {
+    const { manager, a, b, writer, endWrite, remote } = await aWritesHeld({ timeoutMs: 1_000 });
+    writer.release(LockStatus.Done);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(manager.holder(lockName)).toBe(a.locks.id);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(manager.holder(lockName)).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(GRACE_MS);
+    expect(await remote).toBe(LockStatus.Dangling);
+
+    const next = asWrite(await b.lock.lock(key));
+    const aWait = asRead(await a.lock.lock(key)).wait();
+    endWrite(LockStatus.Done); // late: nobody waiting on b's write may hear of it
+    await flush();
+    expect(await peek(aWait)).toBe('pending');
+    next.release(LockStatus.TransientError);
+    expect(await aWait).toBe(LockStatus.TransientError);
   });
 });
 

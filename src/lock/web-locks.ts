@@ -7,7 +7,8 @@
 import type { CacheKey } from '../core/key.ts';
 import type { CacheLock, Locked } from '../core/lock.ts';
 import { LockStatus } from '../core/lock.ts';
-import { CrossContextWritePermit } from './cross-context-permit.ts';
+import { CrossContextWritePermit, type HeldWakes } from './cross-context-permit.ts';
+import type { RemoteWakeHolds } from '../core/remote-wake-holds.ts';
 import type { LockTableOptions, TablePermit } from './lock-table.ts';
 import { LockTable } from './lock-table.ts';
 import { lockReleasedMessage, parseLockMessage } from './lock-message.ts';
@@ -33,6 +34,11 @@ export interface CrossContextLockOptions extends LockTableOptions {
   readonly statusGraceMs?: number;
   /** Reports Web Locks and channel failures (the lock degrades, it does not throw). */
   readonly log?: (message: string, details?: unknown) => void;
+  /**
+   * Writes the storage did not let other contexts follow: their readers there are woken when
+   * the write ended, not when it started (see {@link RemoteWakeHolds}).
+   */
+  readonly holds?: RemoteWakeHolds;
 }
 
 export class CrossContextLock implements CacheLock {
@@ -42,6 +48,7 @@ export class CrossContextLock implements CacheLock {
   readonly #name: string;
   readonly #graceMs: number;
   readonly #log: (message: string, details?: unknown) => void;
+  readonly #held: HeldWakes | undefined;
   /** This context's waits on other contexts' writers, by key hash. */
   readonly #waits = new Map<string, RemoteWait>();
   #closed = false;
@@ -54,6 +61,10 @@ export class CrossContextLock implements CacheLock {
     this.#name = options.name ?? DEFAULT_LOCK_NAME;
     this.#graceMs = options.statusGraceMs ?? DEFAULT_STATUS_GRACE_MS;
     this.#log = options.log ?? (() => undefined);
+    this.#held =
+      options.holds === undefined
+        ? undefined
+        : { holds: options.holds, timeoutMs: this.#table.timeoutMs };
   }
 
   get timeoutMs(): number {
@@ -71,8 +82,11 @@ export class CrossContextLock implements CacheLock {
     const attempt = await tryHoldWebLock(this.#locks, this.#lockName(local.hash));
     switch (attempt.kind) {
       case 'held':
-        return new CrossContextWritePermit(local, attempt.release, (status) =>
-          this.#announce(local.hash, status),
+        return new CrossContextWritePermit(
+          local,
+          attempt.release,
+          (status) => this.#announce(local.hash, status),
+          this.#held,
         );
       case 'busy':
         this.#waitForOtherContext(local);

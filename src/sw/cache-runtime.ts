@@ -48,11 +48,16 @@ export class CacheRuntime {
     this.memory = new MemoryStorage(options.memory);
     // With the crossContext() feature, Web Locks and a `<name>:writes` channel let another
     // context (the old and the new worker during an update) follow this worker's IndexedDB
-    // writes, and this one theirs.
+    // writes, and this one theirs; the lock coalesces requests across them.
+    const cross = crossContext?.connect({
+      name: options.name,
+      timeoutMs: options.lockTimeout,
+      log,
+    });
     this.idb = new IdbStorage({
       name: options.name,
       ...options.storage,
-      ...crossContext?.idb(options.name),
+      ...cross?.idb,
       partialContent: partialContent?.idb,
     });
     // Opened now, while the browser dispatches the event that started the worker: the first
@@ -78,9 +83,7 @@ export class CacheRuntime {
     });
     this.storage = announced?.storage ?? storage;
     this.#announceCleared = announced?.announceCleared;
-    this.lock =
-      crossContext?.lock({ name: options.name, timeoutMs: options.lockTimeout, log }) ??
-      new LockTable({ timeoutMs: options.lockTimeout });
+    this.lock = cross?.lock ?? new LockTable({ timeoutMs: options.lockTimeout });
 
     // Not at once: listing every stored entry competes with the first requests after a start
     // (seconds with 10,000 entries). Until then the budget counts only what this worker stores.

@@ -7,23 +7,41 @@
  * complete, and a request may download what another worker is downloading.
  */
 import type { CacheLock } from '../core/lock.ts';
+import { RemoteWakeHolds } from '../core/remote-wake-holds.ts';
 import { createCacheLock, type CreateCacheLockOptions } from '../lock/index.ts';
 import { crossContextWrites, type IdbStorageOptions } from '../storage/index.ts';
 import { announceChanges } from './announcements.ts';
 import { defineFeature, type HttpCacheFeature } from './features.ts';
 
-export interface CrossContextFeature {
+/** What one cache (database `name`) gets from the feature. */
+export interface CrossContextParts {
   /** `IdbStorage` options that let other contexts follow this one's writes, and it theirs. */
-  idb(name: string): Pick<IdbStorageOptions, 'locks' | 'writesChannel' | 'following'>;
+  readonly idb: Pick<
+    IdbStorageOptions,
+    'locks' | 'writesChannel' | 'following' | 'remoteWakeHolds'
+  >;
   /** The cache lock across contexts (the lock table alone where Web Locks are missing). */
-  lock(options: CreateCacheLockOptions): CacheLock;
+  readonly lock: CacheLock;
+}
+
+export interface CrossContextFeature {
+  /** The storage options and the lock of one cache; they share the writes nobody can follow. */
+  connect(options: CreateCacheLockOptions & { readonly name: string }): CrossContextParts;
 }
 
 /** Coalescing and write following across worker instances (see the module comment). */
 export function crossContext(): HttpCacheFeature {
   // Other workers drop their memory copies of what this one evicts, purges or clears.
   return defineFeature('cross-context', {
-    crossContext: { idb: crossContextWrites, lock: createCacheLock },
+    crossContext: { connect },
     announcements: announceChanges,
   });
+}
+
+function connect(options: CreateCacheLockOptions & { readonly name: string }): CrossContextParts {
+  const holds = new RemoteWakeHolds();
+  return {
+    idb: { ...crossContextWrites(options.name), remoteWakeHolds: holds },
+    lock: createCacheLock({ ...options, holds }),
+  };
 }

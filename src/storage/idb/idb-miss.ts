@@ -20,9 +20,12 @@ import type { MetaRecord, WriterRecord } from './idb-schema.ts';
 import { chunkRange } from './idb-schema.ts';
 import { validMetaRecord } from './idb-record-check.ts';
 import { WriteProgress } from './idb-write-progress.ts';
-import type { WriteNotifier } from './write-notifier.ts';
+import type { WriteMessage, WriteNotifier } from './write-notifier.ts';
 import type { LockManagerLike } from '../../core/platform.ts';
 import { WriterLock } from './writer-liveness.ts';
+import type { HeldWriteEnd, RemoteWakeHolds } from '../../core/remote-wake-holds.ts';
+import { getHeader } from '../../core/meta.ts';
+import { LockStatus } from '../../core/lock.ts';
 
 /** What a write needs so readers in other contexts can follow it. */
 export interface CrossContextWrites {
@@ -30,6 +33,8 @@ export interface CrossContextWrites {
   readonly locks: LockManagerLike;
   /** The writer lock name of a body id. */
   readonly lockName: (bodyId: string) => string;
+  /** Where a write that lands in one transaction holds its key instead of registering. */
+  readonly holds?: RemoteWakeHolds;
 }
 
 export interface IdbWriteContext {
@@ -69,6 +74,8 @@ export class IdbMissHandler implements MissHandler {
   #lock: WriterLock | undefined;
   /** The write's meta record entry exists (registered or chunks stored). */
   #recorded = false;
+  /** Ends the hold on other contexts' readers of a write that is not registered. */
+  #endHold: ((end: HeldWriteEnd) => void) | undefined;
   #startedAt: number;
 
   constructor(context: IdbWriteContext, key: CacheKey, meta: CacheMeta) {
@@ -90,10 +97,19 @@ export class IdbMissHandler implements MissHandler {
    * then records the write (no chunks yet) in the key's meta record. Best effort: without the
    * lock the write is not followable elsewhere; without the record it is found from its first
    * chunk on.
+   *
+   * A body declared to land in one transaction (see {@link #landsAtFinish}) is not registered:
+   * followers would get nothing before the finish anyway. Its key is held in the lock's
+   * `holds` until then, so other contexts' readers wake to the complete entry; that saves a Web
+   * Lock and a read-write transaction in front of the response.
    */
   async register(): Promise<void> {
     const cross = this.#context.crossContext;
     if (cross === undefined || this.#state !== 'writing') return;
+    if (cross.holds !== undefined && this.#landsAtFinish()) {
+      this.#endHold = cross.holds.hold(this.#hash);
+      return;
+    }
     try {
       this.#lock = await WriterLock.acquire(cross.locks, cross.lockName(this.streamingWriteTag));
     } catch {
@@ -117,6 +133,20 @@ export class IdbMissHandler implements MissHandler {
     } catch {
       // Found by other contexts once its first chunk is stored.
     }
+  }
+
+  /**
+   * Whether the body is declared smaller than one chunk (`Content-Length`, no content coding:
+   * the stored body is the decoded one), so `finish` stores it in its one transaction. A body
+   * that turns out larger is stored in chunks all the same, just not followed elsewhere.
+   */
+  #landsAtFinish(): boolean {
+    const { headers } = this.#meta;
+    const length = getHeader(headers, 'content-length')?.trim() ?? '';
+    const coding = getHeader(headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
+    return (
+      /^\d+$/.test(length) && Number(length) < this.#context.chunkSize && coding === 'identity'
+    );
   }
 
   /** How far this write has come (for followers in this context). */
@@ -151,9 +181,10 @@ export class IdbMissHandler implements MissHandler {
     this.#progress.finished(this.#stored, this.#size);
     this.#context.writes.delete(this.streamingWriteTag);
     const bodyId = this.streamingWriteTag;
-    this.#context.crossContext?.notifier.post({ bodyId, seq: this.#stored, done: true });
+    this.#tellFollowers({ bodyId, seq: this.#stored, done: true });
     // Only after the flip committed: a reader that sees the lock free reads the final record.
     this.#lock?.release();
+    this.#endHold?.(LockStatus.Done);
     if (this.#blobs && this.#stored > 1) this.#context.compact?.(this.#hash, bodyId);
     return this.#size;
   }
@@ -187,7 +218,7 @@ export class IdbMissHandler implements MissHandler {
         this.#recorded = true;
         this.#stored = first + chunks.length;
         this.#progress.stored(this.#stored);
-        this.#context.crossContext?.notifier.post({ bodyId, seq: this.#stored });
+        this.#tellFollowers({ bodyId, seq: this.#stored });
       }),
     );
   }
@@ -275,7 +306,7 @@ export class IdbMissHandler implements MissHandler {
     // Followers fail at once, before the chunks they would read are deleted.
     this.#progress.aborted(new StorageError('the body write was aborted'));
     this.#context.writes.delete(bodyId);
-    this.#context.crossContext?.notifier.post({ bodyId, seq: this.#stored, aborted: true });
+    this.#tellFollowers({ bodyId, seq: this.#stored, aborted: true });
     try {
       if (this.#stored > 0 || this.#recorded) {
         await this.#context.connection.run('aborting a body write', async (db) => {
@@ -296,7 +327,13 @@ export class IdbMissHandler implements MissHandler {
     } finally {
       this.#context.liveWriters.delete(bodyId);
       this.#lock?.release();
+      this.#endHold?.(LockStatus.TransientError);
     }
+  }
+
+  /** Posts to other contexts' followers: only a write with its writer lock has any. */
+  #tellFollowers(message: WriteMessage): void {
+    if (this.#lock !== undefined) this.#context.crossContext?.notifier.post(message);
   }
 
   /** The record of a key with no complete body yet: invisible to lookups, lists its writers. */

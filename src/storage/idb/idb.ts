@@ -41,6 +41,7 @@ import { DEFAULT_DB_NAME } from './idb-schema.ts';
 import { validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
 import type { RemoteFollowing } from './remote-following.ts';
+import type { RemoteWakeHolds } from '../../core/remote-wake-holds.ts';
 import type { IdbSparseEntries, SparseEntriesFactory } from './idb-sparse.ts';
 import { collectOrphanPieces } from './sparse-upkeep.ts';
 import type { ChannelLike, LockManagerLike } from '../../core/platform.ts';
@@ -79,6 +80,12 @@ export interface IdbStorageOptions {
   readonly writesChannel?: ChannelLike;
   /** The following code (`remoteFollowing`): without it, `locks` are ignored. */
   readonly following?: RemoteFollowing;
+  /**
+   * Shared with the cache lock (`crossContext()` gives both the same): a write that lands in one
+   * transaction is not registered for following; its key is held there instead, so the lock
+   * wakes other contexts' readers once the entry is complete.
+   */
+  readonly remoteWakeHolds?: RemoteWakeHolds;
   /**
    * Reading and writing pieces of sparse entries (`sparseEntries`, the `partialContent()`
    * feature): without it there is no sparse lookup and no piece writer; listing, purging and
@@ -163,6 +170,7 @@ export class IdbStorage implements Storage {
             connection: this.#connection,
             notifier: following.notifier(options.writesChannel),
             locks,
+            holds: options.remoteWakeHolds,
             lockName: (bodyId) => writerLockName(dbName, bodyId),
             staleWriterMs: this.#staleWriterMs,
             now: this.#now,
@@ -275,7 +283,8 @@ export class IdbStorage implements Storage {
   /**
    * Starts a write. When other contexts can follow it (`locks` given), it is registered first
    * (writer lock, then its entry in the key's meta record), so a reader woken by the cache lock
-   * finds it at once.
+   * finds it at once; a body that lands in one transaction is held in `remoteWakeHolds` instead
+   * (see {@link IdbMissHandler.register}).
    */
   async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
     const context = {
