@@ -23,8 +23,7 @@ import { WriteProgress } from './idb-write-progress.ts';
 import type { WriteMessage, WriteNotifier } from './write-notifier.ts';
 import type { LockManagerLike } from '../../core/platform.ts';
 import { WriterLock } from './writer-liveness.ts';
-import type { HeldWriteEnd, RemoteWakeHolds } from '../../core/remote-wake-holds.ts';
-import { getHeader } from '../../core/meta.ts';
+import type { HeldWriteEnd } from '../../core/remote-wake-holds.ts';
 import { LockStatus } from '../../core/lock.ts';
 
 /** What a write needs so readers in other contexts can follow it. */
@@ -33,8 +32,14 @@ export interface CrossContextWrites {
   readonly locks: LockManagerLike;
   /** The writer lock name of a body id. */
   readonly lockName: (bodyId: string) => string;
-  /** Where a write that lands in one transaction holds its key instead of registering. */
-  readonly holds?: RemoteWakeHolds;
+  /**
+   * Holds the key of a write that lands in one transaction (in the lock's `RemoteWakeHolds`)
+   * instead of registering it; `undefined` for any other write.
+   */
+  readonly holdIfWhole?: (
+    hash: string,
+    meta: CacheMeta,
+  ) => ((end: HeldWriteEnd) => void) | undefined;
 }
 
 export interface IdbWriteContext {
@@ -98,7 +103,7 @@ export class IdbMissHandler implements MissHandler {
    * lock the write is not followable elsewhere; without the record it is found from its first
    * chunk on.
    *
-   * A body declared to land in one transaction (see {@link #landsAtFinish}) is not registered:
+   * A body declared to land in one transaction (`whole-writes.ts`) is not registered:
    * followers would get nothing before the finish anyway. Its key is held in the lock's
    * `holds` until then, so other contexts' readers wake to the complete entry; that saves a Web
    * Lock and a read-write transaction in front of the response.
@@ -106,10 +111,8 @@ export class IdbMissHandler implements MissHandler {
   async register(): Promise<void> {
     const cross = this.#context.crossContext;
     if (cross === undefined || this.#state !== 'writing') return;
-    if (cross.holds !== undefined && this.#landsAtFinish()) {
-      this.#endHold = cross.holds.hold(this.#hash);
-      return;
-    }
+    this.#endHold = cross.holdIfWhole?.(this.#hash, this.#meta);
+    if (this.#endHold !== undefined) return;
     try {
       this.#lock = await WriterLock.acquire(cross.locks, cross.lockName(this.streamingWriteTag));
     } catch {
@@ -133,20 +136,6 @@ export class IdbMissHandler implements MissHandler {
     } catch {
       // Found by other contexts once its first chunk is stored.
     }
-  }
-
-  /**
-   * Whether the body is declared smaller than one chunk (`Content-Length`, no content coding:
-   * the stored body is the decoded one), so `finish` stores it in its one transaction. A body
-   * that turns out larger is stored in chunks all the same, just not followed elsewhere.
-   */
-  #landsAtFinish(): boolean {
-    const { headers } = this.#meta;
-    const length = getHeader(headers, 'content-length')?.trim() ?? '';
-    const coding = getHeader(headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
-    return (
-      /^\d+$/.test(length) && Number(length) < this.#context.chunkSize && coding === 'identity'
-    );
   }
 
   /** How far this write has come (for followers in this context). */

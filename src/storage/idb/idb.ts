@@ -160,7 +160,7 @@ export class IdbStorage implements Storage {
       (batch) => this.#writeAccessTimes(batch),
       options.accessFlushDelayMs ?? 2000,
     );
-    const { locks, following } = options;
+    const { locks, following, remoteWakeHolds: holds } = options;
     const dbName = this.#connection.name;
     this.#following = following;
     this.#crossContext =
@@ -170,7 +170,8 @@ export class IdbStorage implements Storage {
             connection: this.#connection,
             notifier: following.notifier(options.writesChannel),
             locks,
-            holds: options.remoteWakeHolds,
+            holdIfWhole:
+              holds && ((hash, meta) => following.holdIfWhole(holds, hash, meta, this.chunkSize)),
             lockName: (bodyId) => writerLockName(dbName, bodyId),
             staleWriterMs: this.#staleWriterMs,
             now: this.#now,

@@ -11,15 +11,19 @@ import {
   type RemoteWrite,
 } from './idb-remote-follow-hit.ts';
 import { WriteNotifier } from './write-notifier.ts';
+import { holdIfWhole } from './whole-writes.ts';
 
 export interface RemoteFollowing {
   /** Posts this context's chunks for readers elsewhere (on `channel`, when there is one). */
   notifier(channel: ChannelLike | undefined): WriteNotifier;
   /** A reader of another context's write. */
   follower(context: RemoteFollowContext, write: RemoteWrite, label: string): HitHandler;
+  /** Holds a write too small to follow instead of registering it (`whole-writes.ts`). */
+  holdIfWhole: typeof holdIfWhole;
 }
 
 export const remoteFollowing: RemoteFollowing = {
   notifier: (channel) => new WriteNotifier(channel),
   follower: (context, write, label) => new IdbRemoteFollowHitHandler(context, write, label),
+  holdIfWhole,
 };
