@@ -2,7 +2,12 @@
 // 5. Scale: hits with 10 entries stored vs with many (10,000; 2,000 with --quick), admission
 // throughput (sw-http-cache with every feature, the minimal worker and Workbox CacheFirst, each
 // filling its own empty origin); and, run on its own as `--section=eviction`, the cost of a miss
-// that must evict (a 1 MB budget full of 100 KB entries) vs one that need not.
+// that must evict (a 1 MB budget full of 100 KB entries) vs one that need not, for a complete
+// body and for a range stored as a piece of a sparse entry.
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MEDIA_DIR } from '../../e2e/server/media-route.mjs';
 import { servedBy } from '../lib/cache-status.mjs';
 import { MINIMAL_WORKER } from '../lib/feature-bundles.mjs';
 import { fetchAll, recordCacheEvents, sleep, timedFetch } from '../lib/page-fetch.mjs';
@@ -95,6 +100,11 @@ export async function runScale(ctx, { entries, runs }) {
 export async function runEviction(ctx, runs) {
   const { scale10, evict } = ctx.contenders;
   const big = (/** @type {string} */ id) => `/api/big?size=100000&cc=max-age%3D3600&ev=${id}`;
+  const pieceFile = (/** @type {number} */ run) => `evict-piece-${run}.bin`;
+  await mkdir(MEDIA_DIR, { recursive: true });
+  for (let run = 0; run < runs; run++) {
+    await writeFile(join(MEDIA_DIR, pieceFile(run)), randomBytes(200_000));
+  }
   // Fill the 1 MB budget, so each later miss evicts.
   await fetchAll(
     evict.page,
@@ -133,6 +143,15 @@ export async function runEviction(ctx, runs) {
         ...common,
         measure: 'miss, fetch to stored event',
         value: stored - start,
+      });
+      // The first 100 KB of a 200 KB file the origin serves with ranges: stored as a piece.
+      const piece = await timedFetch(contender.page, `/api/media?file=${pieceFile(run)}`, {
+        headers: { range: 'bytes=0-99999' },
+      });
+      ctx.samples.push({
+        ...common,
+        measure: 'range miss stored as a piece, fetch to last byte',
+        value: piece.ms,
       });
     }
   }

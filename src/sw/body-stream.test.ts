@@ -164,6 +164,29 @@ describe('fanOutToStore', () => {
     }
   });
 
+  it('finishes the store once when the page goes away while it finishes', async () => {
+    const sink = new RecordingSink();
+    let finishes = 0;
+    let finished!: () => void;
+    sink.finish = () => {
+      finishes++;
+      return new Promise<void>((resolve) => (finished = resolve));
+    };
+    const out = fanOutToStore(sourceOf(['a']).stream, sink);
+    const reader = out.stream.getReader();
+    await reader.read();
+    void reader.read(); // the body's end: the store finishes, and is held there
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(finishes).toBe(1);
+    const cancelled = reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    finished();
+    await cancelled;
+    expect(await out.stored).toBe(true);
+    expect(finishes).toBe(1);
+    expect(sink.aborted).toBeUndefined();
+  });
+
   it('drains the rest of the body into the store when the page goes away', async () => {
     const sink = new RecordingSink();
     const out = fanOutToStore(sourceOf(['a', 'b', 'c']).stream, sink);

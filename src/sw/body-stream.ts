@@ -80,16 +80,19 @@ export function fanOutToStore(
     }
   };
 
-  const finishStore = async (): Promise<void> => {
-    if (!storeAlive) return;
-    try {
-      await sink.finish();
-      storeAlive = false;
-      settle(true);
-    } catch (error) {
-      await dropStore(error, 'store');
-    }
-  };
+  // One finish: a page that cancels while it runs drains to the same end, and waits for it.
+  let finishing: Promise<void> | undefined;
+  const finishStore = (): Promise<void> =>
+    (finishing ??= (async () => {
+      if (!storeAlive) return;
+      try {
+        await sink.finish();
+        storeAlive = false;
+        settle(true);
+      } catch (error) {
+        await dropStore(error, 'store');
+      }
+    })());
 
   /**
    * After the page cancelled: keep reading so the store still gets the body, for at most

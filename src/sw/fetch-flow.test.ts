@@ -2,8 +2,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { formatHttpDate, varianceHash } from '../core/http/index.ts';
 import { LockTable } from '../lock/lock-table.ts';
 import { LruEvictionManager } from '../eviction/lru.ts';
-import type { CacheKey } from '../core/key.ts';
-import type { PurgeType } from '../core/storage.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
 import type { Storage } from '../core/storage.ts';
 import { MemoryStorage } from '../storage/memory/memory.ts';
@@ -16,6 +14,7 @@ import { handleUnsafe } from './invalidation.ts';
 import { testFlowDeps } from './testing/test-flow.ts';
 import type { RequestOutcome } from './stats.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
+import { holdPurges } from './testing/held-purges.ts';
 
 const ORIGIN = 'https://app.test';
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -151,17 +150,8 @@ describe('eviction on admission', () => {
   it('ends the body once stored, and keeps the worker alive until what it evicted is purged', async () => {
     origin.route('/old', (_r, n) => respond(`old ${n}`, { 'cache-control': 'max-age=60' }));
     origin.route('/new', () => respond('new', { 'cache-control': 'max-age=60' }));
-    let releasePurges!: () => void;
-    const purgesHeld = new Promise<void>((resolve) => (releasePurges = resolve));
-    const purged: string[] = [];
-    class SlowPurges extends MemoryStorage {
-      override async purge(key: CacheKey, type: PurgeType): Promise<boolean> {
-        purged.push(`${type} ${key.primary}`);
-        await purgesHeld;
-        return super.purge(key, type);
-      }
-    }
-    const slow = new SlowPurges();
+    const slow = new MemoryStorage();
+    const { purged, release: releasePurges } = holdPurges(slow);
     const eviction = new LruEvictionManager({ maxBytes: 1_000_000, maxEntries: 1 });
     const f = new FetchFlow({ ...deps(), storage: slow, eviction });
     expect((await get(f, '/old')).text).toBe('old 1');

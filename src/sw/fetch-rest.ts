@@ -5,8 +5,7 @@
  */
 import { variantHash, type CacheKey } from '../core/key.ts';
 import type { HitHandler, SparseLookup } from '../core/storage.ts';
-import type { FlowDeps } from './flow-deps.ts';
-import { exactPiece, ifRangeValue, pieceVerdict } from './piece-admission.ts';
+import { exactPiece, ifRangeValue, pieceVerdict, type PieceContext } from './piece-admission.ts';
 import type { PiecesInFlight } from './pieces-in-flight.ts';
 import { askOrigin, upstreamRequest } from './upstream.ts';
 import { firstWindow } from './windowed-body.ts';
@@ -18,13 +17,13 @@ import { storeWindows } from './windowed-piece.ts';
  * bytes of another version).
  */
 export async function fetchRest(
-  deps: FlowDeps,
-  request: Request,
+  ctx: PieceContext,
   key: CacheKey,
   sparse: SparseLookup,
   inFlight: PiecesInFlight,
   { start, end }: { start: number; end: number },
 ): Promise<HitHandler | null> {
+  const { deps, request, waitUntil } = ctx;
   // Asked one window at a time (`windowed-body.ts`): a read the page drops stops at a window's end.
   const span = { start, end };
   const window = firstWindow(span);
@@ -43,7 +42,9 @@ export async function fetchRest(
     offset: start,
   });
   const download = inFlight.start(variantHash(key), span);
-  const fanOut = storeWindows(deps, request, verdict, upstream, { key, writer, download }, span);
+  const fanOut = storeWindows(ctx, verdict, upstream, { key, writer, download }, span);
+  // Kept alive past the reader: a read the page drops still stores its windows to their end.
+  waitUntil(fanOut.stored);
   return new StreamHit(fanOut.stream, sparse.hit.source);
 }
 

@@ -2,10 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';
 import type { CacheLock } from '../core/lock.ts';
 import { ManualClock, RecordingCacheLock } from '../core/testing/fakes.ts';
+import { LruEvictionManager } from '../eviction/lru.ts';
 import { LockTable } from '../lock/lock-table.ts';
 import { CompositionStorage } from '../storage/composition/composition.ts';
 import type { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
+import { holdPurges, type HeldPurges } from './testing/held-purges.ts';
 import { partialContentFlow } from './testing/partial-content-flow.ts';
 
 const ORIGIN = 'https://app.test';
@@ -340,5 +342,69 @@ describe('partial content through the fetch flow', () => {
     expect(first.status).not.toHaveProperty('stored');
     await get(f, 'bytes=0-9');
     expect(origin.count('/video.webm')).toBe(2);
+  });
+});
+
+describe('eviction after a piece', () => {
+  const OTHER = `${ORIGIN}/other.webm`;
+
+  /** The flow with a budget of `maxBytes` and its purges held, `/other.webm` (100 bytes) stored. */
+  async function evictingFlow(maxBytes: number) {
+    origin.route('/other.webm', media);
+    let held!: HeldPurges;
+    const f = partialContentFlow({
+      base: ORIGIN,
+      fetch: origin.fetch,
+      now: clock.read,
+      eviction: new LruEvictionManager({ maxBytes, maxEntries: 100 }),
+      wrap: (storage) => {
+        held = holdPurges(storage);
+        return storage;
+      },
+    });
+    await f.handle(new Request(OTHER), background.waitUntil).then((r) => r.arrayBuffer());
+    await background.settle();
+    return { f, held };
+  }
+
+  /**
+   * `request`'s body ends while the purge of `/other.webm` its piece evicted is held; the worker
+   * is kept alive until that purge is released, and `/other.webm` is gone then.
+   */
+  async function endsBeforeThePurge(f: FetchFlow, held: HeldPurges, request: Request) {
+    const response = await f.handle(request, background.waitUntil);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    await held.asked;
+    expect(held.purged).toEqual([`eviction ${OTHER}`]);
+    let settled = false;
+    const settling = background.settle().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(false); // the worker is kept alive for the purge
+    held.release();
+    await settling;
+    expect(origin.count('/other.webm')).toBe(1);
+    await f.handle(new Request(OTHER), background.waitUntil).then((r) => r.arrayBuffer());
+    await background.settle();
+    expect(origin.count('/other.webm')).toBe(2); // gone: back to the origin
+    return { response, bytes };
+  }
+
+  it("a 206 stored as it streams: the page's body ends before what its piece evicts is purged", async () => {
+    const { f, held } = await evictingFlow(110);
+    const range = new Request(`${ORIGIN}/video.webm`, { headers: { range: 'bytes=10-29' } });
+    const { response, bytes } = await endsBeforeThePurge(f, held, range);
+    expect(bytes).toEqual(body().slice(10, 30));
+    expect(cacheStatusOf(response)).toMatchObject({ stored: true, detail: 'partial' });
+  });
+
+  it('missing bytes read from storage as they land: the eviction the completed entry causes is kept alive', async () => {
+    const { f, held } = await evictingFlow(150);
+    await get(f, 'bytes=0-39');
+    // Bytes 40-99 complete the entry (100 bytes): with /other.webm's 100, over the budget.
+    const whole = new Request(`${ORIGIN}/video.webm`);
+    const { response, bytes } = await endsBeforeThePurge(f, held, whole);
+    expect(bytes).toEqual(body());
+    expect(cacheStatusOf(response)).toMatchObject({ fwd: 'partial', stored: true });
+    expect(originRanges().at(-2)).toEqual(['bytes=40-99', '"v0"']);
   });
 });

@@ -239,14 +239,7 @@ async function fetchMissing(
       offset: fetched.start,
     });
     handedOver = true;
-    const fanOut = storeWindows(
-      deps,
-      request,
-      verdict,
-      upstream,
-      { key, writer, download },
-      fetched,
-    );
+    const fanOut = storeWindows(ctx, verdict, upstream, { key, writer, download }, fetched);
     // Storage is the page's source here: the download goes on at its own pace, until the page's
     // reader is released (it read its range, or went away: then the window being downloaded is
     // stored to its end, and no further one is asked for).
@@ -282,10 +275,14 @@ async function answerFromStorage(
   status: CacheStatus,
   onRelease?: () => void,
 ): Promise<Response> {
-  const { deps, cache, request } = ctx;
+  const { deps, cache, request, waitUntil } = ctx;
   const key = cache.cacheKey();
   // Released only now: a request that waited on the lock finds the download registered.
   if (cache.enabled()) cache.disable(NoCacheReason.Deferred);
+  // The reader may fetch the rest itself (`fetchRest`) long after this answer left: the event is
+  // kept alive until the reader is released, so that download and its eviction can be too.
+  let released!: () => void;
+  waitUntil(new Promise<void>((resolve) => (released = resolve)));
   const reopen = async (start: number, end: number): Promise<HitHandler | null> => {
     const complete = await deps.storage.lookup(key);
     if (complete !== null) {
@@ -307,7 +304,7 @@ async function answerFromStorage(
     }
     await again?.hit.finish();
     // The download this reader followed stopped short: it fetches the rest itself.
-    return fetchRest(deps, request, key, sparse, inFlight, { start, end });
+    return fetchRest(ctx, key, sparse, inFlight, { start, end });
   };
   const hit = new FollowingSparseHit(
     sparse.hit,
@@ -315,7 +312,10 @@ async function answerFromStorage(
     inFlight,
     variantHash(key),
     reopen,
-    onRelease,
+    () => {
+      released();
+      onRelease?.();
+    },
   );
   const now = deps.now();
   return (

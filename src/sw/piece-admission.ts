@@ -13,7 +13,7 @@ import {
 } from '../core/http/index.ts';
 import { variantHash, type CacheKey } from '../core/key.ts';
 import { NoCacheReason } from '../core/phase.ts';
-import type { PieceWriter, SparseOutcome } from '../core/storage.ts';
+import type { PieceWriter, SparseOutcome, Storage } from '../core/storage.ts';
 import { emptyBody, fanOutToStore, type BodySink, type DrainAfterCancel } from './body-stream.ts';
 import type { CacheStatus, ForwardReason } from './cache-status-format.ts';
 import { debugKey, type FlowDeps, type RequestContext } from './flow-deps.ts';
@@ -102,19 +102,24 @@ export async function admitPiece(
   // Registered before the lock is released: a request that waited on it finds the download.
   const download = inFlight.start(variantHash(key), { start: range.start, end: range.end + 1 });
   release();
-  const sink = pieceSink(deps, key, writer, download, range.start, meta.freshUntil);
+  const sink = pieceSink(ctx, key, writer, download, range.start, meta.freshUntil);
   const fanOut = fanOutToStore(response.body ?? emptyBody(), sink, drain);
   waitUntil(fanOut.stored);
   return forwardedResponse(response, { ...status, stored: true, detail: 'partial' }, fanOut.stream);
 }
 
+/** What storing a piece works with: the flow's deps, the request, what keeps its eviction alive. */
+export type PieceContext = Pick<RequestContext, 'deps' | 'request' | 'waitUntil'>;
+
 /**
  * A body sink into a piece writer: reports progress to readers waiting for these bytes, and
  * when the body ends, tells eviction how many bytes the entry holds now. A body cut by the
- * origin keeps what landed (`PieceWriter.abort`).
+ * origin keeps what landed (`PieceWriter.abort`). The body (and the download readers follow)
+ * ends once the piece is stored; the eviction (a lookup, then purges) runs after, kept alive by
+ * `waitUntil`, as a complete entry's does (`admission.ts`).
  */
 export function pieceSink(
-  deps: FlowDeps,
+  { deps, waitUntil }: PieceContext,
   key: CacheKey,
   writer: PieceWriter,
   download: PieceDownload,
@@ -129,11 +134,13 @@ export function pieceSink(
       download.progress(position);
     },
     finish: async () => {
+      let outcome: SparseOutcome;
       try {
-        await admitToEviction(deps, key, await writer.finish(), freshUntil);
+        outcome = await writer.finish();
       } finally {
         download.end();
       }
+      waitUntil(admitToEviction(deps, key, outcome, freshUntil));
     },
     abort: async (reason, cause) => {
       try {
@@ -144,15 +151,19 @@ export function pieceSink(
             : 'storing a piece failed; the page still gets the body',
           reason,
         );
-        await admitToEviction(deps, key, 'partial', freshUntil);
       } finally {
         download.end();
       }
+      waitUntil(admitToEviction(deps, key, 'partial', freshUntil));
     },
   };
 }
 
-/** Tells eviction the bytes `key` holds now, and purges what it gives back. */
+/**
+ * Tells eviction the bytes `key` holds now, and purges what it gives back. Never rejects: a
+ * failed lookup leaves the entry to the next rebuild (logged), and a failed purge does not fail
+ * the store, as for complete entries (`HttpCache.finishMissHandler`).
+ */
 async function admitToEviction(
   deps: FlowDeps,
   key: CacheKey,
@@ -165,19 +176,35 @@ async function admitToEviction(
     eviction.remove(key);
     return;
   }
-  let size: number;
-  if (outcome === 'complete') {
-    const found = await storage.lookup(key);
-    if (found === null) return;
-    size = found.hit.size ?? 0;
-    await found.hit.finish();
-  } else {
-    const found = await storage.lookupSparse?.(key);
-    if (found == null) return;
-    size = heldBytes(found.spans);
-    await found.hit.finish();
+  let size: number | undefined;
+  try {
+    size = await storedSize(storage, key, outcome);
+  } catch (error) {
+    deps.log('could not weigh a stored piece for eviction; the next rebuild counts it', error);
+    return;
   }
+  if (size === undefined) return;
   for (const victim of eviction.admit(key, size, freshUntil)) {
     await storage.purge(victim, 'eviction').catch(() => undefined);
   }
+}
+
+/** The bytes `key` holds after a piece: its complete body, or its sparse entry's held bytes. */
+async function storedSize(
+  storage: Storage,
+  key: CacheKey,
+  outcome: 'complete' | 'partial',
+): Promise<number | undefined> {
+  if (outcome === 'complete') {
+    const found = await storage.lookup(key);
+    if (found === null) return undefined;
+    const size = found.hit.size ?? 0;
+    await found.hit.finish();
+    return size;
+  }
+  const found = await storage.lookupSparse?.(key);
+  if (found == null) return undefined;
+  const size = heldBytes(found.spans);
+  await found.hit.finish();
+  return size;
 }

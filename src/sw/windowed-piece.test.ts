@@ -1,11 +1,21 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { formatHttpDate } from '../core/http/index.ts';
 import { ManualClock } from '../core/testing/fakes.ts';
+import { LruEvictionManager } from '../eviction/lru.ts';
 import { AnnouncingStorage } from '../storage/wrappers/announcing.ts';
 import type { CacheEvent } from '../protocol/events.ts';
 import type { FetchFlow } from './fetch-flow.ts';
-import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
-import { partialContentFlow } from './testing/partial-content-flow.ts';
+import {
+  Background,
+  cacheStatusOf,
+  FakeOrigin,
+  FetchEventLifetime,
+} from './testing/fake-origin.ts';
+import { holdPurges, type HeldPurges } from './testing/held-purges.ts';
+import {
+  partialContentFlow,
+  type PartialContentFlowParts,
+} from './testing/partial-content-flow.ts';
 import { pulledStream } from './testing/pulled-stream.ts';
 import { UPSTREAM_WINDOW_BYTES as W } from './windowed-body.ts';
 
@@ -59,8 +69,11 @@ function counted(start: number, end: number): ReadableStream<Uint8Array> {
   });
 }
 
-/** A flow over memory and IndexedDB; with `events`, its storage announces into them. */
-function flow(events?: CacheEvent[]): FetchFlow {
+/**
+ * A flow over memory and IndexedDB; with `events`, its storage announces into them; `parts` add
+ * to it (or replace its parts).
+ */
+function flow(events?: CacheEvent[], parts: Partial<PartialContentFlowParts> = {}): FetchFlow {
   return partialContentFlow({
     base: ORIGIN,
     fetch: origin.fetch,
@@ -74,6 +87,7 @@ function flow(events?: CacheEvent[]): FetchFlow {
           { postMessage: (event: CacheEvent) => events.push(event) },
           { source: 'worker' },
         )),
+    ...parts,
   });
 }
 
@@ -175,6 +189,73 @@ describe('a long range asked of the origin in windows', () => {
       ['stored', [`${ORIGIN}/video.webm`]],
     ]);
     expect((await get(f, 'bytes=0-')).status).toMatchObject({ hit: true });
+  });
+
+  it("ends the page's body before what the stored windows evict is purged, and keeps the worker alive for it", async () => {
+    origin.route(
+      '/other',
+      () => new Response('other', { headers: { 'cache-control': 'max-age=60' } }),
+    );
+    let held!: HeldPurges;
+    const f = flow(undefined, {
+      eviction: new LruEvictionManager({ maxBytes: SIZE, maxEntries: 100 }),
+      wrap: (storage) => {
+        held = holdPurges(storage);
+        return storage;
+      },
+    });
+    await f.handle(new Request(`${ORIGIN}/other`), background.waitUntil).then((r) => r.text());
+    await background.settle();
+    // The windows complete the entry (SIZE bytes): with /other's 5, over the budget.
+    const response = await f.handle(request('bytes=0-'), background.waitUntil);
+    expect(isWhole(new Uint8Array(await response.arrayBuffer()))).toBe(true);
+    await held.asked;
+    expect(held.purged).toEqual([`eviction ${ORIGIN}/other`]);
+    let settled = false;
+    const settling = background.settle().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(false); // the worker is kept alive for the purge
+    held.release();
+    await settling;
+    expect((await get(f, 'bytes=0-')).status).toMatchObject({ hit: true });
+  });
+
+  it('a reader whose download broke off fetches the rest under its own event, kept alive', async () => {
+    const f = flow();
+    // The first answer sends one chunk, then the connection breaks.
+    origin.route('/video.webm', (r, n) => {
+      if (n > 1) return media(r);
+      const answer = media(r);
+      const reader = answer.body!.getReader();
+      let chunks = 0;
+      const broken = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (chunks++ > 0) throw new Error('connection reset');
+          const { value } = await reader.read();
+          controller.enqueue(value!);
+        },
+      });
+      return new Response(broken, { status: 206, headers: answer.headers });
+    });
+    const first = await f.handle(request('bytes=0-'), background.waitUntil);
+    const firstReader = first.body!.getReader();
+    await firstReader.read();
+    // A range on its way in the first download: followed, its answer a stream (over 64 KiB).
+    const from = W / 2;
+    const to = from + 100_000;
+    const event = new FetchEventLifetime();
+    const second = await event.respondWith((waitUntil) =>
+      f.handle(request(`bytes=${from}-${to - 1}`), waitUntil),
+    );
+    expect(cacheStatusOf(second)).toMatchObject({ collapsed: true });
+    await expect(firstReader.read()).rejects.toThrow('connection reset');
+    // The reader asks for the rest itself, after its answer left: its event still accepts that.
+    const bytes = new Uint8Array(await second.arrayBuffer());
+    expect(Buffer.from(bytes).equals(whole.subarray(from, to))).toBe(true);
+    await event.settle();
+    await background.settle();
+    expect(originRanges().at(-1)).toEqual([`bytes=${from}-${to - 1}`, '"v0"']);
+    expect((await get(f, `bytes=${from}-${to - 1}`)).status).toMatchObject({ hit: true });
   });
 
   it('a range one window holds is stored to its end after the page drops it, however slow', async () => {

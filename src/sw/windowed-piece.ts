@@ -18,6 +18,7 @@ import {
   ifRangeValue,
   pieceSink,
   pieceVerdict,
+  type PieceContext,
 } from './piece-admission.ts';
 import type { PieceDownload, PiecesInFlight } from './pieces-in-flight.ts';
 import { forwardedResponse } from './respond.ts';
@@ -88,7 +89,7 @@ export async function fetchWindowedMiss(
   // Registered before the lock is released: a request that waited on it finds the download.
   const download = inFlight.start(variantHash(key), span);
   if (cache.enabled()) cache.disable(NoCacheReason.Deferred);
-  const fanOut = storeWindows(deps, request, verdict, upstream, { key, writer, download }, span);
+  const fanOut = storeWindows(ctx, verdict, upstream, { key, writer, download }, span);
   waitUntil(fanOut.stored);
   const answer = new Headers(response.headers);
   answer.set('content-range', `bytes ${span.start}-${span.end - 1}/${length}`);
@@ -111,21 +112,22 @@ export async function fetchWindowedMiss(
  * Stores `span` as one piece: the body of `upstream` (its first window, as `verdict` says), then
  * the next windows with `If-Range`, each asked ahead. When the page stops reading, the windows
  * already asked (the one being read, the one asked ahead) are stored to their end and no
- * further window is asked for.
+ * further window is asked for. What the stored piece evicts is purged after the body ends, under
+ * `ctx.waitUntil` (`pieceSink`).
  */
 export function storeWindows(
-  deps: FlowDeps,
-  request: Request,
+  ctx: PieceContext,
   verdict: StorablePiece,
   upstream: Upstream,
   { key, writer, download }: { key: CacheKey; writer: PieceWriter; download: PieceDownload },
   span: ByteSpan,
 ): FanOut {
+  const { deps, request } = ctx;
   const firstEnd = verdict.range.end + 1;
   const body = windowedBody(upstream.response.body ?? emptyBody(), firstEnd, span, (window) =>
     askWindow(deps, request, verdict, window),
   );
-  const sink = pieceSink(deps, key, writer, download, span.start, verdict.meta.freshUntil);
+  const sink = pieceSink(ctx, key, writer, download, span.start, verdict.meta.freshUntil);
   return fanOutToStore(body.stream, sink, {
     ...WINDOW_DRAIN,
     onCancel: () => body.stopAfterWindow(),

@@ -57,3 +57,47 @@ export function cacheStatusOf(response: Response): Record<string, string | true>
     ]),
   );
 }
+
+/**
+ * One fetch event's lifetime as a browser keeps it (Service Workers, `waitUntil`): a promise may
+ * be added while the event is dispatched or while one added before (the `respondWith` promise
+ * among them) is pending; after that `waitUntil` throws `InvalidStateError`. `Background` accepts
+ * anything at any time; this one tells a test that work started late was not kept alive.
+ */
+export class FetchEventLifetime {
+  #pending = 0;
+  #dispatching = false;
+  readonly #added: Promise<unknown>[] = [];
+
+  readonly waitUntil = (promise: Promise<unknown>): void => {
+    if (!this.#dispatching && this.#pending === 0) {
+      throw new DOMException('the event is no longer active', 'InvalidStateError');
+    }
+    this.#pending++;
+    this.#added.push(promise);
+    const settled = () => void this.#pending--;
+    promise.then(settled, settled);
+  };
+
+  /** Dispatches the event to `handler`; its answer is the `respondWith` promise. */
+  respondWith(handler: (waitUntil: this['waitUntil']) => Promise<Response>): Promise<Response> {
+    this.#dispatching = true;
+    try {
+      const response = handler(this.waitUntil);
+      this.waitUntil(response);
+      return response;
+    } finally {
+      this.#dispatching = false;
+    }
+  }
+
+  /** Settles once everything added has settled: the event no longer keeps the worker alive. */
+  async settle(): Promise<void> {
+    let done = 0;
+    while (done < this.#added.length) {
+      const batch = this.#added.slice(done);
+      done = this.#added.length;
+      await Promise.allSettled(batch);
+    }
+  }
+}
