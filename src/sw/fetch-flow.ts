@@ -238,28 +238,13 @@ export class FetchFlow {
     cache.setMaxFileSizeBytes(options.maxBodySize);
   }
 
-  /**
-   * The request's URL as the key; or, with the `noVarySearch()` feature and nothing stored
-   * under it, the stored URL whose `No-Vary-Search` makes the two equivalent (see
-   * `search-variance.ts`). The draft's order: an exact match first.
-   */
-  private async keyFor(request: Request): Promise<CacheKey> {
-    const { namespace } = this.deps.options;
-    const exact: CacheKey = { namespace, primary: normalizeUrl(request.url) };
-    const hints = this.deps.searchVariance;
-    const candidate = hints?.candidate(exact.primary);
-    if (hints === undefined || candidate === undefined) return exact;
-    const { storage } = this.deps;
-    const own = await storage.lookup(exact);
-    if (own !== null) {
-      await own.hit.finish();
-      return exact;
-    }
-    const key: CacheKey = { namespace, primary: candidate };
-    const stored = await storage.lookup(key);
-    if (stored === null) return exact;
-    await stored.hit.finish();
-    return hints.answers(exact.primary, candidate, stored.meta.headers) ? key : exact;
+  /** The request's URL as the key; with the `noVarySearch()` feature, maybe an equivalent one. */
+  private keyFor(request: Request): CacheKey | Promise<CacheKey> {
+    const exact: CacheKey = {
+      namespace: this.deps.options.namespace,
+      primary: normalizeUrl(request.url),
+    };
+    return this.deps.searchVariance?.keyFor(exact, this.deps.storage) ?? exact;
   }
 
   /**
