@@ -14,7 +14,7 @@ import { SearchVarianceHints } from './search-variance.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { handleUnsafe } from './invalidation.ts';
 import { testFlowDeps } from './testing/test-flow.ts';
-import type { RequestOutcome } from './stats.ts';
+import { outcomeOf, type RequestOutcome } from './stats.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
 
 const ORIGIN = 'https://app.test';
@@ -40,7 +40,7 @@ function deps(options: HttpCacheOptions = {}, store: Storage = storage): FlowDep
       cleared++;
       await clearable.clear();
     },
-    record: (outcome) => outcomes.push(outcome),
+    record: (answered) => outcomes.push(outcomeOf(answered, clock.read())),
   });
 }
 

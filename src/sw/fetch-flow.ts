@@ -26,7 +26,7 @@ import { listStoredVariants } from '../core/stored-variants.ts';
 import { admit } from './admission.ts';
 import type { ForwardReason } from './cache-status-format.ts';
 import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './flow-deps.ts';
-import { forwardedResponse, gatewayTimeout, ownCacheStatus } from './respond.ts';
+import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { forwardOrServeStale, revalidate } from './revalidation.ts';
 import { serveStored } from './serve-stored.ts';
 import type { SparseLookAhead } from './sparse-look-ahead.ts';
@@ -73,17 +73,7 @@ export class FetchFlow {
       preload: preload && { response: preload, sentBy: this.deps.now() },
     };
     const response = await this.answer(ctx);
-    const error = response.type === 'error';
-    this.deps.record?.({
-      url: request.url,
-      method: request.method,
-      phase: cache.phase().name,
-      status: response.status,
-      cacheStatus: ownCacheStatus(response),
-      time: this.deps.now(),
-      bytes: error ? 0 : bodyBytes(request, response),
-      clientId,
-    });
+    this.deps.record?.({ request, response, phase: cache.phase().name, clientId });
     return response;
   }
 
@@ -431,12 +421,4 @@ function found(entry: LookupResult): Lookup {
 async function varyMiss(other: LookupResult): Promise<Lookup> {
   await other.hit.finish();
   return { kind: 'vary-miss' };
-}
-
-/** The body bytes of an answer: its `Content-Length` (0 for HEAD), `undefined` when unknown. */
-function bodyBytes(request: Request, response: Response): number | undefined {
-  if (request.method === 'HEAD') return 0;
-  const length = response.headers.get('content-length');
-  if (length === null || !/^\d+$/.test(length)) return undefined;
-  return Number(length);
 }
