@@ -25,13 +25,15 @@ export class ResponseTooLargeError extends Error {
 }
 
 export class MaxFileSizeMissHandler implements MissHandler {
+  readonly #inner: MissHandler;
+  readonly maxFileSizeBytes: number;
   #written = 0;
   #exceeded: ResponseTooLargeError | undefined;
 
-  constructor(
-    private readonly inner: MissHandler,
-    readonly maxFileSizeBytes: number,
-  ) {}
+  constructor(inner: MissHandler, maxFileSizeBytes: number) {
+    this.#inner = inner;
+    this.maxFileSizeBytes = maxFileSizeBytes;
+  }
 
   /** Whether a write went over the limit; the body can then never be finished. */
   get exceeded(): boolean {
@@ -39,7 +41,7 @@ export class MaxFileSizeMissHandler implements MissHandler {
   }
 
   get streamingWriteTag(): string | undefined {
-    return this.inner.streamingWriteTag;
+    return this.#inner.streamingWriteTag;
   }
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -52,16 +54,16 @@ export class MaxFileSizeMissHandler implements MissHandler {
       throw this.#exceeded;
     }
     this.#written = total;
-    await this.inner.write(chunk);
+    await this.#inner.write(chunk);
   }
 
   async finish(): Promise<number> {
     // A refused body is incomplete: never let storage make it visible.
     if (this.#exceeded !== undefined) throw this.#exceeded;
-    return this.inner.finish();
+    return this.#inner.finish();
   }
 
   abort(reason?: unknown): Promise<void> {
-    return this.inner.abort(reason);
+    return this.#inner.abort(reason);
   }
 }

@@ -8,9 +8,12 @@ import type { CacheLock, Locked, ReadLock, WritePermit } from './lock.ts';
 import { LockStatus } from './lock.ts';
 
 export class RequestLock {
+  readonly #cacheLock: CacheLock | undefined;
   #held: Locked | undefined;
 
-  constructor(private readonly cacheLock: CacheLock | undefined) {}
+  constructor(cacheLock: CacheLock | undefined) {
+    this.#cacheLock = cacheLock;
+  }
 
   /** Whether this request waits for another one's fetch. */
   get isReader(): boolean {
@@ -28,8 +31,8 @@ export class RequestLock {
    * moved on (disabled), a granted permit is released at once for another request to take.
    */
   async acquire(key: CacheKey, stillWanted: () => boolean): Promise<void> {
-    if (this.cacheLock === undefined || this.isWriter) return;
-    const locked = await this.cacheLock.lock(key);
+    if (this.#cacheLock === undefined || this.isWriter) return;
+    const locked = await this.#cacheLock.lock(key);
     if (stillWanted()) this.#held = locked;
     else if (locked.kind === 'write') locked.release(LockStatus.TransientError);
   }

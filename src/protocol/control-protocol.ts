@@ -7,6 +7,7 @@
  * Everything that arrives here crossed a message boundary: validators never trust a shape and
  * answer with a clear message instead of throwing something obscure later.
  */
+import { normalizeUrl } from '../core/key.ts';
 
 /** `type` of every message of the protocol. */
 export const CONTROL_MESSAGE = 'sw-http-cache:control';
@@ -207,9 +208,7 @@ export const CONTROL_METHODS: readonly (keyof ControlApi)[] = [
 
 function absoluteUrl(value: string, base: string, what: string): string {
   try {
-    const url = new URL(value, base);
-    url.hash = '';
-    return url.href;
+    return normalizeUrl(value, base);
   } catch {
     throw new TypeError(`sw-http-cache: ${what} got an invalid URL ${JSON.stringify(value)}`);
   }

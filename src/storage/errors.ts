@@ -26,7 +26,8 @@ export function isQuotaExceeded(error: unknown): boolean {
   return false;
 }
 
-function errorName(error: unknown): string | undefined {
+/** The `name` of a thrown value that has one (`DOMException`s tell their kind by it). */
+export function errorName(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'name' in error
     ? String(error.name)
     : undefined;

@@ -4,12 +4,8 @@ export type { MemoryStorageOptions } from './memory/memory.ts';
 export { IdbStorage } from './idb/idb.ts';
 export type { IdbStorageOptions, StoredEntryInfo } from './idb/idb.ts';
 export { CompositionStorage } from './composition/composition.ts';
-export type {
-  CompositionOptions,
-  ReadPolicy,
-  RefillPolicy,
-  WritePolicy,
-} from './composition/composition.ts';
+export { RacingCompositionStorage } from './composition/racing-composition.ts';
+export type { CompositionOptions, RefillPolicy, WritePolicy } from './composition/composition.ts';
 export type { LayerName } from './composition/fanout-miss.ts';
 export { DEFAULT_CHUNK_SIZE } from './idb/chunker.ts';
 export { DEFAULT_DB_NAME, SCHEMA_VERSION } from './idb/idb-schema.ts';

@@ -67,14 +67,7 @@ export async function admit(
     cache.disable(NoCacheReason.StorageError);
     return forwardedResponse(response, { ...status, detail: NoCacheReason.StorageError });
   }
-  const write = deps.writes?.begin({
-    url: cache.cacheKey().primary,
-    status: response.status,
-    freshUntil: verdict.meta.freshUntil,
-    tags: verdict.meta.tags,
-    started: deps.now(),
-    contentLength: response.headers.get('content-length'),
-  });
+  const write = deps.writes?.begin(cache.cacheKey().primary, response, verdict.meta, deps.now());
   const fanOut = fanOutToStore(response.body ?? emptyBody(), storeSink(ctx, write));
   waitUntil(fanOut.stored);
   return forwardedResponse(response, { ...status, stored: true }, fanOut.stream);

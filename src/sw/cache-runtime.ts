@@ -39,12 +39,16 @@ export class CacheRuntime {
   readonly #announceCleared: (() => void) | undefined;
   /** This worker's id in the events (and outcomes) it posts. */
   readonly source = newSourceId();
+  readonly #options: ResolvedOptions;
+  readonly #log: (message: string, details?: unknown) => void;
 
   constructor(
-    private readonly options: ResolvedOptions,
-    private readonly log: (message: string, details?: unknown) => void,
+    options: ResolvedOptions,
+    log: (message: string, details?: unknown) => void,
     { crossContext, announcements, partialContent }: RuntimeFeatures = {},
   ) {
+    this.#options = options;
+    this.#log = log;
     this.memory = new MemoryStorage(options.memory);
     // With the crossContext() feature, Web Locks and a `<name>:writes` channel let another
     // context (the old and the new worker during an update) follow this worker's IndexedDB
@@ -70,7 +74,7 @@ export class CacheRuntime {
     const storage = composedStorage({
       memory: this.memory,
       durable: this.idb,
-      makeRoom: (bytes) => this.evictFromDisk(this.eviction.evictBytes(bytes)),
+      makeRoom: (bytes) => this.#evictFromDisk(this.eviction.evictBytes(bytes)),
       log,
     });
     const announced = announcements?.({
@@ -97,7 +101,7 @@ export class CacheRuntime {
    */
   get ready(): Promise<void> {
     clearTimeout(this.#rebuildTimer);
-    return (this.#rebuild ??= this.rebuild());
+    return (this.#rebuild ??= this.#rebuildEviction());
   }
 
   /** Purges evicted keys from storage (announced as `evicted`). */
@@ -105,15 +109,15 @@ export class CacheRuntime {
     for (const key of keys) {
       await this.storage
         .purge(key, 'eviction')
-        .catch((error: unknown) => this.log('eviction purge failed', error));
+        .catch((error: unknown) => this.#log('eviction purge failed', error));
     }
   }
 
-  private async evictFromDisk(keys: readonly CacheKey[]): Promise<void> {
+  async #evictFromDisk(keys: readonly CacheKey[]): Promise<void> {
     for (const key of keys) {
       await this.idb
         .purge(key, 'eviction')
-        .catch((error: unknown) => this.log('disk eviction failed', error));
+        .catch((error: unknown) => this.#log('disk eviction failed', error));
     }
   }
 
@@ -128,15 +132,15 @@ export class CacheRuntime {
   /** Every complete entry of this cache's namespace, as IndexedDB lists it (no body is read). */
   async listEntries(): Promise<StoredEntryInfo[]> {
     const all = await this.idb.listMeta();
-    return all.filter((entry) => entry.key.namespace === this.options.namespace);
+    return all.filter((entry) => entry.key.namespace === this.#options.namespace);
   }
 
   /** Purges every variant of `url`; resolves with the number of entries removed. */
   async purgeUrl(url: string): Promise<number> {
     const primary = normalizeUrl(url);
-    const removed = await this.purgeMatching((entry) => entry.key.primary === primary);
+    const removed = await this.#purgeMatching((entry) => entry.key.primary === primary);
     // A body only memory holds (its IndexedDB write failed) is not listed: purge the slot too.
-    const key = { namespace: this.options.namespace, primary };
+    const key = { namespace: this.#options.namespace, primary };
     const memoryOnly = await this.storage.purge(key, 'invalidation');
     this.eviction.remove(key);
     return removed + (memoryOnly ? 1 : 0);
@@ -144,16 +148,16 @@ export class CacheRuntime {
 
   /** Purges every entry whose URL starts with `prefix` (an absolute URL). */
   purgePrefix(prefix: string): Promise<number> {
-    return this.purgeMatching((entry) => entry.key.primary.startsWith(prefix));
+    return this.#purgeMatching((entry) => entry.key.primary.startsWith(prefix));
   }
 
   /** Purges every entry whose response had `tag` in its `Cache-Tag` header. */
   purgeTag(tag: string): Promise<number> {
-    return this.purgeMatching((entry) => entry.meta.tags.includes(tag));
+    return this.#purgeMatching((entry) => entry.meta.tags.includes(tag));
   }
 
   /** Purges (as invalidation, announced `purged`) the listed entries `matches` selects. */
-  private async purgeMatching(matches: (entry: StoredEntryInfo) => boolean): Promise<number> {
+  async #purgeMatching(matches: (entry: StoredEntryInfo) => boolean): Promise<number> {
     let removed = 0;
     for (const entry of await this.listEntries()) {
       if (!matches(entry)) continue;
@@ -163,15 +167,15 @@ export class CacheRuntime {
     return removed;
   }
 
-  private async rebuild(): Promise<void> {
+  async #rebuildEviction(): Promise<void> {
     try {
       const estimate =
-        this.options.budget.maxBytes === undefined ? await estimateBudget() : undefined;
-      await this.evict(this.eviction.setBudget(resolveBudget(this.options, estimate)));
+        this.#options.budget.maxBytes === undefined ? await estimateBudget() : undefined;
+      await this.evict(this.eviction.setBudget(resolveBudget(this.#options, estimate)));
       await this.evict(this.eviction.rebuild(await this.idb.listMeta()));
     } catch (error) {
       // The cache still works; only the budget is not enforced for entries stored before now.
-      this.log('could not rebuild the eviction state', error);
+      this.#log('could not rebuild the eviction state', error);
     }
   }
 }

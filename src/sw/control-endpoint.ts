@@ -14,7 +14,7 @@ import {
 } from './control.ts';
 import { defineFeature, type HttpCacheFeature } from './features.ts';
 import { outcomeBroadcast } from './outcome-broadcast.ts';
-import { RequestStats, type RequestOutcome } from './stats.ts';
+import { RequestStats, outcomeOf, type AnsweredRequest } from './stats.ts';
 import { WriteTracker } from './write-tracker.ts';
 
 /** The worker's pieces the endpoint reads (private to `HttpCacheHandler`). */
@@ -31,7 +31,7 @@ export interface ControlSource {
 /** What the endpoint hands back to the handler and the fetch flow. */
 export interface ControlWiring {
   readonly cache: ControlledCache;
-  readonly record: (outcome: RequestOutcome) => void;
+  readonly record: (answered: AnsweredRequest) => void;
   readonly storeFailed: (cause: AbortCause) => void;
   readonly writes: WriteTracker;
 }
@@ -61,7 +61,7 @@ function wireControl({ runtime, name, origin, setDebug, log }: ControlSource): C
   return {
     cache,
     writes,
-    record: (outcome) => stats.record(outcome),
+    record: (answered) => stats.record(outcomeOf(answered, Date.now())),
     storeFailed: (cause) => stats.storeFailed(cause),
   };
 }

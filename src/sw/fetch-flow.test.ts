@@ -12,7 +12,7 @@ import { SearchVarianceHints } from './search-variance.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { handleUnsafe } from './invalidation.ts';
 import { testFlowDeps } from './testing/test-flow.ts';
-import type { RequestOutcome } from './stats.ts';
+import { outcomeOf, type RequestOutcome } from './stats.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
 import { holdPurges } from './testing/held-purges.ts';
 
@@ -39,7 +39,7 @@ function deps(options: HttpCacheOptions = {}, store: Storage = storage): FlowDep
       cleared++;
       await clearable.clear();
     },
-    record: (outcome) => outcomes.push(outcome),
+    record: (answered) => outcomes.push(outcomeOf(answered, clock.read())),
   });
 }
 

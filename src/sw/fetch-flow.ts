@@ -26,7 +26,7 @@ import { listStoredVariants } from '../core/stored-variants.ts';
 import { admit } from './admission.ts';
 import type { ForwardReason } from './cache-status-format.ts';
 import { debugKey, type FlowDeps, type RequestContext, type WaitUntil } from './flow-deps.ts';
-import { forwardedResponse, gatewayTimeout, ownCacheStatus } from './respond.ts';
+import { forwardedResponse, gatewayTimeout } from './respond.ts';
 import { forwardOrServeStale, revalidate } from './revalidation.ts';
 import { serveStored } from './serve-stored.ts';
 import type { SparseLookAhead } from './sparse-look-ahead.ts';
@@ -52,7 +52,11 @@ interface BackgroundRevalidation {
 const MAX_LOCK_RETRIES = 2;
 
 export class FetchFlow {
-  constructor(private readonly deps: FlowDeps) {}
+  readonly #deps: FlowDeps;
+
+  constructor(deps: FlowDeps) {
+    this.#deps = deps;
+  }
 
   /**
    * Answers a GET or HEAD request through the cache. Never rejects because of the cache.
@@ -66,38 +70,28 @@ export class FetchFlow {
   ): Promise<Response> {
     const cache = new HttpCache();
     const ctx: RequestContext = {
-      deps: this.deps,
+      deps: this.#deps,
       cache,
       request,
       waitUntil,
-      preload: preload && { response: preload, sentBy: this.deps.now() },
+      preload: preload && { response: preload, sentBy: this.#deps.now() },
     };
-    const response = await this.answer(ctx);
-    const error = response.type === 'error';
-    this.deps.record?.({
-      url: request.url,
-      method: request.method,
-      phase: cache.phase().name,
-      status: response.status,
-      cacheStatus: ownCacheStatus(response),
-      time: this.deps.now(),
-      bytes: error ? 0 : bodyBytes(request, response),
-      clientId,
-    });
+    const response = await this.#answer(ctx);
+    this.#deps.record?.({ request, response, phase: cache.phase().name, clientId });
     return response;
   }
 
-  private async answer(ctx: RequestContext): Promise<Response> {
+  async #answer(ctx: RequestContext): Promise<Response> {
     const { cache, request } = ctx;
     try {
-      return await this.run(ctx, undefined);
+      return await this.#run(ctx, undefined);
     } catch (error) {
       if (cache.enabled()) cache.disable(NoCacheReason.InternalError);
       // The origin is down and nothing stored may stand in: the network error the page would
       // get without the worker.
       if (error instanceof UpstreamError) return Response.error();
       // A bug or a storage failure must not cost the page its response: go to the network.
-      this.deps.log('cache failed, answering from the network', error);
+      this.#deps.log('cache failed, answering from the network', error);
       try {
         const { response } = await askOriginOnce(ctx, upstreamRequest(request));
         return forwardedResponse(response, { fwd: 'miss', detail: NoCacheReason.InternalError });
@@ -107,28 +101,28 @@ export class FetchFlow {
     }
   }
 
-  private async run(
+  async #run(
     ctx: RequestContext,
     background: BackgroundRevalidation | undefined,
   ): Promise<Response> {
     const { cache, request } = ctx;
-    if (request.cache === 'no-store') return this.forward(ctx, 'request');
+    if (request.cache === 'no-store') return this.#forward(ctx, 'request');
 
-    await this.enable(ctx);
+    await this.#enable(ctx);
     if (background?.permit) cache.setWriteLock(background.permit);
     if (!cache.cacheablePrediction()) {
       cache.bypass();
-      return this.forward(ctx, 'bypass', 'predicted-uncacheable');
+      return this.#forward(ctx, 'bypass', 'predicted-uncacheable');
     }
     if (request.cache === 'reload') {
       cache.cacheMiss();
-      return this.fetchAndAdmit(ctx, 'request');
+      return this.#fetchAndAdmit(ctx, 'request');
     }
     // A range's sparse entry is looked up beside the complete one (a media seek's first byte).
     const ranged = request.method === 'GET' && request.headers.has('range');
-    const early = ranged ? this.deps.partialContent?.lookAhead(ctx) : undefined;
+    const early = ranged ? this.#deps.partialContent?.lookAhead(ctx) : undefined;
     try {
-      return await this.lookUpAndServe(ctx, background, early);
+      return await this.#lookUpAndServe(ctx, background, early);
     } finally {
       early?.drop();
     }
@@ -138,7 +132,7 @@ export class FetchFlow {
    * pingora's proxy loop: a request locked behind another one's download waits for it, then
    * looks up again (and follows the body as it is written).
    */
-  private async lookUpAndServe(
+  async #lookUpAndServe(
     ctx: RequestContext,
     background: BackgroundRevalidation | undefined,
     early: SparseLookAhead | undefined,
@@ -156,10 +150,10 @@ export class FetchFlow {
     for (let retries = 0; ;) {
       const deferred = unlocked;
       unlocked = false;
-      const result = await this.lookup(ctx, !deferred);
+      const result = await this.#lookup(ctx, !deferred);
       if (result.kind === 'found') {
         const { entry } = result;
-        const decision = this.reuse(entry.meta, request, background !== undefined);
+        const decision = this.#reuse(entry.meta, request, background !== undefined);
         await cache.cacheFound(entry.meta, entry.hit, decision.status);
         const action = decision.action;
         if (
@@ -167,16 +161,16 @@ export class FetchFlow {
           action === 'use-stale' ||
           (action === 'revalidate' && decision.onlyIfCached)
         ) {
-          return this.serveHit(ctx, collapsed);
+          return this.#serveHit(ctx, collapsed);
         }
-        if (action === 'use-stale-and-revalidate') return this.serveWhileRevalidating(ctx);
+        if (action === 'use-stale-and-revalidate') return this.#serveWhileRevalidating(ctx);
         if (!cache.isCacheLocked()) return revalidate(ctx, entry.meta);
       } else {
         if (request.cache === 'only-if-cached') {
           cache.disable(NoCacheReason.Deferred);
           return gatewayTimeout({ fwd: 'uri-miss', detail: 'only-if-cached' });
         }
-        const pieces = this.deps.partialContent;
+        const pieces = this.#deps.partialContent;
         if (deferred && result.kind === 'uri-miss') {
           const held = pieces && early ? await pieces.answerHeld(ctx, early) : null;
           if (held !== null) return held;
@@ -191,7 +185,7 @@ export class FetchFlow {
               : null;
           if (partial !== null) return partial;
           cache.cacheMiss();
-          return this.fetchAndAdmit(ctx, result.kind, result.others);
+          return this.#fetchAndAdmit(ctx, result.kind, result.others);
         }
       }
       const status = await cache.cacheLockWait();
@@ -210,10 +204,10 @@ export class FetchFlow {
           ? NoCacheReason.CacheLockGiveUp
           : NoCacheReason.CacheLockTimeout;
       if (result.kind === 'found') {
-        return forwardOrServeStale(ctx, reason, () => this.forward(ctx, 'miss', reason));
+        return forwardOrServeStale(ctx, reason, () => this.#forward(ctx, 'miss', reason));
       }
       cache.disable(reason);
-      return this.forward(ctx, 'miss', reason);
+      return this.#forward(ctx, 'miss', reason);
     }
   }
 
@@ -221,45 +215,30 @@ export class FetchFlow {
    * Stale-while-revalidate (RFC 5861 §3): serve the stale entry now. The request holding the
    * write permit hands it to a background revalidation; the others just serve stale.
    */
-  private async serveWhileRevalidating(ctx: RequestContext): Promise<Response> {
+  async #serveWhileRevalidating(ctx: RequestContext): Promise<Response> {
     const { cache, request, waitUntil } = ctx;
     const locked = cache.isCacheLocked();
     const permit = cache.isCacheLockWriter() ? cache.takeWriteLock() : undefined;
     cache.setStaleUpdating();
-    if (!locked) waitUntil(this.revalidateInBackground(request, permit));
-    return this.serveHit(ctx, locked);
+    if (!locked) waitUntil(this.#revalidateInBackground(request, permit));
+    return this.#serveHit(ctx, locked);
   }
 
-  private async enable({ cache, request }: RequestContext): Promise<void> {
-    const { storage, eviction, predictor, lock, options, now } = this.deps;
+  async #enable({ cache, request }: RequestContext): Promise<void> {
+    const { storage, eviction, predictor, lock, options, now } = this.#deps;
     cache.enable({ storage, eviction, predictor, lock, clock: now });
-    cache.setCacheKey(await this.keyFor(request));
+    cache.setCacheKey(await this.#keyFor(request));
     if (options.validAfter !== undefined) cache.setValidAfter(options.validAfter);
     cache.setMaxFileSizeBytes(options.maxBodySize);
   }
 
-  /**
-   * The request's URL as the key; or, with the `noVarySearch()` feature and nothing stored
-   * under it, the stored URL whose `No-Vary-Search` makes the two equivalent (see
-   * `search-variance.ts`). The draft's order: an exact match first.
-   */
-  private async keyFor(request: Request): Promise<CacheKey> {
-    const { namespace } = this.deps.options;
-    const exact: CacheKey = { namespace, primary: normalizeUrl(request.url) };
-    const hints = this.deps.searchVariance;
-    const candidate = hints?.candidate(exact.primary);
-    if (hints === undefined || candidate === undefined) return exact;
-    const { storage } = this.deps;
-    const own = await storage.lookup(exact);
-    if (own !== null) {
-      await own.hit.finish();
-      return exact;
-    }
-    const key: CacheKey = { namespace, primary: candidate };
-    const stored = await storage.lookup(key);
-    if (stored === null) return exact;
-    await stored.hit.finish();
-    return hints.answers(exact.primary, candidate, stored.meta.headers) ? key : exact;
+  /** The request's URL as the key; with the `noVarySearch()` feature, maybe an equivalent one. */
+  #keyFor(request: Request): CacheKey | Promise<CacheKey> {
+    const exact: CacheKey = {
+      namespace: this.#deps.options.namespace,
+      primary: normalizeUrl(request.url),
+    };
+    return this.#deps.searchVariance?.keyFor(exact, this.#deps.storage) ?? exact;
   }
 
   /**
@@ -267,12 +246,12 @@ export class FetchFlow {
    * response varies on headers this request does not match, look up this request's variant.
    * `lockOnMiss: false`: nothing stored under the key takes no lock (the caller takes it).
    */
-  private async lookup(ctx: RequestContext, lockOnMiss: boolean): Promise<Lookup> {
+  async #lookup(ctx: RequestContext, lockOnMiss: boolean): Promise<Lookup> {
     const { cache, request } = ctx;
     const { variance: known } = cache.cacheKey();
     const primary = await cache.cacheLookup({ lockOnMiss });
     if (!primary) return { kind: known === undefined ? 'uri-miss' : 'vary-miss' };
-    this.deps.searchVariance?.record(cache.cacheKey().primary, primary.meta.headers);
+    this.#deps.searchVariance?.record(cache.cacheKey().primary, primary.meta.headers);
     if (primary.meta.vary.length === 0) return found(primary);
     if (known !== undefined) {
       // Looking up again after waiting for a lock: the key already names this request's variant.
@@ -288,8 +267,8 @@ export class FetchFlow {
     if (!variant) {
       // Locked behind another request's download of this variant: it waits, offers nothing.
       if (cache.isCacheLocked()) return { kind: 'vary-miss' };
-      const others = await this.storedVariants(ctx, primary.meta);
-      const preferred = await this.preferredLanguage(ctx, others, primary.meta);
+      const others = await this.#storedVariants(ctx, primary.meta);
+      const preferred = await this.#preferredLanguage(ctx, others, primary.meta);
       return preferred ?? { kind: 'vary-miss', others };
     }
     if (variant.meta.variance !== variance) return varyMiss(variant);
@@ -300,13 +279,10 @@ export class FetchFlow {
    * The URL's stored variants that stand now (none older than the primary slot), newest first;
    * the primary slot alone when the storage cannot list them or listing fails.
    */
-  private async storedVariants(
-    { cache }: RequestContext,
-    primary: CacheMeta,
-  ): Promise<StoredVariant[]> {
+  async #storedVariants({ cache }: RequestContext, primary: CacheMeta): Promise<StoredVariant[]> {
     const key = cache.cacheKey();
-    const listed = await listStoredVariants(this.deps.storage, key).catch((error: unknown) => {
-      this.deps.log('could not list the stored variants; offering the primary slot', error);
+    const listed = await listStoredVariants(this.#deps.storage, key).catch((error: unknown) => {
+      this.#deps.log('could not list the stored variants; offering the primary slot', error);
       return [{ key: withoutVariance(key), meta: primary }];
     });
     return liveVariants(listed, primary);
@@ -318,7 +294,7 @@ export class FetchFlow {
    * field's semantics; see `prefersContentLanguage`): the newest such is selected. The request
    * would fetch the variant, so it hands its lock back and waiting requests look up again.
    */
-  private async preferredLanguage(
+  async #preferredLanguage(
     { cache, request }: RequestContext,
     others: readonly StoredVariant[],
     primary: CacheMeta,
@@ -326,7 +302,7 @@ export class FetchFlow {
     const acceptLanguage = request.headers.get('accept-language');
     const chosen = preferredLanguageVariant(others, acceptLanguage);
     if (chosen === undefined) return null;
-    const again = await this.deps.storage.lookup(chosen.key);
+    const again = await this.#deps.storage.lookup(chosen.key);
     if (again === null) return null;
     if (again.meta.created < primary.created || !inPreferredLanguage(again.meta, acceptLanguage)) {
       await again.hit.finish(); // replaced meanwhile
@@ -337,8 +313,8 @@ export class FetchFlow {
   }
 
   /** RFC 9111 §4 with the request's directives; Fetch's cache modes on top. */
-  private reuse(meta: CacheMeta, request: Request, background: boolean): ReuseDecision {
-    const now = this.deps.now();
+  #reuse(meta: CacheMeta, request: Request, background: boolean): ReuseDecision {
+    const now = this.#deps.now();
     const decision = evaluateReuse(meta, request.headers, now);
     const onlyIfCached = decision.onlyIfCached || request.cache === 'only-if-cached';
     // A reload (Fetch's `no-cache` mode) reuses a fresh immutable response (RFC 8246 §2).
@@ -361,7 +337,7 @@ export class FetchFlow {
    * request's download: one that waited on its lock, and one whose body is still being written
    * (the hit has no size yet), whenever it arrived.
    */
-  private async serveHit(ctx: RequestContext, waited = false): Promise<Response> {
+  async #serveHit(ctx: RequestContext, waited = false): Promise<Response> {
     const hit = ctx.cache.hitHandler();
     const following = hit.size === undefined;
     if (following) ctx.deps.writes?.follow(ctx.cache.cacheKey().primary);
@@ -378,10 +354,7 @@ export class FetchFlow {
    * Stale-while-revalidate: the page already has the stale response; this revalidates it with a
    * request of its own, whose body is drained into the store.
    */
-  private async revalidateInBackground(
-    request: Request,
-    permit: WritePermit | undefined,
-  ): Promise<void> {
+  async #revalidateInBackground(request: Request, permit: WritePermit | undefined): Promise<void> {
     const background = new Request(request.url, {
       headers: request.headers,
       credentials: request.credentials,
@@ -390,13 +363,13 @@ export class FetchFlow {
     const pending: Promise<unknown>[] = [];
     try {
       const waitUntil: WaitUntil = (p) => pending.push(p);
-      const ctx = { deps: this.deps, cache, request: background, waitUntil };
-      const response = await this.run(ctx, { permit });
+      const ctx = { deps: this.#deps, cache, request: background, waitUntil };
+      const response = await this.#run(ctx, { permit });
       await response.body?.cancel();
       await Promise.allSettled(pending);
     } catch (error) {
       if (cache.enabled()) cache.disable(NoCacheReason.InternalError);
-      this.deps.log('background revalidation failed', error);
+      this.#deps.log('background revalidation failed', error);
     }
   }
 
@@ -405,7 +378,7 @@ export class FetchFlow {
    * offers their tags (see `variant-validation.ts`); a 304 that selects none of them is
    * followed by a plain request.
    */
-  private async fetchAndAdmit(
+  async #fetchAndAdmit(
     ctx: RequestContext,
     fwd: ForwardReason,
     others: readonly StoredVariant[] = [],
@@ -417,10 +390,10 @@ export class FetchFlow {
       if (selected !== null) return selected;
       if (upstream.response.status === 304) {
         await upstream.response.body?.cancel();
-        upstream = await askOrigin(this.deps, upstreamRequest(ctx.request));
+        upstream = await askOrigin(this.#deps, upstreamRequest(ctx.request));
       }
     }
-    const hints = this.deps.searchVariance;
+    const hints = this.#deps.searchVariance;
     if (hints && ctx.request.method === 'GET' && upstream.response.ok) {
       // Only a hint: keyFor() checks that the entry exists and its No-Vary-Search applies.
       hints.record(ctx.cache.cacheKey().primary, headerListFrom(upstream.response.headers));
@@ -428,11 +401,7 @@ export class FetchFlow {
     return admit(ctx, upstream, fwd);
   }
 
-  private async forward(
-    ctx: RequestContext,
-    fwd: ForwardReason,
-    detail?: string,
-  ): Promise<Response> {
+  async #forward(ctx: RequestContext, fwd: ForwardReason, detail?: string): Promise<Response> {
     const { response } = await askOriginOnce(ctx, upstreamRequest(ctx.request));
     return forwardedResponse(response, { fwd, fwdStatus: response.status, detail });
   }
@@ -446,12 +415,4 @@ function found(entry: LookupResult): Lookup {
 async function varyMiss(other: LookupResult): Promise<Lookup> {
   await other.hit.finish();
   return { kind: 'vary-miss' };
-}
-
-/** The body bytes of an answer: its `Content-Length` (0 for HEAD), `undefined` when unknown. */
-function bodyBytes(request: Request, response: Response): number | undefined {
-  if (request.method === 'HEAD') return 0;
-  const length = response.headers.get('content-length');
-  if (length === null || !/^\d+$/.test(length)) return undefined;
-  return Number(length);
 }

@@ -9,7 +9,7 @@ import type { CacheablePredictor } from '../core/predictor.ts';
 import type { Storage } from '../core/storage.ts';
 import type { ResolvedOptions } from './config.ts';
 import type { AbortCause } from './body-stream.ts';
-import type { RequestOutcome } from './stats.ts';
+import type { AnsweredRequest } from './stats.ts';
 import type { WriteTracker } from './write-tracker.ts';
 import type { MultipartRanges } from './multipart-ranges.ts';
 import type { PartialContent } from './partial-content.ts';
@@ -28,7 +28,7 @@ export interface FlowDeps {
   /** Empties the whole cache (for `Clear-Site-Data: "cache"`). */
   readonly clear: () => Promise<void>;
   /** Called once per answered GET/HEAD request (stats, the outcome stream). */
-  readonly record?: ((outcome: RequestOutcome) => void) | undefined;
+  readonly record?: ((answered: AnsweredRequest) => void) | undefined;
   /** The bodies being stored, for `entries()`. */
   readonly writes?: WriteTracker | undefined;
   /** Called when a body is not stored after all, with who failed. */

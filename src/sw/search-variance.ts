@@ -18,17 +18,21 @@ import {
   parseNoVarySearch,
   withoutQuery,
 } from '../core/http/index.ts';
+import type { CacheKey } from '../core/key.ts';
 import { getCombinedHeader, type HeaderList } from '../core/meta.ts';
+import type { Storage } from '../core/storage.ts';
 import { defineFeature, type HttpCacheFeature } from './features.ts';
 
 /** What the fetch flow asks of `No-Vary-Search`. */
 export interface SearchVariance {
   /** Remembers that `url` is stored with `headers` (see {@link SearchVarianceHints.record}). */
   record(url: string, headers: HeaderList): void;
-  /** A stored URL that might answer `url`. */
-  candidate(url: string): string | undefined;
-  /** Whether the stored response (`storedUrl`, `headers`) answers `url`. */
-  answers(url: string, storedUrl: string, headers: HeaderList): boolean;
+  /**
+   * The key of a request whose URL is `exact`'s: `exact`; or, with nothing stored under it, the
+   * stored URL whose `No-Vary-Search` makes the two equivalent. The draft's order: an exact match
+   * first.
+   */
+  keyFor(exact: CacheKey, storage: Storage): Promise<CacheKey>;
 }
 
 /**
@@ -65,14 +69,19 @@ export class SearchVarianceHints implements SearchVariance {
     }
   }
 
-  /** The remembered stored URL for the path of `url`, when it differs from `url`. */
-  candidate(url: string): string | undefined {
-    const stored = this.#byPath.get(withoutQuery(new URL(url)));
-    return stored === url ? undefined : stored;
-  }
-
-  answers(url: string, storedUrl: string, headers: HeaderList): boolean {
-    return answersBySearchVariance(url, storedUrl, headers);
+  async keyFor(exact: CacheKey, storage: Storage): Promise<CacheKey> {
+    const candidate = this.#byPath.get(withoutQuery(new URL(exact.primary)));
+    if (candidate === undefined || candidate === exact.primary) return exact;
+    const own = await storage.lookup(exact);
+    if (own !== null) {
+      await own.hit.finish();
+      return exact;
+    }
+    const key: CacheKey = { namespace: exact.namespace, primary: candidate };
+    const stored = await storage.lookup(key);
+    if (stored === null) return exact;
+    await stored.hit.finish();
+    return answersBySearchVariance(exact.primary, candidate, stored.meta.headers) ? key : exact;
   }
 }
 
@@ -80,11 +89,7 @@ export class SearchVarianceHints implements SearchVariance {
  * Whether a stored response (`storedUrl`, `headers`) may answer `url` by its `No-Vary-Search`:
  * the field parses to a non-default variance and the two URLs are equivalent under it.
  */
-export function answersBySearchVariance(
-  url: string,
-  storedUrl: string,
-  headers: HeaderList,
-): boolean {
+function answersBySearchVariance(url: string, storedUrl: string, headers: HeaderList): boolean {
   const variance = parseNoVarySearch(getCombinedHeader(headers, 'no-vary-search'));
   return (
     !isDefaultSearchVariance(variance) && equivalentModuloSearchVariance(url, storedUrl, variance)

@@ -4,6 +4,16 @@
  * memory: it restarts with the worker, and `reset()` (on `clear()`) starts it again.
  */
 import type { CachePhaseName } from '../core/phase.ts';
+import { ownCacheStatus } from './respond.ts';
+
+/** A GET or HEAD request the fetch flow answered, as it hands it to `record`. */
+export interface AnsweredRequest {
+  readonly request: Request;
+  readonly response: Response;
+  /** The request's last `HttpCache` phase. */
+  readonly phase: CachePhaseName;
+  readonly clientId: string;
+}
 
 export interface RequestOutcome {
   readonly url: string;
@@ -19,6 +29,34 @@ export interface RequestOutcome {
   readonly bytes?: number | undefined;
   /** The `FetchEvent.clientId` of the page (tab) that asked, when there is one. */
   readonly clientId?: string | undefined;
+}
+
+/**
+ * The outcome of an answered request at `time`. Built by the control endpoint, not the flow, so
+ * that a worker without the endpoint does not ship it.
+ */
+export function outcomeOf(
+  { request, response, phase, clientId }: AnsweredRequest,
+  time: number,
+): RequestOutcome {
+  return {
+    url: request.url,
+    method: request.method,
+    phase,
+    status: response.status,
+    cacheStatus: ownCacheStatus(response),
+    time,
+    bytes: response.type === 'error' ? 0 : bodyBytes(request, response),
+    clientId,
+  };
+}
+
+/** The body bytes of an answer: its `Content-Length` (0 for HEAD), `undefined` when unknown. */
+function bodyBytes(request: Request, response: Response): number | undefined {
+  if (request.method === 'HEAD') return 0;
+  const length = response.headers.get('content-length');
+  if (length === null || !/^\d+$/.test(length)) return undefined;
+  return Number(length);
 }
 
 export interface OutcomeCounts {

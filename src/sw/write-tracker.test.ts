@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { WriteTracker } from './write-tracker.ts';
 
-const start = (url: string, started = 1, contentLength: string | null = '300') => ({
-  url,
-  status: 200,
-  freshUntil: 10_000,
-  tags: ['t'],
-  started,
-  contentLength,
-});
+const start = (url: string, started = 1, contentLength: string | null = '300') =>
+  [
+    url,
+    new Response(null, {
+      headers: contentLength === null ? {} : { 'content-length': contentLength },
+    }),
+    { freshUntil: 10_000, tags: ['t'] },
+    started,
+  ] as const;
 
 describe('WriteTracker', () => {
   it('reports bytes written of the expected length until the write ends', () => {
     const tracker = new WriteTracker();
-    const write = tracker.begin(start('https://a.test/x'));
+    const write = tracker.begin(...start('https://a.test/x'));
     write.wrote(100);
     write.wrote(50);
     expect(tracker.list()).toEqual([
@@ -30,7 +31,7 @@ describe('WriteTracker', () => {
   it('has no expected length without a valid Content-Length', () => {
     const tracker = new WriteTracker();
     for (const length of [null, '', '-1', '1e3', '12abc', '99999999999999999999']) {
-      tracker.begin(start(`https://a.test/${length}`, 1, length));
+      tracker.begin(...start(`https://a.test/${length}`, 1, length));
     }
     expect(tracker.list().map((w) => w.expectedBytes)).toEqual([
       null,
@@ -44,8 +45,8 @@ describe('WriteTracker', () => {
 
   it('lists one write per URL, the latest, and counts its readers', () => {
     const tracker = new WriteTracker();
-    tracker.begin(start('https://a.test/x', 1));
-    const second = tracker.begin(start('https://a.test/x', 2));
+    tracker.begin(...start('https://a.test/x', 1));
+    const second = tracker.begin(...start('https://a.test/x', 2));
     second.wrote(7);
     tracker.follow('https://a.test/x');
     tracker.follow('https://a.test/x');

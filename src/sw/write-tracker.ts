@@ -4,6 +4,8 @@
  * write. Kept in memory by the worker that writes; a write ends (stored or not) when its body is
  * finished or dropped.
  */
+import type { CacheMeta } from '../core/meta.ts';
+
 export interface WriteInProgress {
   readonly url: string;
   readonly status: number;
@@ -25,23 +27,31 @@ export interface TrackedWrite {
   end(): void;
 }
 
-type Start = Omit<WriteInProgress, 'bytesWritten' | 'readers' | 'expectedBytes'> & {
-  readonly contentLength: string | null;
-};
-
 export class WriteTracker {
   readonly #writes = new Map<
     object,
     { -readonly [K in keyof WriteInProgress]: WriteInProgress[K] }
   >();
 
-  begin(start: Start): TrackedWrite {
-    const { contentLength, ...rest } = start;
+  /**
+   * Tracks the write of `response`'s body, stored for `url` with `meta`, started at `started`.
+   * Takes what the flow has at hand, so that the flow (in every worker) builds nothing for it.
+   */
+  begin(
+    url: string,
+    response: Response,
+    { freshUntil, tags }: Pick<CacheMeta, 'freshUntil' | 'tags'>,
+    started: number,
+  ): TrackedWrite {
     const id = {};
     this.#writes.set(id, {
-      ...rest,
+      url,
+      status: response.status,
+      freshUntil,
+      tags,
+      started,
       bytesWritten: 0,
-      expectedBytes: parseLength(contentLength),
+      expectedBytes: parseLength(response.headers.get('content-length')),
       readers: 0,
     });
     return {

@@ -150,7 +150,17 @@ function resolveConflict(field: DeltaField, a: number, b: number): number {
  */
 export function parseCacheControl(value: string | null | undefined): CacheControl {
   const deltas: Partial<Record<DeltaField, number>> = {};
-  const flags: Partial<Record<FlagField, boolean>> = {};
+  const flags: Record<FlagField, boolean> = {
+    noStore: false,
+    noTransform: false,
+    onlyIfCached: false,
+    mustRevalidate: false,
+    proxyRevalidate: false,
+    mustUnderstand: false,
+    private: false,
+    public: false,
+    immutable: false,
+  };
   const invalid = new Set<string>();
   let noCache = false;
   const noCacheFields = new Set<string>();
@@ -181,15 +191,7 @@ export function parseCacheControl(value: string | null | undefined): CacheContro
     ...deltas,
     noCache,
     noCacheFields: [...noCacheFields],
-    noStore: flags.noStore ?? false,
-    noTransform: flags.noTransform ?? false,
-    onlyIfCached: flags.onlyIfCached ?? false,
-    mustRevalidate: flags.mustRevalidate ?? false,
-    proxyRevalidate: flags.proxyRevalidate ?? false,
-    mustUnderstand: flags.mustUnderstand ?? false,
-    private: flags.private ?? false,
-    public: flags.public ?? false,
-    immutable: flags.immutable ?? false,
+    ...flags,
     invalid: [...invalid],
   };
 }

@@ -2,6 +2,7 @@
  * Invalidation by unsafe requests (RFC 9111 §4.4) and by `Clear-Site-Data` (W3C Clear Site
  * Data §3.1).
  */
+import { normalizeUrl } from '../key.ts';
 
 /** Methods that cannot change the origin's state (RFC 9110 §9.2.1). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
@@ -23,7 +24,7 @@ export function invalidatedUrls(
 ): string[] {
   if (!isUnsafeMethod(method) || status < 200 || status >= 400) return [];
   const target = new URL(targetUrl);
-  const urls = new Set([withoutFragment(target)]);
+  const urls = new Set([normalizeUrl(target.href)]);
   for (const name of ['location', 'content-location']) {
     const value = headers.get(name);
     if (value === null) continue;
@@ -33,7 +34,7 @@ export function invalidatedUrls(
     } catch {
       continue; // a malformed header invalidates nothing
     }
-    if (url.origin === target.origin) urls.add(withoutFragment(url));
+    if (url.origin === target.origin) urls.add(normalizeUrl(url.href));
   }
   return [...urls];
 }
@@ -49,10 +50,4 @@ export function clearsCache(headers: Headers): boolean {
     .split(',')
     .map((member) => member.trim())
     .some((member) => member === '"cache"' || member === '"*"');
-}
-
-function withoutFragment(url: URL): string {
-  const copy = new URL(url);
-  copy.hash = '';
-  return copy.href;
 }

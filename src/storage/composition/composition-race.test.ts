@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CacheKey } from '../../core/key.ts';
 import type { LookupResult, Storage } from '../../core/storage.ts';
 import { readAll } from '../../core/storage.ts';
-import type { ReadPolicy } from './composition.ts';
 import { CompositionStorage } from './composition.ts';
+import { RacingCompositionStorage } from './racing-composition.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { bytes, keyOf, metaOf } from '../testing/support.ts';
 import { newIdb } from '../testing/idb.ts';
@@ -19,7 +19,10 @@ function withHook(storage: Storage, during: () => Promise<void>): Storage {
   })(storage);
 }
 
-describe.each<ReadPolicy>(['sequential', 'race'])('CompositionStorage %s lookup', (read) => {
+describe.each([
+  ['CompositionStorage', CompositionStorage],
+  ['RacingCompositionStorage', RacingCompositionStorage],
+])('%s lookup', (_name, Composition) => {
   it('finds a write that started in memory while IndexedDB was being read', async () => {
     const idb = newIdb();
     const memory = new MemoryStorage();
@@ -33,7 +36,7 @@ describe.each<ReadPolicy>(['sequential', 'race'])('CompositionStorage %s lookup'
       });
       await writing;
     });
-    const storage = new CompositionStorage(memory, l2, { read });
+    const storage = new Composition(memory, l2);
 
     const found = await storage.lookup(key);
     expect(found).not.toBeNull();
@@ -43,7 +46,7 @@ describe.each<ReadPolicy>(['sequential', 'race'])('CompositionStorage %s lookup'
 
   it('still misses when no layer has the key', async () => {
     const idb = newIdb();
-    const storage = new CompositionStorage(new MemoryStorage(), idb, { read });
+    const storage = new Composition(new MemoryStorage(), idb);
     expect(await storage.lookup(keyOf('/nothing'))).toBeNull();
   });
 });

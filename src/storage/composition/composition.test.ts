@@ -4,6 +4,7 @@ import type { LookupResult, Storage } from '../../core/storage.ts';
 import { StorageError, readAll } from '../../core/storage.ts';
 import type { CompositionOptions } from './composition.ts';
 import { CompositionStorage } from './composition.ts';
+import { RacingCompositionStorage } from './racing-composition.ts';
 import { MemoryStorage } from '../memory/memory.ts';
 import { bodyOf, bytes, isPending, keyOf, metaOf, store } from '../testing/support.ts';
 import type { IdbStorage } from '../idb/idb.ts';
@@ -195,9 +196,9 @@ describe('CompositionStorage read policies', () => {
     await store(memory, keyOf('/x'), bytes(3));
     await store(idb, keyOf('/x'), bytes(3));
     const slowMemory = delayed(memory, 30);
-    const sequential = new CompositionStorage(slowMemory, idb, { read: 'sequential' });
+    const sequential = new CompositionStorage(slowMemory, idb);
     expect((await sequential.lookup(keyOf('/x')))?.hit.source).toBe('composition.memory');
-    const race = new CompositionStorage(slowMemory, idb, { read: 'race' });
+    const race = new RacingCompositionStorage(slowMemory, idb);
     const won = (await race.lookup(keyOf('/x')))!.hit;
     expect(won.source).toBe('composition.idb');
     expect(await readAll(won)).toEqual(bytes(3));
@@ -208,7 +209,7 @@ describe('CompositionStorage read policies', () => {
   it('race falls back to the slower layer when the faster one misses, and misses when both do', async () => {
     const { memory, idb } = layers();
     await store(memory, keyOf('/only-memory'), bytes(2));
-    const race = new CompositionStorage(delayed(memory, 20), idb, { read: 'race' });
+    const race = new RacingCompositionStorage(delayed(memory, 20), idb);
     expect((await race.lookup(keyOf('/only-memory')))?.hit.source).toBe('composition.memory');
     expect(await race.lookup(keyOf('/nowhere'))).toBeNull();
   });

@@ -2,8 +2,7 @@
  * Two storages as one (hitbox's `CompositionBackend`): L1 is fast and lost when the worker stops
  * (memory), L2 is durable and shared (IndexedDB).
  *
- * - read `sequential` (default): L1, then L2 on an L1 miss. `race`: both at once, the first hit
- *   wins and the other hit is released.
+ * - read: L1, then L2 on an L1 miss (`RacingCompositionStorage` asks both at once).
  * - refill `always` (default): an L2 hit is copied into L1 while its reader reads it (the body is
  *   read once; the copy is published only if the reader reads it whole). `never`: no copy.
  * - write `both` (default): a miss is written to both layers at once, and readers in this worker
@@ -36,12 +35,10 @@ import { LabeledHitHandler } from './labeled-hit.ts';
 import { LayerFallbackHitHandler } from './layer-fallback-hit.ts';
 import { RefillHitHandler } from './refill-hit.ts';
 
-export type ReadPolicy = 'sequential' | 'race';
 export type WritePolicy = 'both' | 'l2-only';
 export type RefillPolicy = 'always' | 'never';
 
 export interface CompositionOptions {
-  readonly read?: ReadPolicy;
   readonly write?: WritePolicy;
   readonly refill?: RefillPolicy;
   /** Label and prefix of hit sources (default `composition`: sources `composition.memory`, ...). */
@@ -55,7 +52,6 @@ export class CompositionStorage implements Storage {
   readonly supportsStreamingPartialWrite: boolean;
   readonly l1: Storage;
   readonly l2: Storage;
-  readonly read: ReadPolicy;
   readonly write: WritePolicy;
   readonly refill: RefillPolicy;
   readonly #onError: (error: unknown, layer: LayerName, operation: string) => void;
@@ -64,7 +60,6 @@ export class CompositionStorage implements Storage {
     this.l1 = l1;
     this.l2 = l2;
     this.label = options.label ?? 'composition';
-    this.read = options.read ?? 'sequential';
     this.write = options.write ?? 'both';
     this.refill = options.refill ?? 'always';
     this.#onError = options.onError ?? (() => undefined);
@@ -73,8 +68,14 @@ export class CompositionStorage implements Storage {
       l2.supportsStreamingPartialWrite;
   }
 
-  lookup(key: CacheKey): Promise<LookupResult | null> {
-    return this.read === 'race' ? this.#raceLookup(key) : this.#sequentialLookup(key);
+  async lookup(key: CacheKey): Promise<LookupResult | null> {
+    const r1 = await this.l1Lookup(() => this.l1.lookup(key));
+    if (r1 !== null) return this.fromL1(key, r1);
+    // A write L1 refused (too large) is followed in L2; it is newer than L2's complete entry.
+    const writing = this.#l2WriteInProgress(key);
+    if (writing !== null) return writing;
+    const r2 = await this.l2.lookup(key);
+    return r2 === null ? this.lookL1Again(key) : this.fromL2(key, r2);
   }
 
   async lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
@@ -83,12 +84,12 @@ export class CompositionStorage implements Storage {
     if (tags === null) return null;
     const [l1Tag, l2Tag] = tags;
     if (l1Tag !== undefined) {
-      const r1 = await this.#l1Lookup(() => this.l1.lookupStreamingWrite(key, l1Tag));
-      if (r1 !== null) return this.#fromL1(key, r1);
+      const r1 = await this.l1Lookup(() => this.l1.lookupStreamingWrite(key, l1Tag));
+      if (r1 !== null) return this.fromL1(key, r1);
     }
     if (l2Tag === undefined) return null;
     const r2 = await this.l2.lookupStreamingWrite(key, l2Tag);
-    return r2 === null ? null : this.#fromL2(key, r2);
+    return r2 === null ? null : this.fromL2(key, r2);
   }
 
   async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
@@ -168,16 +169,6 @@ export class CompositionStorage implements Storage {
     return this.l1.lookupSparse === undefined ? undefined : this.l1;
   }
 
-  async #sequentialLookup(key: CacheKey): Promise<LookupResult | null> {
-    const r1 = await this.#l1Lookup(() => this.l1.lookup(key));
-    if (r1 !== null) return this.#fromL1(key, r1);
-    // A write L1 refused (too large) is followed in L2; it is newer than L2's complete entry.
-    const writing = this.#l2WriteInProgress(key);
-    if (writing !== null) return writing;
-    const r2 = await this.l2.lookup(key);
-    return r2 === null ? this.#lookL1Again(key) : this.#fromL2(key, r2);
-  }
-
   /**
    * After both layers missed: L1 once more. A write may have started in this worker while L2 was
    * being read, and its writer may already have released the cache lock (as `Done`, when the
@@ -186,9 +177,9 @@ export class CompositionStorage implements Storage {
    * task boundary, and a writer registers its L1 write and releases the lock within one task,
    * so the caller sees either the write or the held lock.
    */
-  async #lookL1Again(key: CacheKey): Promise<LookupResult | null> {
-    const again = await this.#l1Lookup(() => this.l1.lookup(key));
-    return again === null ? this.#l2WriteInProgress(key) : this.#fromL1(key, again);
+  protected async lookL1Again(key: CacheKey): Promise<LookupResult | null> {
+    const again = await this.l1Lookup(() => this.l1.lookup(key));
+    return again === null ? this.#l2WriteInProgress(key) : this.fromL1(key, again);
   }
 
   /** L2's write of `key` in progress in this context, followed; `null` when there is none. */
@@ -198,38 +189,10 @@ export class CompositionStorage implements Storage {
     return { meta: found.meta, hit: new LabeledHitHandler(found.hit, this.#source(found)) };
   }
 
-  async #raceLookup(key: CacheKey): Promise<LookupResult | null> {
-    let l1Missed = false;
-    const l1 = this.#l1Lookup(() => this.l1.lookup(key)).then((result) => {
-      l1Missed = result === null;
-      return { layer: 'l1' as const, result, error: undefined };
-    });
-    const l2 = this.l2.lookup(key).then(
-      (result) => ({ layer: 'l2' as const, result, error: undefined }),
-      (error: unknown) => ({ layer: 'l2' as const, result: null, error }),
-    );
-    const first = await Promise.race([l1, l2]);
-    const other = first.layer === 'l1' ? l2 : l1;
-    let winner = first;
-    if (first.result === null) {
-      winner = await other;
-    } else {
-      // The slower layer's hit, if any, is not needed.
-      other.then((o) => o.result?.hit.finish()).catch(() => undefined);
-    }
-    if (winner.result === null) {
-      const l2Error = first.error ?? winner.error;
-      if (l2Error !== undefined) throw toStorageError(l2Error, 'looking up');
-      return this.#lookL1Again(key);
-    }
-    // Memory is refilled only when it is known to have missed.
-    return winner.layer === 'l1'
-      ? this.#fromL1(key, winner.result)
-      : this.#fromL2(key, winner.result, l1Missed);
-  }
-
   /** L1 failures are reported and read as a miss. */
-  async #l1Lookup(lookup: () => Promise<LookupResult | null>): Promise<LookupResult | null> {
+  protected async l1Lookup(
+    lookup: () => Promise<LookupResult | null>,
+  ): Promise<LookupResult | null> {
     try {
       return await lookup();
     } catch (error) {
@@ -238,7 +201,7 @@ export class CompositionStorage implements Storage {
     }
   }
 
-  #fromL1(key: CacheKey, result: LookupResult): LookupResult {
+  protected fromL1(key: CacheKey, result: LookupResult): LookupResult {
     // The durable layer keeps recency for eviction even when memory serves the hit.
     this.l2.touch?.(key);
     const hit = new LabeledHitHandler(result.hit, this.#source(result));
@@ -248,7 +211,11 @@ export class CompositionStorage implements Storage {
     return { meta: result.meta, hit: new LayerFallbackHitHandler(hit, inL2) };
   }
 
-  async #fromL2(key: CacheKey, result: LookupResult, l1Missed = true): Promise<LookupResult> {
+  protected async fromL2(
+    key: CacheKey,
+    result: LookupResult,
+    l1Missed = true,
+  ): Promise<LookupResult> {
     const source = this.#source(result);
     const complete = result.hit.size !== undefined;
     if (this.refill === 'never' || !l1Missed || !complete) {

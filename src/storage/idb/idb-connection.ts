@@ -6,7 +6,7 @@
  * failing on a dead handle.
  */
 import { openDB } from 'idb';
-import { toStorageError } from '../errors.ts';
+import { errorName, toStorageError } from '../errors.ts';
 import type { CacheDb } from './idb-schema.ts';
 import { SCHEMA_VERSION, runMigrations } from './idb-schema.ts';
 
@@ -124,10 +124,4 @@ function abortQuietly(tx: { abort(): void }): void {
   } catch {
     // Already finished or aborted.
   }
-}
-
-function errorName(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'name' in error
-    ? String(error.name)
-    : undefined;
 }

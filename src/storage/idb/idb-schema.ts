@@ -150,7 +150,10 @@ export function runMigrations(
   for (const migrate of MIGRATIONS.slice(oldVersion)) migrate(db, tx);
 }
 
-/** The key range of chunks `[fromSeq, toSeq]` of one body. */
+/**
+ * The key range of chunks `[fromSeq, toSeq]` of one body; with the defaults, of every piece of
+ * one sparse entry too (its pieces are keyed `[bodyId, offset]`).
+ */
 export function chunkRange(
   bodyId: string,
   fromSeq = 0,

@@ -1,6 +1,7 @@
 /** Deleting a sparse entry and its pieces, inside a transaction of the caller's. */
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { CacheDbSchema, SparseRecord } from './idb-schema.ts';
+import { chunkRange } from './idb-schema.ts';
 
 /** The `sparse` store in a readwrite transaction that includes it. */
 export type SparseStore = IDBPObjectStore<
@@ -18,17 +19,12 @@ export type WritablePiecesStore = IDBPObjectStore<
   'readwrite'
 >;
 
-/** The key range of every piece of one sparse entry. */
-export function piecesOf(bodyId: string): IDBKeyRange {
-  return IDBKeyRange.bound([bodyId, 0], [bodyId, Number.POSITIVE_INFINITY]);
-}
-
 /** Deletes `record` and its pieces (in the caller's readwrite transaction). */
 export async function deleteSparseRecord(
   sparse: SparseStore,
   pieces: WritablePiecesStore,
   record: Pick<SparseRecord, 'hash' | 'bodyId'>,
 ): Promise<void> {
-  await pieces.delete(piecesOf(record.bodyId));
+  await pieces.delete(chunkRange(record.bodyId));
   await sparse.delete(record.hash);
 }

@@ -6,6 +6,7 @@
 import type { CacheKey } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
 import { StorageError } from '../../core/storage.ts';
+import { signal } from '../signal.ts';
 
 export type WriteProgressState = 'writing' | 'finished' | 'aborted';
 
@@ -15,7 +16,7 @@ export class WriteProgress {
   #size: number | undefined;
   #state: WriteProgressState = 'writing';
   #reason: unknown;
-  #changed = deferred();
+  #changed = signal();
 
   constructor(
     readonly key: CacheKey,
@@ -76,13 +77,7 @@ export class WriteProgress {
 
   #wake(): void {
     const changed = this.#changed;
-    this.#changed = deferred();
+    this.#changed = signal();
     changed.resolve();
   }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }

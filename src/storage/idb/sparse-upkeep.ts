@@ -6,8 +6,7 @@
  */
 import { inTransaction, type IdbConnection } from './idb-connection.ts';
 import { isKey } from './idb-record-check.ts';
-import type { SparseRecord } from './idb-schema.ts';
-import { piecesOf } from './idb-sparse-delete.ts';
+import { chunkRange, type SparseRecord } from './idb-schema.ts';
 
 /** What deleting a sparse entry needs of its record: its key and where its pieces are. */
 export type SparseRef = Pick<SparseRecord, 'hash' | 'key' | 'bodyId'>;
@@ -50,8 +49,8 @@ export function collectOrphanPieces(connection: IdbConnection): Promise<number> 
       }
       let removed = 0;
       for (const bodyId of orphans) {
-        removed += await pieces.count(piecesOf(bodyId));
-        await pieces.delete(piecesOf(bodyId));
+        removed += await pieces.count(chunkRange(bodyId));
+        await pieces.delete(chunkRange(bodyId));
       }
       return removed;
     });

@@ -4,6 +4,7 @@
  * memory stays one copy of the body whatever the number of readers.
  */
 import { StorageError } from '../../core/storage.ts';
+import { signal } from '../signal.ts';
 
 export type BodyState = 'writing' | 'complete' | 'aborted';
 
@@ -93,15 +94,4 @@ export class ChunkedBody {
     this.#changed = signal();
     changed.resolve();
   }
-}
-
-interface Signal {
-  readonly promise: Promise<void>;
-  readonly resolve: () => void;
-}
-
-function signal(): Signal {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }
