@@ -22,8 +22,9 @@ import { validMetaRecord } from './idb-record-check.ts';
 import { WriteProgress } from './idb-write-progress.ts';
 import type { WriteMessage, WriteNotifier } from './write-notifier.ts';
 import type { LockManagerLike } from '../../core/platform.ts';
-import { WriterLock } from './writer-liveness.ts';
-import type { HeldWriteEnd } from '../../core/remote-wake-holds.ts';
+import type { WriterLock } from './writer-liveness.ts';
+import type { HeldWriteEnd, RemoteWakeHolds } from '../../core/remote-wake-holds.ts';
+import type { RemoteFollowing } from './remote-following.ts';
 import { LockStatus } from '../../core/lock.ts';
 
 /** What a write needs so readers in other contexts can follow it. */
@@ -32,14 +33,10 @@ export interface CrossContextWrites {
   readonly locks: LockManagerLike;
   /** The writer lock name of a body id. */
   readonly lockName: (bodyId: string) => string;
-  /**
-   * Holds the key of a write that lands in one transaction (in the lock's `RemoteWakeHolds`)
-   * instead of registering it; `undefined` for any other write.
-   */
-  readonly holdIfWhole?: (
-    hash: string,
-    meta: CacheMeta,
-  ) => ((end: HeldWriteEnd) => void) | undefined;
+  /** The following code (`remote-following.ts`): the writer lock, which writes to hold. */
+  readonly following: RemoteFollowing;
+  /** Where a write that lands in one transaction holds its key instead of registering. */
+  readonly holds?: RemoteWakeHolds | undefined;
 }
 
 export interface IdbWriteContext {
@@ -59,6 +56,12 @@ export interface IdbWriteContext {
 }
 
 type WriteState = 'writing' | 'finishing' | 'finished' | 'aborted';
+
+/** The `meta` store of a read-write transaction, as the writer uses it. */
+interface MetaStore {
+  get(hash: string): Promise<unknown>;
+  put(record: MetaRecord): Promise<unknown>;
+}
 
 export class IdbMissHandler implements MissHandler {
   /** The body id: `lookupStreamingWrite` matches it against the complete entry's body. */
@@ -111,10 +114,12 @@ export class IdbMissHandler implements MissHandler {
   async register(): Promise<void> {
     const cross = this.#context.crossContext;
     if (cross === undefined || this.#state !== 'writing') return;
-    this.#endHold = cross.holdIfWhole?.(this.#hash, this.#meta);
+    const { following, holds } = cross;
+    this.#endHold =
+      holds && following.holdIfWhole(holds, this.#hash, this.#meta, this.#context.chunkSize);
     if (this.#endHold !== undefined) return;
     try {
-      this.#lock = await WriterLock.acquire(cross.locks, cross.lockName(this.streamingWriteTag));
+      this.#lock = await following.writerLock(cross.locks, cross.lockName(this.streamingWriteTag));
     } catch {
       return;
     }
@@ -126,11 +131,7 @@ export class IdbMissHandler implements MissHandler {
     try {
       await this.#context.connection.run('registering a body write', async (db) => {
         const tx = db.transaction('meta', 'readwrite');
-        await inTransaction(tx, async () => {
-          const record =
-            validMetaRecord(await tx.store.get(this.#hash), this.#hash) ?? this.#pendingRecord();
-          await tx.store.put(this.#withWriter(record, 0));
-        });
+        await inTransaction(tx, () => this.#putWriter(tx.store, 0));
       });
       this.#recorded = true;
     } catch {
@@ -199,10 +200,7 @@ export class IdbMissHandler implements MissHandler {
             await body.put({ bodyId, seq: first + i, data: toChunkData(bytes, !blobs) });
           }
           // Heartbeat: tells orphan collection in other contexts that this write is alive.
-          const meta = tx.objectStore('meta');
-          const record =
-            validMetaRecord(await meta.get(this.#hash), this.#hash) ?? this.#pendingRecord();
-          await meta.put(this.#withWriter(record, first + chunks.length));
+          await this.#putWriter(tx.objectStore('meta'), first + chunks.length);
         });
         this.#recorded = true;
         this.#stored = first + chunks.length;
@@ -229,6 +227,12 @@ export class IdbMissHandler implements MissHandler {
       this.#blobs = false;
       this.#context.chunkForms.blobs = false;
     }
+  }
+
+  /** Puts this write's entry, `chunks` stored, in the key's meta record (made if missing). */
+  async #putWriter(meta: MetaStore, chunks: number): Promise<void> {
+    const record = validMetaRecord(await meta.get(this.#hash), this.#hash) ?? this.#pendingRecord();
+    await meta.put(this.#withWriter(record, chunks));
   }
 
   /** `record` with this write's entry (moved last) and its heartbeat, `chunks` stored. */

@@ -35,7 +35,7 @@ import { IdbMissHandler } from './idb-miss.ts';
 import { listCompleteEntries, listUrlVariants, type StoredEntryInfo } from './idb-listing.ts';
 import { clearStores, purgeEntry, purgeUrlVariants } from './idb-deletion.ts';
 import { collectOrphans } from './orphan-collection.ts';
-import type { RemoteFollowContext, RemoteWrite } from './idb-remote-follow-hit.ts';
+import type { RemoteFollowContext } from './idb-remote-follow-hit.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import { DEFAULT_DB_NAME } from './idb-schema.ts';
 import { validMetaRecord } from './idb-record-check.ts';
@@ -45,7 +45,7 @@ import type { RemoteWakeHolds } from '../../core/remote-wake-holds.ts';
 import type { IdbSparseEntries, SparseEntriesFactory } from './idb-sparse.ts';
 import { collectOrphanPieces } from './sparse-upkeep.ts';
 import type { ChannelLike, LockManagerLike } from '../../core/platform.ts';
-import { isLockHeld, writerLockName } from './writer-liveness.ts';
+import { writerLockName } from './writer-liveness.ts';
 
 export interface IdbStorageOptions {
   /** Database name (default `sw-http-cache`). */
@@ -125,7 +125,6 @@ export class IdbStorage implements Storage {
   readonly #now: () => number;
   /** Set when writes are followed across contexts (`locks` given). */
   readonly #crossContext: (CrossContextWrites & RemoteFollowContext) | undefined;
-  readonly #following: RemoteFollowing | undefined;
   /** Partial content: the `sparse` and `pieces` stores (with the `partialContent` option). */
   readonly #sparse: IdbSparseEntries | undefined;
   /** Readers in this context that read a body chunk by chunk, by body id (see compaction.ts). */
@@ -160,9 +159,8 @@ export class IdbStorage implements Storage {
       (batch) => this.#writeAccessTimes(batch),
       options.accessFlushDelayMs ?? 2000,
     );
-    const { locks, following, remoteWakeHolds: holds } = options;
+    const { locks, following } = options;
     const dbName = this.#connection.name;
-    this.#following = following;
     this.#crossContext =
       locks === undefined || following === undefined
         ? undefined
@@ -170,8 +168,8 @@ export class IdbStorage implements Storage {
             connection: this.#connection,
             notifier: following.notifier(options.writesChannel),
             locks,
-            holdIfWhole:
-              holds && ((hash, meta) => following.holdIfWhole(holds, hash, meta, this.chunkSize)),
+            following,
+            holds: options.remoteWakeHolds,
             lockName: (bodyId) => writerLockName(dbName, bodyId),
             staleWriterMs: this.#staleWriterMs,
             now: this.#now,
@@ -210,6 +208,7 @@ export class IdbStorage implements Storage {
    */
   async lookup(key: CacheKey): Promise<LookupResult | null> {
     const hash = variantHash(key);
+    const cross = this.#crossContext;
     const found = await this.#connection.run('looking up an entry', async (db) => {
       const tx = db.transaction(['meta', 'body'], 'readonly');
       return readInTransaction(tx, async () => {
@@ -223,15 +222,16 @@ export class IdbStorage implements Storage {
             ? await readWholeBody(tx.objectStore('body'), stored, LOOKUP_READ_AHEAD_CHUNKS)
             : undefined;
         const record: MetaRecord = chunks === undefined ? { ...stored, complete: 0 } : stored;
-        const writing = this.#remoteWriteOf(record);
+        const writing = cross?.following.writeOf(cross, record, this.#liveWriters);
         if (record.complete !== 1 && writing === undefined) return null;
         return { record, chunks: writing === undefined ? chunks : undefined, writing };
       });
     });
     if (found === null) return null;
     if (found.writing !== undefined) {
-      const followed = await this.#followRemote(found.writing);
-      if (followed !== null) return followed;
+      const { writing } = found;
+      const followed = await cross?.following.follow(cross, writing, this.label);
+      if (followed) return { meta: writing.meta, hit: followed };
       if (found.record.complete !== 1) return null;
     }
     this.touch(key);
@@ -412,29 +412,6 @@ export class IdbStorage implements Storage {
     this.#compactions.clear();
     await this.flush().catch(() => undefined);
     await this.#connection.close();
-  }
-
-  /** The newest followable write of another context in `record`, if any (not yet checked alive). */
-  #remoteWriteOf(record: MetaRecord): (RemoteWrite & { meta: CacheMeta }) | undefined {
-    if (this.#crossContext === undefined) return undefined;
-    const now = this.#now();
-    let newest: (RemoteWrite & { meta: CacheMeta; startedAt: number }) | undefined;
-    for (const writer of record.writers) {
-      const { follow, bodyId } = writer;
-      if (follow === undefined || this.#liveWriters.has(bodyId)) continue;
-      if (now - writer.heartbeatAt >= this.#staleWriterMs) continue;
-      if (newest !== undefined && newest.startedAt > follow.startedAt) continue;
-      newest = { hash: record.hash, bodyId, ...follow };
-    }
-    return newest;
-  }
-
-  /** A reader of another context's write, or `null` when its writer is gone. */
-  async #followRemote(write: RemoteWrite & { meta: CacheMeta }): Promise<LookupResult | null> {
-    const cross = this.#crossContext;
-    if (cross === undefined || this.#following === undefined) return null;
-    if (!(await isLockHeld(cross.locks, cross.lockName(write.bodyId)))) return null;
-    return { meta: write.meta, hit: this.#following.follower(cross, write, this.label) };
   }
 
   #follow(write: WriteProgress, start: number): LookupResult {
