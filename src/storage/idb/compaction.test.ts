@@ -1,6 +1,8 @@
 import { openDB } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
+import type { CacheKey } from '../../core/key.ts';
 import { readAll } from '../../core/storage.ts';
+import { LOOKUP_READ_AHEAD_CHUNKS } from './idb-entry-read.ts';
 import type { IdbStorage } from './idb.ts';
 import type { CacheDbSchema, ChunkRecord, MetaRecord } from './idb-schema.ts';
 import { bodyOf, bytes, keyOf, metaOf, store } from '../testing/support.ts';
@@ -108,6 +110,43 @@ describe('IdbStorage compaction', () => {
     await untilChunks(storage.name, 1);
     expect(await bodyOf(storage, key)).toEqual(bytes(6));
     expect((await contents(storage.name)).meta[0]).toMatchObject({ writtenAs: 'today-body' });
+  });
+
+  describe('a body of more Blob chunks than a lookup reads ahead (its compaction lost)', () => {
+    const count = LOOKUP_READ_AHEAD_CHUNKS + 4;
+    const size = 4 * count;
+    const chunks = Array.from({ length: count }, (_, i) => new Blob([bytes(4, 4 * i).slice()]));
+
+    async function storeInChunks(storage: IdbStorage, path: string): Promise<CacheKey> {
+      await storage.lookup(keyOf('/warm')); // creates the schema
+      const key = keyOf(path);
+      await putEntry(storage.name, key, { bodyId: 'lost', chunkSize: 4, chunks });
+      return key;
+    }
+
+    it('is compacted after its next hit', async () => {
+      const storage = newStorage();
+      const key = await storeInChunks(storage, '/lost');
+      expect(await bodyOf(storage, key)).toEqual(bytes(size));
+      await untilChunks(storage.name, 1);
+      expect(await bodyOf(storage, key)).toEqual(bytes(size));
+      expect((await contents(storage.name)).meta[0]).toMatchObject({ chunkSize: size });
+    });
+
+    it('is not compacted under a hit that reads its chunks as it goes', async () => {
+      const storage = newStorage();
+      const key = await storeInChunks(storage, '/read-slowly');
+      const reader = (await storage.lookup(key))!.hit;
+      const first = await reader.readBody(); // chunk 0, read by the lookup
+      await new Promise((resolve) => setTimeout(resolve, 20)); // past the compaction's delay
+      expect((await contents(storage.name)).chunks).toHaveLength(count);
+      const rest = await readAll(reader); // every other chunk read from the database now
+      expect(new Uint8Array([...first!, ...rest])).toEqual(bytes(size));
+      await reader.finish();
+      // Released: the next hit has it compacted.
+      expect(await bodyOf(storage, key)).toEqual(bytes(size));
+      await untilChunks(storage.name, 1);
+    });
   });
 
   it('does not compact a body of several chunks stored as bytes', async () => {

@@ -11,24 +11,40 @@
  *
  * Safety: the copy is made from the chunk handles, checked whole like a lookup checks them, and
  * flipped in only if the entry still points to the same body; the old chunks are deleted in the
- * same transaction. Readers of Blob bodies hold their chunk handles (browsers keep the files), so
- * they are not cut; readers that follow the write chunk by chunk in this context pin the body and
- * it is not compacted under them; readers that follow it from another context find the chunk
+ * same transaction. Readers that hold every chunk handle of a Blob body (browsers keep the files)
+ * are not cut; readers in this context that read chunks from the database as they go (following
+ * the write, or a hit of a body of more chunks than a lookup reads ahead) pin the body and it is
+ * not compacted under them; readers that follow the write from another context find the chunk
  * they need gone and go on from the compacted Blob, which the entry names by `writtenAs`.
+ *
+ * Resuming: a compaction lost with a stopped worker (the copy of a large body takes seconds, and a
+ * stop ends it) is done again after the body's next hit ({@link leftInChunks}): only bodies that
+ * are read again pay the copy.
  */
 import { StorageError } from '../../core/storage.ts';
 import type { IdbConnection } from './idb-connection.ts';
 import { inTransaction, readInTransaction } from './idb-connection.ts';
 import { readWholeBody } from './idb-entry-read.ts';
 import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
+import type { MetaRecord } from './idb-schema.ts';
 import { chunkRange } from './idb-schema.ts';
 
 /**
  * How long after a hit found a body in chunks (stored before compaction, or its compaction lost
- * with a stopped worker) it is compacted, in ms: after that hit's own read, not beside it. A
- * write's body is compacted as soon as the write finished (the worker may be stopped soon).
+ * with a stopped worker) it is compacted, in ms, counted from that hit's release: after its own
+ * read, not beside it. A write's body is compacted as soon as the write finished (the worker may
+ * be stopped soon).
  */
 export const COMPACT_DELAY_MS = 1000;
+
+/**
+ * Whether a lookup found a complete body still in several Blob chunks (stored before compaction,
+ * or its compaction lost): chunk 0, which every lookup reads, tells the form (one body has one);
+ * the record tells how many chunks, however few of them the lookup read ahead.
+ */
+export function leftInChunks(record: MetaRecord, chunks: readonly unknown[]): boolean {
+  return expectedChunks(record) > 1 && chunks[0] instanceof Blob;
+}
 
 export interface CompactionContext {
   readonly connection: Pick<IdbConnection, 'run'>;

@@ -34,18 +34,22 @@ export class IdbHitHandler implements HitHandler {
   #position = 0;
   #end: number;
   #released = false;
+  /** Called once, on `finish`: this reader reads no more chunks (it unpins the body). */
+  #onRelease: (() => void) | undefined;
 
   constructor(
     connection: IdbConnection,
     body: StoredBody,
     source: string,
     prefetched: readonly unknown[] = [],
+    onRelease?: () => void,
   ) {
     this.#connection = connection;
     this.#body = body;
     this.source = source;
     this.#prefetched = prefetched;
     this.#end = body.size;
+    this.#onRelease = onRelease;
   }
 
   get size(): number {
@@ -104,6 +108,8 @@ export class IdbHitHandler implements HitHandler {
     this.#released = true;
     // Browsers keep an IndexedDB Blob's file while a handle to it lives.
     this.#prefetched = [];
+    this.#onRelease?.();
+    this.#onRelease = undefined;
     return Promise.resolve();
   }
 

@@ -27,7 +27,7 @@ import { INLINE_BODY_MAX_BYTES, type ChunkForms } from './chunk-data.ts';
 import { DEFAULT_CHUNK_SIZE } from './chunker.ts';
 import { IdbConnection, inTransaction, readInTransaction } from './idb-connection.ts';
 import { LOOKUP_READ_AHEAD_CHUNKS, readWholeBody } from './idb-entry-read.ts';
-import { COMPACT_DELAY_MS, compactBody } from './compaction.ts';
+import { COMPACT_DELAY_MS, compactBody, leftInChunks } from './compaction.ts';
 import { IdbFollowHitHandler } from './idb-follow-hit.ts';
 import { IdbHitHandler } from './idb-hit.ts';
 import type { CrossContextWrites } from './idb-miss.ts';
@@ -38,7 +38,7 @@ import { collectOrphans } from './orphan-collection.ts';
 import type { RemoteFollowContext } from './idb-remote-follow-hit.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import { DEFAULT_DB_NAME } from './idb-schema.ts';
-import { validMetaRecord } from './idb-record-check.ts';
+import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
 import type { RemoteFollowing } from './remote-following.ts';
 import type { RemoteWakeHolds } from '../../core/remote-wake-holds.ts';
@@ -99,9 +99,9 @@ export interface IdbStorageOptions {
    */
   readonly compactBodies?: boolean;
   /**
-   * How long after a hit found a body of several Blob chunks it is rewritten as one Blob, in ms
-   * (default {@link COMPACT_DELAY_MS}; see `compaction.ts`). A write's own body is compacted as
-   * soon as the write finished.
+   * How long after a hit that found a body of several Blob chunks is released (`finish`) the body
+   * is rewritten as one Blob, in ms (default {@link COMPACT_DELAY_MS}; see `compaction.ts`). A
+   * write's own body is compacted as soon as the write finished.
    */
   readonly compactDelayMs?: number;
 }
@@ -236,14 +236,19 @@ export class IdbStorage implements Storage {
     }
     this.touch(key);
     const { record, chunks } = found;
+    // A reader that reads chunks from the database as it goes pins the body (compaction.ts).
+    const unpin =
+      (chunks?.length ?? 0) < expectedChunks(record) ? this.#pin(record.bodyId) : undefined;
     // A body still in chunks (its compaction was lost with a stopped worker, or it was stored
-    // before compaction): compacted for the next hits.
-    if (chunks !== undefined && chunks.length > 1) {
-      this.#compactLater(record.hash, record.bodyId, this.#compactDelayMs);
-    }
+    // before compaction): compacted for the next hits, once this one is released.
+    const compact = chunks !== undefined && leftInChunks(record, chunks);
+    const release = (): void => {
+      unpin?.();
+      if (compact) this.#compactLater(record.hash, record.bodyId, this.#compactDelayMs);
+    };
     return {
       meta: record.meta,
-      hit: new IdbHitHandler(this.#connection, record, this.label, chunks),
+      hit: new IdbHitHandler(this.#connection, record, this.label, chunks, release),
     };
   }
 
@@ -415,16 +420,20 @@ export class IdbStorage implements Storage {
   }
 
   #follow(write: WriteProgress, start: number): LookupResult {
-    const { bodyId } = write;
     // It reads the write's chunks until its last: its body is not compacted meanwhile.
+    const unpin = this.#pin(write.bodyId);
+    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start, unpin);
+    return { meta: write.meta, hit };
+  }
+
+  /** Keeps `bodyId` from compaction until the returned function is called. */
+  #pin(bodyId: string): () => void {
     this.#pins.set(bodyId, (this.#pins.get(bodyId) ?? 0) + 1);
-    const unpin = (): void => {
+    return () => {
       const left = (this.#pins.get(bodyId) ?? 1) - 1;
       if (left > 0) this.#pins.set(bodyId, left);
       else this.#pins.delete(bodyId);
     };
-    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start, unpin);
-    return { meta: write.meta, hit };
   }
 
   /** Compacts the body `bodyId` of entry `hash` after `delayMs`, in the background (once). */
