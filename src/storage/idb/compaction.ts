@@ -12,10 +12,11 @@
  * Safety: the copy is made from the chunk handles, checked whole like a lookup checks them, and
  * flipped in only if the entry still points to the same body; the old chunks are deleted in the
  * same transaction. Readers that hold every chunk handle of a Blob body (browsers keep the files)
- * are not cut; readers in this context that read chunks from the database as they go (following
- * the write, or a hit of a body of more chunks than a lookup reads ahead) pin the body and it is
- * not compacted under them; readers that follow the write from another context find the chunk
- * they need gone and go on from the compacted Blob, which the entry names by `writtenAs`.
+ * are not cut; readers in this context that follow the write chunk by chunk pin the body and it
+ * is not compacted under them; other readers that read chunks from the database as they go
+ * (following the write from another context, or a hit of a body of more chunks than a lookup
+ * reads ahead) find the chunk they need gone and go on from the compacted Blob, which the entry
+ * names by `writtenAs` ({@link readCompacted}).
  *
  * Resuming: a compaction lost with a stopped worker (the copy of a large body takes seconds, and a
  * stop ends it) is done again after the body's next hit ({@link leftInChunks}): only bodies that
@@ -26,7 +27,8 @@ import type { IdbConnection } from './idb-connection.ts';
 import { inTransaction, readInTransaction } from './idb-connection.ts';
 import { readWholeBody } from './idb-entry-read.ts';
 import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
-import type { MetaRecord } from './idb-schema.ts';
+import type { IDBPTransaction } from 'idb';
+import type { CacheDbSchema, MetaRecord } from './idb-schema.ts';
 import { chunkRange } from './idb-schema.ts';
 
 /**
@@ -44,6 +46,41 @@ export const COMPACT_DELAY_MS = 1000;
  */
 export function leftInChunks(record: MetaRecord, chunks: readonly unknown[]): boolean {
   return expectedChunks(record) > 1 && chunks[0] instanceof Blob;
+}
+
+/** A compacted body, as a reader of its old chunks goes on from it. */
+export interface CompactedBody {
+  readonly bodyId: string;
+  readonly size: number;
+  readonly whole: Blob;
+}
+
+/**
+ * The compacted body of entry `hash` when it is the body the write `writtenAs` stored (the entry
+ * names it so) and is there whole; else `undefined`. For readers that found their next chunk gone.
+ */
+export function readCompacted(
+  connection: Pick<IdbConnection, 'run'>,
+  hash: string,
+  writtenAs: string,
+): Promise<CompactedBody | undefined> {
+  return connection.run('reading a compacted body', async (db) => {
+    const tx = db.transaction(['meta', 'body'], 'readonly');
+    return readInTransaction(tx, () => compactedIn(tx, hash, writtenAs));
+  });
+}
+
+/** {@link readCompacted} inside a transaction on `meta` and `body`. */
+export async function compactedIn(
+  tx: IDBPTransaction<CacheDbSchema, ['meta', 'body'], IDBTransactionMode>,
+  hash: string,
+  writtenAs: string,
+): Promise<CompactedBody | undefined> {
+  const record = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
+  if (record?.complete !== 1 || record.writtenAs !== writtenAs) return undefined;
+  const whole = (await tx.objectStore('body').get([record.bodyId, 0]))?.data;
+  if (!(whole instanceof Blob) || whole.size !== record.size) return undefined;
+  return { bodyId: record.bodyId, size: record.size, whole };
 }
 
 export interface CompactionContext {

@@ -11,12 +11,15 @@ import type { ChunkData } from './chunk-data.ts';
 import { chunkBytes, chunkLength, isChunkData } from './chunk-data.ts';
 import type { IdbConnection } from './idb-connection.ts';
 import { chunkRange } from './idb-schema.ts';
+import { readCompacted } from './compaction.ts';
 import { checkedRange } from '../seek-range.ts';
 
 /** Most bytes one `readBody` reads of a Blob chunk (a body kept as one Blob is read in pieces). */
 export const READ_PIECE_BYTES = 256 * 1024;
 
 export interface StoredBody {
+  /** The entry's variant hash. */
+  readonly hash: string;
   readonly bodyId: string;
   readonly size: number;
   readonly chunkSize: number;
@@ -28,13 +31,14 @@ export class IdbHitHandler implements HitHandler {
   readonly source: string;
   readonly canSeek = true;
   readonly #connection: IdbConnection;
-  readonly #body: StoredBody;
+  /** The body read; the compacted one once its chunks are found gone (see `#orCompacted`). */
+  #body: StoredBody;
   /** Chunks `0 … n - 1` as the lookup read them (unchecked); dropped by `finish`. */
   #prefetched: readonly unknown[];
   #position = 0;
   #end: number;
   #released = false;
-  /** Called once, on `finish`: this reader reads no more chunks (it unpins the body). */
+  /** Called once, on `finish` (the lookup asks for compaction then). */
   #onRelease: (() => void) | undefined;
 
   constructor(
@@ -65,7 +69,20 @@ export class IdbHitHandler implements HitHandler {
     [this.#position, this.#end] = checkedRange(this.#body.size, start, end);
   }
 
-  async readBody(): Promise<Uint8Array | null> {
+  readBody(): Promise<Uint8Array | null> {
+    return this.#orCompacted(() => this.#readBody());
+  }
+
+  /**
+   * Bytes `[position, end)` as one Blob built from the chunk Blobs that hold them (`new Blob`
+   * and `slice` copy no bytes); `null` for a body stored inline (a small body, or a database
+   * written before Blobs): the caller reads it with `readBody` instead.
+   */
+  blob(): Promise<Blob | null> {
+    return this.#orCompacted(() => this.#blob());
+  }
+
+  async #readBody(): Promise<Uint8Array | null> {
     if (this.#released || this.#position >= this.#end) return null;
     const seq = Math.floor(this.#position / this.#body.chunkSize);
     const data = this.#checked(seq, await this.#chunk(seq));
@@ -81,12 +98,7 @@ export class IdbHitHandler implements HitHandler {
     return part;
   }
 
-  /**
-   * Bytes `[position, end)` as one Blob built from the chunk Blobs that hold them (`new Blob`
-   * and `slice` copy no bytes); `null` for a body stored inline (a small body, or a database
-   * written before Blobs): the caller reads it with `readBody` instead.
-   */
-  async blob(): Promise<Blob | null> {
+  async #blob(): Promise<Blob | null> {
     if (this.#released) return null;
     const start = this.#position;
     const end = this.#end;
@@ -146,6 +158,25 @@ export class IdbHitHandler implements HitHandler {
     return parts;
   }
 
+  /**
+   * `read()`; when it finds a chunk gone because the body was compacted since (after another
+   * hit, in this context or another), again from the compacted Blob.
+   */
+  async #orCompacted<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof ChunkGoneError)) throw error;
+      const { hash, bodyId, writtenAs } = this.#body;
+      const compacted = await readCompacted(this.#connection, hash, writtenAs ?? bodyId);
+      if (compacted === undefined || compacted.size !== this.#body.size) throw error;
+      const { whole, ...body } = compacted;
+      this.#body = { ...body, hash, chunkSize: body.size, writtenAs: writtenAs ?? bodyId };
+      this.#prefetched = [whole];
+      return read();
+    }
+  }
+
   /** Chunk `seq` as stored (the prefetched one, or read now); `undefined` when it is gone. */
   async #chunk(seq: number): Promise<unknown> {
     if (seq < this.#prefetched.length) return this.#prefetched[seq];
@@ -160,8 +191,8 @@ export class IdbHitHandler implements HitHandler {
   #checked(seq: number, data: unknown): ChunkData {
     const { bodyId, chunkSize, size } = this.#body;
     if (data === undefined) {
-      // The entry was replaced or purged while this reader was on it.
-      throw new StorageError(`chunk ${seq} of body ${bodyId} is gone (entry replaced or purged)`);
+      // The entry was replaced, purged or compacted while this reader was on it.
+      throw new ChunkGoneError(`chunk ${seq} of body ${bodyId} is gone (entry replaced or purged)`);
     }
     // A chunk of the wrong length would make a body that looks whole but is not.
     if (!isChunkData(data) || chunkLength(data) !== Math.min(chunkSize, size - seq * chunkSize)) {
@@ -170,3 +201,6 @@ export class IdbHitHandler implements HitHandler {
     return data;
   }
 }
+
+/** A chunk of the body read is no longer stored. */
+class ChunkGoneError extends StorageError {}

@@ -13,7 +13,7 @@ import { StorageError } from '../../core/storage.ts';
 import { chunkBytes, chunkLength, isChunkData } from './chunk-data.ts';
 import type { IdbConnection } from './idb-connection.ts';
 import { readInTransaction } from './idb-connection.ts';
-import { validMetaRecord } from './idb-record-check.ts';
+import { compactedIn } from './compaction.ts';
 import type { ChunkRecord, MetaRecord } from './idb-schema.ts';
 import type { WriteNotifier } from './write-notifier.ts';
 import type { LockManagerLike } from '../../core/platform.ts';
@@ -155,11 +155,7 @@ export class IdbRemoteFollowHitHandler implements HitHandler {
       const tx = db.transaction(['meta', 'body'], 'readonly');
       return readInTransaction(tx, async () => {
         const chunk = await tx.objectStore('body').get([bodyId, seq]);
-        if (chunk !== undefined) return chunk;
-        const record = validMetaRecord(await tx.objectStore('meta').get(hash), hash);
-        if (record?.complete !== 1 || record.writtenAs !== bodyId) return undefined;
-        const whole = (await tx.objectStore('body').get([record.bodyId, 0]))?.data;
-        return whole instanceof Blob && whole.size === record.size ? whole : undefined;
+        return chunk ?? (await compactedIn(tx, hash, bodyId))?.whole;
       });
     });
   }

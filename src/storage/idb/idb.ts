@@ -38,7 +38,7 @@ import { collectOrphans } from './orphan-collection.ts';
 import type { RemoteFollowContext } from './idb-remote-follow-hit.ts';
 import type { MetaRecord } from './idb-schema.ts';
 import { DEFAULT_DB_NAME } from './idb-schema.ts';
-import { expectedChunks, validMetaRecord } from './idb-record-check.ts';
+import { validMetaRecord } from './idb-record-check.ts';
 import type { WriteProgress } from './idb-write-progress.ts';
 import type { RemoteFollowing } from './remote-following.ts';
 import type { RemoteWakeHolds } from '../../core/remote-wake-holds.ts';
@@ -236,16 +236,12 @@ export class IdbStorage implements Storage {
     }
     this.touch(key);
     const { record, chunks } = found;
-    // A reader that reads chunks from the database as it goes pins the body (compaction.ts).
-    const unpin =
-      (chunks?.length ?? 0) < expectedChunks(record) ? this.#pin(record.bodyId) : undefined;
     // A body still in chunks (its compaction was lost with a stopped worker, or it was stored
     // before compaction): compacted for the next hits, once this one is released.
-    const compact = chunks !== undefined && leftInChunks(record, chunks);
-    const release = (): void => {
-      unpin?.();
-      if (compact) this.#compactLater(record.hash, record.bodyId, this.#compactDelayMs);
-    };
+    const release =
+      chunks !== undefined && leftInChunks(record, chunks)
+        ? () => this.#compactLater(record.hash, record.bodyId, this.#compactDelayMs)
+        : undefined;
     return {
       meta: record.meta,
       hit: new IdbHitHandler(this.#connection, record, this.label, chunks, release),
@@ -420,20 +416,16 @@ export class IdbStorage implements Storage {
   }
 
   #follow(write: WriteProgress, start: number): LookupResult {
+    const { bodyId } = write;
     // It reads the write's chunks until its last: its body is not compacted meanwhile.
-    const unpin = this.#pin(write.bodyId);
-    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start, unpin);
-    return { meta: write.meta, hit };
-  }
-
-  /** Keeps `bodyId` from compaction until the returned function is called. */
-  #pin(bodyId: string): () => void {
     this.#pins.set(bodyId, (this.#pins.get(bodyId) ?? 0) + 1);
-    return () => {
+    const unpin = (): void => {
       const left = (this.#pins.get(bodyId) ?? 1) - 1;
       if (left > 0) this.#pins.set(bodyId, left);
       else this.#pins.delete(bodyId);
     };
+    const hit = new IdbFollowHitHandler(this.#connection, write, this.label, start, unpin);
+    return { meta: write.meta, hit };
   }
 
   /** Compacts the body `bodyId` of entry `hash` after `delayMs`, in the background (once). */
