@@ -149,15 +149,18 @@ test('a body that lands in one transaction: the other worker waits for it whole,
   const writer = await startStreamedFetches(swPage, small.path);
   await origin.waitFor(small.path);
   const reader = await startStreamedFetches(otherTab, small.path);
-  // Ordering, not timing: the other worker queues for the writer's Web Lock on the key.
+  // Ordering, not timing: the other worker queues for the writer's Web Lock on the key (a wait
+  // bound for a worker that starts slowly under load, not a measurement).
   await expect
-    .poll(() =>
-      otherTab.evaluate(
-        async () =>
-          (await navigator.locks.query()).pending?.filter((lock) =>
-            lock.name?.startsWith('sw-http-cache:'),
-          ).length ?? 0,
-      ),
+    .poll(
+      () =>
+        otherTab.evaluate(
+          async () =>
+            (await navigator.locks.query()).pending?.filter((lock) =>
+              lock.name?.startsWith('sw-http-cache:'),
+            ).length ?? 0,
+        ),
+      { timeout: 20_000 },
     )
     .toBe(1);
 
