@@ -14,7 +14,7 @@ import { handleUnsafe } from './invalidation.ts';
 import { testFlowDeps } from './testing/test-flow.ts';
 import { outcomeOf, type RequestOutcome } from './stats.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
-import { holdPurges } from './testing/held-purges.ts';
+import { expectKeptAliveForPurge, holdPurges } from './testing/held-purges.ts';
 
 const ORIGIN = 'https://app.test';
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -161,12 +161,7 @@ describe('eviction on admission', () => {
     expect(await response.text()).toBe('new');
     expect(cacheStatusOf(response)).toMatchObject({ stored: true });
     expect(purged).toEqual([`eviction ${ORIGIN}/old`]);
-    let settled = false;
-    const settling = background.settle().then(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(settled).toBe(false); // the worker is kept alive for the purge
-    releasePurges();
-    await settling;
+    await expectKeptAliveForPurge({ release: releasePurges }, () => background.settle());
     expect((await get(f, '/old')).text).toBe('old 2'); // gone: back to the origin
   });
 });

@@ -7,7 +7,7 @@ import { LockTable } from '../lock/lock-table.ts';
 import { CompositionStorage } from '../storage/composition/composition.ts';
 import type { FetchFlow } from './fetch-flow.ts';
 import { Background, cacheStatusOf, FakeOrigin } from './testing/fake-origin.ts';
-import { holdPurges, type HeldPurges } from './testing/held-purges.ts';
+import { expectKeptAliveForPurge, holdPurges, type HeldPurges } from './testing/held-purges.ts';
 import { partialContentFlow } from './testing/partial-content-flow.ts';
 
 const ORIGIN = 'https://app.test';
@@ -376,12 +376,7 @@ describe('eviction after a piece', () => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     await held.asked;
     expect(held.purged).toEqual([`eviction ${OTHER}`]);
-    let settled = false;
-    const settling = background.settle().then(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(settled).toBe(false); // the worker is kept alive for the purge
-    held.release();
-    await settling;
+    await expectKeptAliveForPurge(held, () => background.settle());
     expect(origin.count('/other.webm')).toBe(1);
     await f.handle(new Request(OTHER), background.waitUntil).then((r) => r.arrayBuffer());
     await background.settle();

@@ -11,7 +11,7 @@ import {
   FakeOrigin,
   FetchEventLifetime,
 } from './testing/fake-origin.ts';
-import { holdPurges, type HeldPurges } from './testing/held-purges.ts';
+import { expectKeptAliveForPurge, holdPurges, type HeldPurges } from './testing/held-purges.ts';
 import {
   partialContentFlow,
   type PartialContentFlowParts,
@@ -211,12 +211,7 @@ describe('a long range asked of the origin in windows', () => {
     expect(isWhole(new Uint8Array(await response.arrayBuffer()))).toBe(true);
     await held.asked;
     expect(held.purged).toEqual([`eviction ${ORIGIN}/other`]);
-    let settled = false;
-    const settling = background.settle().then(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(settled).toBe(false); // the worker is kept alive for the purge
-    held.release();
-    await settling;
+    await expectKeptAliveForPurge(held, () => background.settle());
     expect((await get(f, 'bytes=0-')).status).toMatchObject({ hit: true });
   });
 

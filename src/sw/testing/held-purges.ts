@@ -2,6 +2,7 @@
  * A storage whose purges wait until the test releases them: what runs after a purge started,
  * and what waits for it, can be told apart.
  */
+import { expect } from 'vitest';
 import type { Storage } from '../../core/storage.ts';
 
 export interface HeldPurges {
@@ -28,4 +29,20 @@ export function holdPurges(storage: Storage): HeldPurges {
     return purge(key, type);
   };
   return { purged, asked, release };
+}
+
+/**
+ * Checks that the worker is kept alive for a held purge: `settle` (all the event's `waitUntil`
+ * promises) is still pending while the purge is held, then settles once it is released.
+ */
+export async function expectKeptAliveForPurge(
+  held: Pick<HeldPurges, 'release'>,
+  settle: () => Promise<unknown>,
+): Promise<void> {
+  let settled = false;
+  const settling = settle().then(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(settled).toBe(false);
+  held.release();
+  await settling;
 }
