@@ -2,7 +2,7 @@
 // What a just-started worker's JavaScript spends its time on (a profile, not a test: nothing
 // asserts on time).
 //
-//   node bench/cpu-profile.mjs [--runs=10] [--size=100000] [--mode=cold|restarted]
+//   node bench/cpu-profile.mjs [--runs=10] [--size=100000] [--mode=cold|restarted|admission]
 //                              [--entry=bench/workers/sw-http-cache.ts]
 //
 // Builds the worker as the bench does and keeps a DevTools session on it: the browser attaches
@@ -10,7 +10,9 @@
 // profile started before a stop covers the next instance from its first statement. `cold`: the
 // hit starts the worker (the cold-start row), the script's evaluation and the hit are profiled;
 // `restarted`: a no-store request starts it and the hit comes 300 ms later (the hits section's
-// IndexedDB row), only the hit is profiled. The V8 CPU profiler samples every 50 µs; prints the
+// IndexedDB row), only the hit is profiled; `admission`: 256 misses of 1 KB, 32 in flight (the
+// scale section's admission row), in the running worker, with the JS time per entry against the
+// wall time per entry (how much of admission is the worker's JS). The V8 CPU profiler samples every 50 µs; prints the
 // self time per function (with its source line) summed over the runs, and per source file, from
 // the bundle's sourcemap. The profiler makes everything slower: read the shares, not the ms.
 import { spawnSync } from 'node:child_process';
@@ -21,7 +23,7 @@ import { launchBenchBrowser } from './lib/browser.mjs';
 import { decodeVlq } from './lib/sourcemap-weights.mjs';
 import { ROOT, buildWorker } from './lib/build.mjs';
 import { startContender } from './lib/contenders.mjs';
-import { sleep, timedFetch } from './lib/page-fetch.mjs';
+import { fetchAll, sleep, timedFetch } from './lib/page-fetch.mjs';
 import { watchWorkers } from './lib/workers-cdp.mjs';
 
 // Node 20 has WebSocket behind a flag: run again with it.
@@ -38,6 +40,8 @@ const MODE = arg('mode', 'cold');
 const ENTRY = arg('entry', 'bench/workers/sw-http-cache.ts');
 const OUT = join(ROOT, 'dist-bench', 'cpu-profile');
 const MiB = 1024 * 1024;
+/** Misses per run in `admission` mode. */
+const ADMITTED = 256;
 const WORKER = `/sw.js?maxBodySize=${300 * MiB}&maxBytes=${1024 * MiB}&maxEntries=20000`;
 const path = `/api/big?size=${SIZE}&cc=max-age%3D3600&b=cpu`;
 
@@ -87,7 +91,21 @@ try {
   /** @type {Map<string, number>} self µs per source file */
   const bySource = new Map();
   let total = 0;
+  let wallMs = 0;
   for (let run = 0; run < RUNS; run++) {
+    if (MODE === 'admission') {
+      const misses = Array.from(
+        { length: ADMITTED },
+        (_, i) => `/api/resource?cc=max-age%3D3600&size=1000&cpu=${run}-${i}`,
+      );
+      await cdp.send('Profiler.start', {}, worker);
+      wallMs += await fetchAll(contender.page, misses, 32);
+      const { profile } = await cdp.send('Profiler.stop', {}, worker);
+      total += add(profile, byFunction, bySource);
+      process.stderr.write(`cpu-profile: run ${run + 1}/${RUNS}\n`);
+      await sleep(1000); // the last writes land
+      continue;
+    }
     await cdp.send('Profiler.start', {}, worker);
     await workers.stop(contender.url);
     if (MODE === 'restarted') {
@@ -112,8 +130,16 @@ try {
       console.log(`${(us / RUNS / 1000).toFixed(3).padStart(8)}  ${name}`);
     }
   };
-  print(`${MODE} ${SIZE} B: functions`, byFunction);
-  print(`${MODE} ${SIZE} B: sources`, bySource);
+  const what = MODE === 'admission' ? `admission of ${ADMITTED} × 1 KB` : `${MODE} ${SIZE} B`;
+  print(`${what}: functions`, byFunction);
+  print(`${what}: sources`, bySource);
+  if (MODE === 'admission') {
+    const perEntry = (/** @type {number} */ ms) => (ms / RUNS / ADMITTED).toFixed(2);
+    console.log(
+      `\nper entry: ${perEntry(total / 1000)} ms of the worker's JS (sampled) in ` +
+        `${perEntry(wallMs)} ms of wall time`,
+    );
+  }
 } finally {
   await context.close();
   await contender.origin.close();

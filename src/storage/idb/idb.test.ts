@@ -110,6 +110,18 @@ describe('IdbStorage lookup and write', () => {
     expect(await storage.lookup(key)).toBeNull();
     expect(await contents(storage.name)).toEqual({ meta: [], chunks: [] });
   });
+
+  it('stores a body smaller than a chunk without counting its chunks (nothing to have lost)', async () => {
+    const storage = newStorage();
+    const key = keyOf('/whole');
+    const miss = await storage.getMissHandler(key, metaOf());
+    await miss.write(bytes(3));
+    const counts = vi.spyOn(IDBObjectStore.prototype, 'count');
+    expect(await miss.finish()).toBe(3);
+    expect(counts).not.toHaveBeenCalled();
+    counts.mockRestore();
+    expect(await readAll((await storage.lookup(key))!.hit)).toEqual(bytes(3));
+  });
 });
 
 describe('IdbStorage seek', () => {
