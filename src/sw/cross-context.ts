@@ -8,7 +8,7 @@
  */
 import type { CacheLock } from '../core/lock.ts';
 import { RemoteWakeHolds } from '../core/remote-wake-holds.ts';
-import { createCacheLock, type CreateCacheLockOptions } from '../lock/index.ts';
+import { CrossContextLock, createCacheLock, type CreateCacheLockOptions } from '../lock/index.ts';
 import { crossContextWrites, type IdbStorageOptions } from '../storage/index.ts';
 import { announceChanges } from './announcements.ts';
 import { defineFeature, type HttpCacheFeature } from './features.ts';
@@ -40,8 +40,9 @@ export function crossContext(): HttpCacheFeature {
 
 function connect(options: CreateCacheLockOptions & { readonly name: string }): CrossContextParts {
   const holds = new RemoteWakeHolds();
-  return {
-    idb: { ...crossContextWrites(options.name), remoteWakeHolds: holds },
-    lock: createCacheLock({ ...options, holds }),
-  };
+  const lock = createCacheLock({ ...options, holds });
+  // Only the cross-context lock wakes other contexts' readers when a held write ends: with the
+  // lock table alone (no BroadcastChannel), every write is registered for them to follow.
+  const remoteWakeHolds = lock instanceof CrossContextLock ? holds : undefined;
+  return { idb: { ...crossContextWrites(options.name), remoteWakeHolds }, lock };
 }
