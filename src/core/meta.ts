@@ -54,6 +54,12 @@ export function getHeader(headers: HeaderList, name: string): string | null {
   return null;
 }
 
+/** The body size a stored response declares (`Content-Length`, digits only), or `undefined`. */
+export function declaredLength(meta: Pick<CacheMeta, 'headers'>): number | undefined {
+  const value = getHeader(meta.headers, 'content-length')?.trim();
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
 /** All values of a header joined with ", " (RFC 9110 §5.3), or `null` when absent. */
 export function getCombinedHeader(headers: HeaderList, name: string): string | null {
   const lower = name.toLowerCase();

@@ -5,7 +5,7 @@
  * Part of the `following` code (`remote-following.ts`), so a worker without the cross-context
  * feature does not ship it.
  */
-import { getHeader, type CacheMeta } from '../../core/meta.ts';
+import { declaredLength, getHeader, type CacheMeta } from '../../core/meta.ts';
 import type { HeldWriteEnd, RemoteWakeHolds } from '../../core/remote-wake-holds.ts';
 
 /** Holds `hash` in `holds` when the body lands in one transaction; else `undefined`. */
@@ -23,8 +23,8 @@ export function holdIfWhole(
  * stored body is the decoded one). A body that turns out longer is stored in chunks all the
  * same, just not followed elsewhere.
  */
-function landsAtFinish({ headers }: CacheMeta, chunkSize: number): boolean {
-  const length = getHeader(headers, 'content-length')?.trim() ?? '';
-  const coding = getHeader(headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
-  return /^\d+$/.test(length) && Number(length) < chunkSize && coding === 'identity';
+function landsAtFinish(meta: CacheMeta, chunkSize: number): boolean {
+  const length = declaredLength(meta);
+  const coding = getHeader(meta.headers, 'content-encoding')?.trim().toLowerCase() ?? 'identity';
+  return length !== undefined && length < chunkSize && coding === 'identity';
 }

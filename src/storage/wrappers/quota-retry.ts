@@ -16,7 +16,7 @@
  */
 import type { CacheKey } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import { getHeader } from '../../core/meta.ts';
+import { declaredLength } from '../../core/meta.ts';
 import type { MissHandler, Storage } from '../../core/storage.ts';
 import { isQuotaExceeded, toStorageError } from '../errors.ts';
 import { ForwardingStorage } from './forwarding.ts';
@@ -53,7 +53,7 @@ export class QuotaRetryStorage extends ForwardingStorage {
       restart: () => this.inner.getMissHandler(key, meta),
       makeRoom: this.#makeRoom,
       maxReplayBytes: this.#maxReplayBytes,
-      contentLength: contentLength(meta),
+      contentLength: declaredLength(meta),
     });
   }
 }
@@ -151,10 +151,4 @@ class QuotaRetryMissHandler implements MissHandler {
       throw toStorageError(again, 'storing a body after making room');
     }
   }
-}
-
-/** The declared body size, when the stored headers carry a valid `Content-Length`. */
-function contentLength(meta: CacheMeta): number | undefined {
-  const value = getHeader(meta.headers, 'content-length')?.trim();
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
