@@ -204,6 +204,48 @@ test.describe('README: without a bundler', () => {
     expect(error).toContain('clients.claim()');
   });
 
+  test("connectHttpCache gets a page claimed that was still loading at the worker's activation", async ({
+    swContext,
+  }) => {
+    // The late page's navigation is held until the worker has activated and claimed the pages
+    // it found: a document still loading then is skipped by clients.claim() and stays
+    // uncontrolled (vite dev's reload after it bundles the app's dependencies does this).
+    const late = await swContext.newPage();
+    let requested = (): void => {};
+    const navigationRequested = new Promise<void>((resolve) => (requested = resolve));
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await late.route('**/blank.html', async (route) => {
+      requested();
+      await released;
+      await route.continue();
+    });
+    const navigation = late.goto(`${origin.url}/blank.html`);
+    await navigationRequested;
+
+    const first = await swContext.newPage();
+    await first.goto(`${origin.url}/blank.html`);
+    await first.evaluate(async () => {
+      await navigator.serviceWorker.register('/sw.js');
+    });
+    expect(await controlled(first)).toBe(`${origin.url}/sw.js`);
+    release();
+    await navigation;
+    await late.unroute('**/blank.html');
+    // What this test is about: the activation's claim missed this page.
+    expect(await late.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+
+    const scriptURL = await late.evaluate(async () => {
+      const specifier = 'sw-http-cache';
+      const { connectHttpCache } = (await import(specifier)) as ClientModule;
+      const cache = await connectHttpCache({ timeout: 10_000 });
+      cache.close();
+      return navigator.serviceWorker.controller?.scriptURL;
+    });
+    expect(scriptURL).toBe(`${origin.url}/sw.js`);
+    await missThenHit(late, origin, 'claimed-late');
+  });
+
   test('the page API rejects at once, saying what to add, when the worker has no control endpoint', async ({
     swContext,
   }) => {

@@ -3,12 +3,14 @@
  * registrations they make or reuse, and what their errors say when no worker takes control.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isClaimRequest } from '../protocol/control-protocol.ts';
 import { connectHttpCache, controlTimeoutMessage, registerHttpCache } from './register.ts';
 
 const ORIGIN = 'https://app.test';
 
 interface FakeWorker {
   scriptURL: string;
+  postMessage: (message: unknown) => void;
 }
 
 interface FakeRegistration {
@@ -23,8 +25,16 @@ class FakeContainer extends EventTarget {
   controller: FakeWorker | null = null;
   registrations: FakeRegistration[] = [];
   calls: { url: string; type: string | undefined }[] = [];
-  /** What the worker does once registered: claim the page, or stay in some state. */
-  after: 'claim' | 'claim-before-active' | 'waiting' | 'active' | 'installing' = 'claim';
+  /**
+   * What the worker does once registered: claim the page, or stay in some state (`'active'`: it
+   * never claims; `'claim-when-asked'`: it claims only when the page asks, as when its own claim
+   * at activation missed a page that was still loading).
+   */
+  after:
+    'claim' | 'claim-before-active' | 'claim-when-asked' | 'waiting' | 'active' | 'installing' =
+    'claim';
+  /** What the page posted to each worker. */
+  posted: { to: string; message: unknown }[] = [];
   failFor = new Set<string>();
   failWith: (type: string) => Error = (type) =>
     new TypeError(`ServiceWorker script evaluation failed (${type})`);
@@ -41,34 +51,44 @@ class FakeContainer extends EventTarget {
     this.calls.push({ url, type: options.type });
     const type = options.type ?? 'classic';
     if (this.failFor.has(type)) return Promise.reject(this.failWith(type));
-    const worker = { scriptURL: url };
+    const worker = this.worker(url);
+    const activeAtOnce = ['claim', 'active', 'claim-when-asked'].includes(this.after);
     const registration: FakeRegistration = {
       scope: `${ORIGIN}/`,
       installing: this.after === 'installing' ? worker : null,
       waiting: this.after === 'waiting' ? worker : null,
-      active: this.after === 'claim' || this.after === 'active' ? worker : null,
+      active: activeAtOnce ? worker : null,
     };
-    if (this.after === 'waiting') registration.active = { scriptURL: `${ORIGIN}/old.js` };
+    if (this.after === 'waiting') registration.active = this.worker(`${ORIGIN}/old.js`);
     this.registrations.push(registration);
     if (registration.active) this.#ready(registration);
-    if (this.after === 'claim') {
-      setTimeout(() => {
-        this.controller = worker;
-        this.dispatchEvent(new Event('controllerchange'));
-      }, 1);
-    }
+    if (this.after === 'claim') setTimeout(() => this.claim(worker), 1);
     if (this.after === 'claim-before-active') {
       // Firefox: the page is controlled a moment before the registration shows its active worker.
-      setTimeout(() => {
-        this.controller = worker;
-        this.dispatchEvent(new Event('controllerchange'));
-      }, 1);
+      setTimeout(() => this.claim(worker), 1);
       setTimeout(() => {
         registration.active = worker;
         this.#ready(registration);
       }, 20);
     }
     return Promise.resolve(registration);
+  }
+
+  /** A worker that records what it is posted, and claims the page when asked if it is told to. */
+  worker(scriptURL: string): FakeWorker {
+    const worker: FakeWorker = {
+      scriptURL,
+      postMessage: (message) => {
+        this.posted.push({ to: scriptURL, message });
+        if (this.after === 'claim-when-asked' && isClaimRequest(message)) this.claim(worker);
+      },
+    };
+    return worker;
+  }
+
+  claim(worker: FakeWorker): void {
+    this.controller = worker;
+    this.dispatchEvent(new Event('controllerchange'));
   }
 
   getRegistrations(): Promise<FakeRegistration[]> {
@@ -134,9 +154,9 @@ describe('registerHttpCache', () => {
       scope: `${ORIGIN}/`,
       installing: null,
       waiting: null,
-      active: { scriptURL: `${ORIGIN}/sw.js` },
+      active: container.worker(`${ORIGIN}/sw.js`),
     });
-    container.controller = { scriptURL: `${ORIGIN}/sw.js` };
+    container.controller = container.worker(`${ORIGIN}/sw.js`);
     const client = await registerHttpCache({ scriptURL: '/sw.js' });
     expect(container.calls).toEqual([]);
     expect(client.registration).toBe(container.registrations[0]);
@@ -158,7 +178,31 @@ describe('registerHttpCache', () => {
 
   it('rejects after timeout naming a missing clients.claim()', async () => {
     container.after = 'active';
-    await expect(registerHttpCache({ timeout: 20 })).rejects.toThrow(/clients\.claim\(\)/);
+    await expect(registerHttpCache({ timeout: 20 })).rejects.toThrow(
+      /active but has not claimed this page, even when asked.*clients\.claim\(\)/,
+    );
+  });
+
+  it('asks an active worker that missed the page to claim it', async () => {
+    container.after = 'claim-when-asked';
+    const client = await registerHttpCache({ scriptURL: '/sw.js' });
+    expect(container.posted).toEqual([
+      { to: `${ORIGIN}/sw.js`, message: { type: 'sw-http-cache:claim' } },
+    ]);
+    expect(container.controller?.scriptURL).toBe(`${ORIGIN}/sw.js`);
+    client.close();
+  });
+
+  it('asks nothing of a worker that controls the page already', async () => {
+    container.registrations.push({
+      scope: `${ORIGIN}/`,
+      installing: null,
+      waiting: null,
+      active: container.worker(`${ORIGIN}/sw.js`),
+    });
+    container.controller = container.worker(`${ORIGIN}/sw.js`);
+    (await registerHttpCache({ scriptURL: '/sw.js' })).close();
+    expect(container.posted).toEqual([]);
   });
 
   it('rejects a timeout that is not a positive number', async () => {
@@ -174,6 +218,17 @@ describe('connectHttpCache', () => {
     const client = await connectHttpCache();
     expect(container.calls).toEqual([]);
     expect(client.registration).toBe(await app);
+    client.close();
+  });
+
+  it('asks the active worker of a page it does not control to claim it', async () => {
+    container.after = 'claim-when-asked';
+    const app = container.register(`${ORIGIN}/sw.js`);
+    const client = await connectHttpCache({ timeout: 1_000 });
+    expect(client.registration).toBe(await app);
+    expect(container.posted.map(({ message }) => message)).toEqual([
+      { type: 'sw-http-cache:claim' },
+    ]);
     client.close();
   });
 

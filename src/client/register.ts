@@ -2,6 +2,7 @@
  * Registering the worker (or finding the one the app registered) and getting its control client
  * in one call.
  */
+import { CLAIM_MESSAGE } from '../protocol/control-protocol.ts';
 import { HttpCacheClient, type ControlClientOptions } from './control-client.ts';
 
 export interface ConnectOptions extends ControlClientOptions {
@@ -173,9 +174,22 @@ async function awaitControl(
     // The change may have happened between the check above and the listener.
     onChange();
   });
+  askToBeClaimed(container);
   await withDeadline(controlled, timeout, () =>
     Promise.resolve(controlTimeoutMessage(registration, timeout)),
   );
+}
+
+/**
+ * Asks the worker that is (or becomes) active for this page to claim it. Its own claim at
+ * activation skips a page whose document was still loading, such as a reload that raced the
+ * first install (vite dev reloads the page when it first bundles the app's dependencies):
+ * without this, that page stays uncontrolled until the next navigation.
+ */
+function askToBeClaimed(container: ServiceWorkerContainer): void {
+  void container.ready.then((registration) => {
+    if (!container.controller) registration.active?.postMessage({ type: CLAIM_MESSAGE });
+  });
 }
 
 /** Why a registration's worker does not control the page yet, by the state it is in. */
@@ -197,10 +211,11 @@ export function controlTimeoutMessage(
   }
   if (registration.active) {
     return (
-      `${prefix}: the worker of ${registration.scope} is active but has not claimed this page. ` +
-      "It must call clients.claim() when it activates (installHttpCache's clientsClaim: true, " +
-      "workbox-core's clientsClaim()), or the page must be reloaded; a hard reload " +
-      '(Shift+Reload) bypasses service workers'
+      `${prefix}: the worker of ${registration.scope} is active but has not claimed this page, ` +
+      'even when asked. It must call clients.claim() (installHttpCache with clientsClaim: true ' +
+      "claims at activation and when a page asks; workbox-core's clientsClaim() only at " +
+      'activation), or the page must be reloaded; a hard reload (Shift+Reload) bypasses ' +
+      'service workers'
     );
   }
   return `${prefix}: the registration of ${registration.scope} has no worker (its script failed to install: see the worker's console)`;

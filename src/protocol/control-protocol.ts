@@ -14,6 +14,14 @@ export const CONTROL_MESSAGE = 'sw-http-cache:control';
 /** The protocol version a page sends in its hello; the worker refuses any other. */
 export const CONTROL_PROTOCOL_VERSION = 1;
 
+/**
+ * Page → worker, no port: "claim this page". `clients.claim()` at activation skips a page whose
+ * document was still loading then (a navigation or a reload that raced the first activation), and
+ * that page stays uncontrolled until reloaded; `registerHttpCache` and `connectHttpCache` post this
+ * to the active worker instead. `installHttpCache` answers it when its `clientsClaim` is on.
+ */
+export const CLAIM_MESSAGE = 'sw-http-cache:claim';
+
 /** Page → worker, with one `MessagePort` transferred: "expose the control API on this port". */
 export interface ControlHello {
   readonly type: typeof CONTROL_MESSAGE;
@@ -28,6 +36,11 @@ export type ControlReply =
 
 export function helloMessage(): ControlHello {
   return { type: CONTROL_MESSAGE, kind: 'hello', version: CONTROL_PROTOCOL_VERSION };
+}
+
+/** Whether `data` is a page's request to be claimed (`CLAIM_MESSAGE`). */
+export function isClaimRequest(data: unknown): boolean {
+  return isRecord(data) && safeGet(data, 'type') === CLAIM_MESSAGE;
 }
 
 /**

@@ -104,10 +104,11 @@ describe('installHttpCache', () => {
   });
 
   it('refuses the control client without controlEndpoint(), and only then', () => {
-    installHttpCache({ name: name() });
+    // clientsClaim off: its listener for pages asking to be claimed is not counted here.
+    installHttpCache({ name: name(), clientsClaim: false });
     expect(listeners.filter((type) => type === 'message')).toHaveLength(1); // the refusal
     listeners.length = 0;
-    installHttpCache({ name: name(), features: [controlEndpoint()] });
+    installHttpCache({ name: name(), clientsClaim: false, features: [controlEndpoint()] });
     expect(listeners.filter((type) => type === 'message')).toHaveLength(1); // the endpoint
   });
 });

@@ -2,7 +2,12 @@
  * The worker side of sw-http-cache (`import … from 'sw-http-cache/sw'`): only what a worker
  * script calls or types. `src/public-api.test.ts` pins this list (see api/).
  */
-export { installHttpCache, listenForSkipWaiting, type InstallOptions } from './install.ts';
+export {
+  claimClients,
+  installHttpCache,
+  listenForSkipWaiting,
+  type InstallOptions,
+} from './install.ts';
 export { HttpCacheHandler } from './handler.ts';
 export type { HttpCacheOptions, RouteMatcher, UrlTest } from './config.ts';
 export type { ControlledCache } from './control.ts';

@@ -4,6 +4,7 @@
  * `fetch` listener.
  */
 import { clientsClaim } from 'workbox-core';
+import { isClaimRequest } from '../protocol/control-protocol.ts';
 import type { HttpCacheOptions } from './config.ts';
 import { HttpCacheHandler } from './handler.ts';
 import { isFromSameOriginWindow } from './same-origin-window.ts';
@@ -22,7 +23,11 @@ export interface InstallOptions extends HttpCacheOptions {
    * 'prompt'`). `false`: the worker does nothing; the app handles activation itself.
    */
   readonly skipWaiting?: boolean | 'message';
-  /** Take control of open pages when the worker activates. Default `true`. */
+  /**
+   * Take control of open pages when the worker activates, and of a page that asks later (one
+   * whose document was still loading at activation, which `clients.claim()` skips; the page API
+   * asks for it). Default `true`.
+   */
   readonly clientsClaim?: boolean;
 }
 
@@ -49,10 +54,26 @@ export function installHttpCache(options: InstallOptions = {}): HttpCacheHandler
       `sw-http-cache: skipWaiting must be true, false or 'message', got ${JSON.stringify(skipWaiting)}`,
     );
   }
-  if (options.clientsClaim ?? true) clientsClaim();
+  if (options.clientsClaim ?? true) claimClients();
   if (options.navigationPreload) enableNavigationPreload();
   self.addEventListener('fetch', (event) => handler.handleFetchEvent(event));
   return handler;
+}
+
+/**
+ * Takes control of the open pages when the worker activates (workbox-core's `clientsClaim()`), and
+ * of a window of this origin that asks for it later: `registerHttpCache` and `connectHttpCache`
+ * ask when a page whose document was still loading at activation (which `clients.claim()`
+ * skips) finds itself uncontrolled. `installHttpCache` calls it unless `clientsClaim: false`; a
+ * worker that builds its own lifecycle (a Workbox app) calls it instead of `clientsClaim()`.
+ */
+export function claimClients(): void {
+  clientsClaim();
+  self.addEventListener('message', (event) => {
+    if (!isClaimRequest(event.data) || !isFromSameOriginWindow(event)) return;
+    // A worker asked after it stopped being the active one may not claim: nothing to do then.
+    event.waitUntil(self.clients.claim().catch(() => undefined));
+  });
 }
 
 /** Switches navigation preload on when the worker activates, where the browser has it. */

@@ -11,8 +11,12 @@ const updateSW = registerSW({
 });
 update.addEventListener('click', () => void updateSW()); // activates the new worker, reloads
 
-// The cache's control client, on the worker registerSW registered.
-const cache = await connectHttpCache();
+// The cache's control client, on the worker registerSW registered; if no worker takes control
+// of the page in time, the error says why.
+const cache = await connectHttpCache().catch((error: unknown) => {
+  status.textContent = String(error);
+  throw error;
+});
 const response = await fetch('/api/resource?cc=max-age%3D60');
 status.textContent = response.headers.get('cache-status') ?? 'not through the cache';
 console.log(await cache.stats());
