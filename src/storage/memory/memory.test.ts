@@ -216,6 +216,12 @@ describe('MemoryStorage limits', () => {
     await expect(
       storage.getMissHandler(keyOf('/big'), metaOf(200, [['content-length', '11']])),
     ).rejects.toBeInstanceOf(StorageError);
+    // A malformed length (not 1*DIGIT) declares nothing: the bytes decide.
+    for (const malformed of ['1e3', '0x10', '11, 11']) {
+      const declaredBadly = metaOf(200, [['content-length', malformed]]);
+      const started = await storage.getMissHandler(keyOf(`/${malformed}`), declaredBadly);
+      await expect(started.write(bytes(11))).rejects.toBeInstanceOf(StorageError);
+    }
     const miss = await storage.getMissHandler(keyOf('/grow'), metaOf());
     await miss.write(bytes(8));
     const hit = (await storage.lookup(keyOf('/grow')))!.hit;

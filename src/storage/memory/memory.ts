@@ -6,7 +6,7 @@
 import type { CacheKey } from '../../core/key.ts';
 import { keysEqual, sameUrl, variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
-import { getHeader } from '../../core/meta.ts';
+import { declaredLength } from '../../core/meta.ts';
 import type {
   LookupResult,
   MissHandler,
@@ -160,8 +160,8 @@ export class MemoryStorage implements Storage {
   }
 
   #startWrite(key: CacheKey, meta: CacheMeta, followable: boolean): Promise<MissHandler> {
-    const declared = Number(getHeader(meta.headers, 'content-length') ?? Number.NaN);
-    if (declared > this.maxBodyBytes) {
+    const declared = declaredLength(meta);
+    if (declared !== undefined && declared > this.maxBodyBytes) {
       return Promise.reject(
         new StorageError(
           `a ${declared}-byte body exceeds the memory limit of ${this.maxBodyBytes}`,
