@@ -39,18 +39,19 @@ const PIECES: Record<FeatureName, readonly Piece[]> = {
 
 /**
  * gzip -9 bytes the minimal worker may weigh. Issue 15 asks for 16 KB; the cache alone (RFC 9111
- * semantics, memory and IndexedDB storage, eviction, the lock) measures 31,254 B (30.5 KB) on
+ * semantics, memory and IndexedDB storage, eviction, the lock) measures 30,868 B (30.1 KB) on
  * 2026-12-06: issue 15's item 3 took out what it carried for features and copies of helpers
  * (31,665 B before, 31,070 B after), the cross-context code left in IdbStorage went behind
  * `crossContext()` (-195 B), compaction resumed after a hit and read on from the compacted
  * Blob (+245 B) came in, and so did the claim of a page that asks (+86 B: the activation's
- * claim skips a page still loading); docs/benchmarks.md#the-workers-size says where it goes. This budget, its
+ * claim skips a page still loading), and `Storage.lookupStreamingWrite`, which only tests called,
+ * went out (-386 B); docs/benchmarks.md#the-workers-size says where it goes. This budget, its
  * size rounded up to the next 256 B, keeps it from growing back. It was 29 KB before partial
  * content (issue 13) and the hit path's compaction (issue 15): the part of partial content every
  * worker keeps (purge, clear and orphan collection of pieces another worker stored; a 206 passed
  * through) weighs 0.8 KB, compaction 0.7 KB.
  */
-const MINIMAL_BUDGET = 123 * 256; // 31,488 B
+const MINIMAL_BUDGET = 121 * 256; // 30,976 B
 
 function piecesIn(code: string): Piece[] {
   return (Object.keys(MARKERS) as Piece[]).filter((piece) => code.includes(MARKERS[piece]));

@@ -40,10 +40,6 @@ export class MaxFileSizeMissHandler implements MissHandler {
     return this.#exceeded !== undefined;
   }
 
-  get streamingWriteTag(): string | undefined {
-    return this.#inner.streamingWriteTag;
-  }
-
   async write(chunk: Uint8Array): Promise<void> {
     // Unlike pingora, an overflow is sticky: a later, smaller chunk must not be written after the
     // refused one, or the stored body would silently miss bytes.

@@ -31,14 +31,6 @@ export interface Storage {
    * still being written is also returned: its hit handler follows the chunks as they land.
    */
   lookup(key: CacheKey): Promise<LookupResult | null>;
-  /**
-   * Like `lookup`, but follows the write whose tag is given (pingora `lookup_streaming_write`):
-   * a reader that waited for one writer never switches to a newer write of the same key.
-   */
-  lookupStreamingWrite(
-    key: CacheKey,
-    streamingWriteTag: string | undefined,
-  ): Promise<LookupResult | null>;
   /** Starts writing a new body for `key`; nothing is visible to `lookup` until `finish`. */
   getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler>;
   /** Removes every trace of `key`; `true` when something was removed. */
@@ -171,8 +163,6 @@ export interface MissHandler {
   finish(): Promise<number>;
   /** Drops the partial write; readers that follow it fail instead of seeing a short body. */
   abort(reason?: unknown): Promise<void>;
-  /** Identifies this write among concurrent writes of the same key (pingora streaming write tag). */
-  readonly streamingWriteTag: string | undefined;
 }
 
 /** Storage failed (quota, a closed database, a broken transaction). The cause is kept. */

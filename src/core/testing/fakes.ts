@@ -48,7 +48,6 @@ export class ManualClock {
 interface Write {
   readonly key: CacheKey;
   meta: CacheMeta;
-  readonly tag: string;
   readonly chunks: Uint8Array[];
   state: 'writing' | 'done' | 'aborted';
   wakeReaders: (() => void)[];
@@ -98,10 +97,6 @@ class FakeMissHandler implements MissHandler {
     private readonly onFinish: (write: Write) => void,
   ) {}
 
-  get streamingWriteTag(): string {
-    return this.entry.tag;
-  }
-
   write(chunk: Uint8Array): Promise<void> {
     if (this.entry.state !== 'writing') return Promise.reject(new StorageError('write is closed'));
     this.entry.chunks.push(chunk);
@@ -141,7 +136,6 @@ export class FakeStorage implements Storage {
   readonly label = 'fake';
   readonly supportsStreamingPartialWrite: boolean;
   readonly lookups: CacheKey[] = [];
-  readonly streamingLookups: { key: CacheKey; tag: string | undefined }[] = [];
   readonly purges: { key: CacheKey; type: PurgeType }[] = [];
   readonly metaUpdates: { key: CacheKey; meta: CacheMeta }[] = [];
   readonly missHandlers: FakeMissHandler[] = [];
@@ -150,7 +144,6 @@ export class FakeStorage implements Storage {
   readonly failing = new Set<StorageOperation>();
   readonly #complete = new Map<string, Write>();
   readonly #writing = new Map<string, Write>();
-  #tags = 0;
 
   constructor(options: { streaming?: boolean } = {}) {
     this.supportsStreamingPartialWrite = options.streaming ?? false;
@@ -162,7 +155,6 @@ export class FakeStorage implements Storage {
     this.#complete.set(variantHash(key), {
       key,
       meta,
-      tag: this.#nextTag(),
       chunks: [bytes],
       state: 'done',
       wakeReaders: [],
@@ -186,14 +178,6 @@ export class FakeStorage implements Storage {
     });
   }
 
-  lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
-    this.streamingLookups.push({ key, tag });
-    if (tag === undefined) return this.lookup(key);
-    const hash = variantHash(key);
-    const candidates = [this.#writing.get(hash), this.#complete.get(hash)];
-    return Promise.resolve(this.#result(candidates.find((write) => write?.tag === tag)));
-  }
-
   getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
     return this.#run('getMissHandler', () => this.#startWrite(key, meta));
   }
@@ -203,7 +187,6 @@ export class FakeStorage implements Storage {
     const write: Write = {
       key,
       meta,
-      tag: this.#nextTag(),
       chunks: [],
       state: 'writing',
       wakeReaders: [],
@@ -244,11 +227,6 @@ export class FakeStorage implements Storage {
       return Promise.reject(new StorageError(`${operation} failed (injected)`));
     }
     return Promise.resolve(body());
-  }
-
-  #nextTag(): string {
-    this.#tags += 1;
-    return `write-${this.#tags}`;
   }
 }
 

@@ -60,13 +60,13 @@ describe('CompositionStorage writes and labels', () => {
     expect(await bodyOf(idb, keyOf('/a'))).toEqual(bytes(5));
   });
 
-  // As memory.test.ts follows a write, on purpose: here through the composition and its tag.
-  it('lets readers in this worker follow a write through memory, by tag too', async () => {
+  // As memory.test.ts follows a write, on purpose: here through the composition.
+  it('lets readers in this worker follow a write through memory', async () => {
     const { storage } = compose();
     const key = keyOf('/s');
     const miss = await storage.getMissHandler(key, metaOf());
     await miss.write(Uint8Array.of(1, 2));
-    const follower = await storage.lookupStreamingWrite(key, miss.streamingWriteTag);
+    const follower = await storage.lookup(key);
     expect(follower?.hit.source).toBe('composition.memory');
     const hit = follower!.hit;
     expect(await hit.readBody()).toEqual(Uint8Array.of(1, 2));
@@ -76,12 +76,12 @@ describe('CompositionStorage writes and labels', () => {
     expect(await next).toEqual(Uint8Array.of(3));
     await miss.finish();
     expect(await hit.readBody()).toBeNull();
-    // After the write, the tag still finds its entry (memory first, then the database).
-    expect((await storage.lookupStreamingWrite(key, miss.streamingWriteTag))?.hit.size).toBe(3);
+    // After the write, its entry is found in memory first, then in the database.
+    expect((await storage.lookup(key))?.hit.source).toBe('composition.memory');
     await storage.l1.purge(key, 'eviction');
-    const fromDisk = await storage.lookupStreamingWrite(key, miss.streamingWriteTag);
+    const fromDisk = await storage.lookup(key);
     expect(fromDisk?.hit.source).toBe('composition.idb');
-    expect(await storage.lookupStreamingWrite(key, 'not a tag')).toBeNull();
+    expect(fromDisk?.hit.size).toBe(3);
   });
 
   it('starts the memory write before the IndexedDB one, so a reader meanwhile follows memory', async () => {

@@ -30,7 +30,7 @@ import { StorageError } from '../../core/storage.ts';
 import { listStoredVariants } from '../../core/stored-variants.ts';
 import { toStorageError } from '../errors.ts';
 import type { LayerName } from './fanout-miss.ts';
-import { FanOutMissHandler, decodeWriteTag } from './fanout-miss.ts';
+import { FanOutMissHandler } from './fanout-miss.ts';
 import { LabeledHitHandler } from './labeled-hit.ts';
 import { LayerFallbackHitHandler } from './layer-fallback-hit.ts';
 import { RefillHitHandler } from './refill-hit.ts';
@@ -76,20 +76,6 @@ export class CompositionStorage implements Storage {
     if (writing !== null) return writing;
     const r2 = await this.l2.lookup(key);
     return r2 === null ? this.lookL1Again(key) : this.fromL2(key, r2);
-  }
-
-  async lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
-    if (tag === undefined) return this.lookup(key);
-    const tags = decodeWriteTag(tag);
-    if (tags === null) return null;
-    const [l1Tag, l2Tag] = tags;
-    if (l1Tag !== undefined) {
-      const r1 = await this.l1Lookup(() => this.l1.lookupStreamingWrite(key, l1Tag));
-      if (r1 !== null) return this.fromL1(key, r1);
-    }
-    if (l2Tag === undefined) return null;
-    const r2 = await this.l2.lookupStreamingWrite(key, l2Tag);
-    return r2 === null ? null : this.fromL2(key, r2);
   }
 
   async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {

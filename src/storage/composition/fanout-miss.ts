@@ -14,7 +14,6 @@ interface LayerWrite {
 }
 
 export class FanOutMissHandler implements MissHandler {
-  readonly streamingWriteTag: string;
   readonly #writes: LayerWrite[];
   readonly #onError: (error: unknown, layer: LayerName) => void;
 
@@ -28,7 +27,6 @@ export class FanOutMissHandler implements MissHandler {
       { layer: 'l2', handler: l2 },
     ];
     this.#onError = onError;
-    this.streamingWriteTag = encodeWriteTag(l1?.streamingWriteTag, l2?.streamingWriteTag);
   }
 
   /** The layers still being written. */
@@ -84,22 +82,5 @@ export class FanOutMissHandler implements MissHandler {
     throw error instanceof StorageError
       ? error
       : new StorageError('every cache layer failed to store the body', { cause: error });
-  }
-}
-
-/** One tag for a write to both layers; {@link decodeWriteTag} gives each layer its own back. */
-export function encodeWriteTag(l1: string | undefined, l2: string | undefined): string {
-  return JSON.stringify([l1 ?? null, l2 ?? null]);
-}
-
-export function decodeWriteTag(tag: string): [string | undefined, string | undefined] | null {
-  try {
-    const parsed: unknown = JSON.parse(tag);
-    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
-    const [l1, l2] = parsed as unknown[];
-    const part = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return [part(l1), part(l2)];
-  } catch {
-    return null;
   }
 }

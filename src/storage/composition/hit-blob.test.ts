@@ -26,7 +26,6 @@ function recordingMiss() {
   const calls: string[] = [];
   const written: Uint8Array[] = [];
   const miss: MissHandler = {
-    streamingWriteTag: undefined,
     write: (chunk) => {
       calls.push('write');
       written.push(chunk);

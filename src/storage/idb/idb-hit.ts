@@ -60,11 +60,6 @@ export class IdbHitHandler implements HitHandler {
     return this.#body.size;
   }
 
-  /** The streaming write tag of the write that stored this body (its body id then). */
-  get writeTag(): string {
-    return this.#body.writtenAs ?? this.#body.bodyId;
-  }
-
   seek(start: number, end?: number): void {
     [this.#position, this.#end] = checkedRange(this.#body.size, start, end);
   }

@@ -64,8 +64,8 @@ interface MetaStore {
 }
 
 export class IdbMissHandler implements MissHandler {
-  /** The body id: `lookupStreamingWrite` matches it against the complete entry's body. */
-  readonly streamingWriteTag: string;
+  /** The id of the body this write stores: its chunks' key, its writer lock's name. */
+  readonly bodyId: string;
   readonly #context: IdbWriteContext;
   readonly #key: CacheKey;
   readonly #hash: string;
@@ -93,10 +93,10 @@ export class IdbMissHandler implements MissHandler {
     this.#meta = meta;
     this.#rechunker = new Rechunker(context.chunkSize);
     this.#blobs = context.chunkForms.blobs;
-    this.streamingWriteTag = crypto.randomUUID();
-    context.liveWriters.add(this.streamingWriteTag);
-    this.#progress = new WriteProgress(key, meta, this.streamingWriteTag, context.chunkSize);
-    context.writes.set(this.streamingWriteTag, this.#progress);
+    this.bodyId = crypto.randomUUID();
+    context.liveWriters.add(this.bodyId);
+    this.#progress = new WriteProgress(key, meta, this.bodyId, context.chunkSize);
+    context.writes.set(this.bodyId, this.#progress);
     this.#startedAt = context.now();
   }
 
@@ -119,7 +119,7 @@ export class IdbMissHandler implements MissHandler {
       holds && following.holdIfWhole(holds, this.#hash, this.#meta, this.#context.chunkSize);
     if (this.#endHold !== undefined) return;
     try {
-      this.#lock = await following.writerLock(cross.locks, cross.lockName(this.streamingWriteTag));
+      this.#lock = await following.writerLock(cross.locks, cross.lockName(this.bodyId));
     } catch {
       return;
     }
@@ -167,10 +167,10 @@ export class IdbMissHandler implements MissHandler {
       throw toStorageError(error, 'finishing a body');
     }
     this.#state = 'finished';
-    this.#context.liveWriters.delete(this.streamingWriteTag);
+    this.#context.liveWriters.delete(this.bodyId);
     this.#progress.finished(this.#stored, this.#size);
-    this.#context.writes.delete(this.streamingWriteTag);
-    const bodyId = this.streamingWriteTag;
+    this.#context.writes.delete(this.bodyId);
+    const { bodyId } = this;
     this.#tellFollowers({ bodyId, seq: this.#stored, done: true });
     // Only after the flip committed: a reader that sees the lock free reads the final record.
     this.#lock?.release();
@@ -186,7 +186,7 @@ export class IdbMissHandler implements MissHandler {
 
   #storeChunks(chunks: readonly Uint8Array[]): Promise<void> {
     const { connection } = this.#context;
-    const bodyId = this.streamingWriteTag;
+    const { bodyId } = this;
     return this.#inChunkForm((blobs) =>
       connection.run('storing a body chunk', async (db) => {
         const tx = db.transaction(['meta', 'body'], 'readwrite');
@@ -237,7 +237,7 @@ export class IdbMissHandler implements MissHandler {
 
   /** `record` with this write's entry (moved last) and its heartbeat, `chunks` stored. */
   #withWriter(record: MetaRecord, chunks: number): MetaRecord {
-    const bodyId = this.streamingWriteTag;
+    const { bodyId } = this;
     const writer: WriterRecord = {
       bodyId,
       heartbeatAt: this.#context.now(),
@@ -256,7 +256,7 @@ export class IdbMissHandler implements MissHandler {
 
   #publish(last: Uint8Array | null): Promise<void> {
     const { connection, chunkSize, now } = this.#context;
-    const bodyId = this.streamingWriteTag;
+    const { bodyId } = this;
     return this.#inChunkForm((blobs) =>
       connection.run('finishing a body', async (db) => {
         const tx = db.transaction(['meta', 'body'], 'readwrite');
@@ -297,7 +297,7 @@ export class IdbMissHandler implements MissHandler {
   /** Deletes what this write stored (best effort: orphan collection catches what is left). */
   async #discard(): Promise<void> {
     this.#state = 'aborted';
-    const bodyId = this.streamingWriteTag;
+    const { bodyId } = this;
     // Followers fail at once, before the chunks they would read are deleted.
     this.#progress.aborted(new StorageError('the body write was aborted'));
     this.#context.writes.delete(bodyId);

@@ -150,7 +150,7 @@ describe('IdbStorage following a write of another context', () => {
     const miss = await a.getMissHandler(key, metaOf());
     const hit = (await b.lookup(key))!.hit;
     const first = hit.readBody();
-    const bodyId = miss.streamingWriteTag!;
+    const bodyId = miss.bodyId;
     for (const junk of [
       null,
       'aborted',

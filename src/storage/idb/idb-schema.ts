@@ -60,7 +60,7 @@ export interface MetaRecord {
   /** Last access (ms), flushed in batches by the access write-back. */
   readonly lastAccess: number;
   /**
-   * The body id the write that stored this body had (its streaming write tag), when the body was
+   * The body id the write that stored this body had, when the body was
    * since rewritten as one Blob under a new id (`compaction.ts`); absent otherwise, and in
    * records written before compaction.
    */

@@ -21,7 +21,7 @@ export class WriteProgress {
   constructor(
     readonly key: CacheKey,
     readonly meta: CacheMeta,
-    /** The write's body id (its streaming write tag). */
+    /** The write's body id. */
     readonly bodyId: string,
     readonly chunkSize: number,
   ) {}

@@ -89,17 +89,6 @@ describe('IdbStorage lookup and write', () => {
     await expect(miss.write(bytes(1))).rejects.toBeInstanceOf(StorageError);
   });
 
-  it('lookupStreamingWrite returns the entry only if the tagged write produced it', async () => {
-    const storage = newStorage();
-    const key = keyOf('/tag');
-    const first = await store(storage, key, bytes(5));
-    expect((await storage.lookupStreamingWrite(key, first.streamingWriteTag))?.hit.size).toBe(5);
-    const second = await store(storage, key, bytes(6));
-    expect(await storage.lookupStreamingWrite(key, first.streamingWriteTag)).toBeNull();
-    expect((await storage.lookupStreamingWrite(key, second.streamingWriteTag))?.hit.size).toBe(6);
-    expect((await storage.lookupStreamingWrite(key, undefined))?.hit.size).toBe(6);
-  });
-
   it('fails finish when the entry was purged during the write', async () => {
     const storage = newStorage();
     const key = keyOf('/race');

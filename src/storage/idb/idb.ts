@@ -12,7 +12,6 @@ import { keysEqual, variantHash } from '../../core/key.ts';
 import type { CacheMeta } from '../../core/meta.ts';
 import type {
   LookupResult,
-  MissHandler,
   PieceStart,
   PieceWriter,
   PurgeType,
@@ -261,34 +260,12 @@ export class IdbStorage implements Storage {
   }
 
   /**
-   * The write whose tag (body id) is given: followed while it is in progress in this context,
-   * then its complete entry while it is still the current one; else `null`. `start` skips the
-   * first bytes of a write in progress (a reader that switches to it part way).
-   */
-  async lookupStreamingWrite(
-    key: CacheKey,
-    tag: string | undefined,
-    start = 0,
-  ): Promise<LookupResult | null> {
-    const writing = tag === undefined ? undefined : this.#writes.get(tag);
-    if (writing !== undefined && keysEqual(writing.key, key)) return this.#follow(writing, start);
-    const result = await this.lookup(key);
-    if (tag === undefined || result === null) return result;
-    if (result.hit instanceof IdbHitHandler && result.hit.writeTag === tag) {
-      if (start > 0) result.hit.seek(Math.min(start, result.hit.size));
-      return result;
-    }
-    await result.hit.finish();
-    return null;
-  }
-
-  /**
    * Starts a write. When other contexts can follow it (`locks` given), it is registered first
    * (writer lock, then its entry in the key's meta record), so a reader woken by the cache lock
    * finds it at once; a body that lands in one transaction is held in `remoteWakeHolds` instead
    * (see {@link IdbMissHandler.register}).
    */
-  async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
+  async getMissHandler(key: CacheKey, meta: CacheMeta): Promise<IdbMissHandler> {
     const context = {
       connection: this.#connection,
       chunkSize: this.chunkSize,

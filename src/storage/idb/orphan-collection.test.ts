@@ -57,7 +57,7 @@ describe('collectOrphans in batches', () => {
     for (let i = 0; i < 3; i++) {
       const miss = await storage.getMissHandler(keyOf(`/dead-${i}`), metaOf());
       await miss.write(bytes(8)); // 2 chunks, never finished: a stopped worker
-      dead.push(miss.streamingWriteTag);
+      dead.push(miss.bodyId);
     }
     advance(STALE_MS + 1);
     expect(await collect()).toBe(6);
@@ -76,8 +76,8 @@ describe('collectOrphans in batches', () => {
     advance(STALE_MS + 1);
     const recent = await storage.getMissHandler(keyOf('/recent'), metaOf());
     await recent.write(bytes(8));
-    expect(await collect(new Set([here.streamingWriteTag!]))).toBe(0);
-    expect(await chunkIds(name)).toEqual([here.streamingWriteTag, recent.streamingWriteTag].sort());
+    expect(await collect(new Set([here.bodyId]))).toBe(0);
+    expect(await chunkIds(name)).toEqual([here.bodyId, recent.bodyId].sort());
     await here.finish();
     await recent.finish();
     expect(await bodyOf(storage, keyOf('/here'))).toEqual(bytes(8));

@@ -14,13 +14,11 @@ export interface MemoryWriteHooks {
 }
 
 export class MemoryMissHandler implements MissHandler {
-  readonly streamingWriteTag: string;
   readonly #body: ChunkedBody;
   readonly #hooks: MemoryWriteHooks;
 
-  constructor(body: ChunkedBody, tag: string, hooks: MemoryWriteHooks) {
+  constructor(body: ChunkedBody, hooks: MemoryWriteHooks) {
     this.#body = body;
-    this.streamingWriteTag = tag;
     this.#hooks = hooks;
   }
 

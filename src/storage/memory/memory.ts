@@ -38,8 +38,6 @@ interface MemoryEntry {
   readonly key: CacheKey;
   readonly meta: CacheMeta;
   readonly body: ChunkedBody;
-  /** The streaming write tag of the write that produced this entry. */
-  readonly tag: string;
 }
 
 export class MemoryStorage implements Storage {
@@ -57,7 +55,6 @@ export class MemoryStorage implements Storage {
   readonly #hiddenWrites = new Set<MemoryEntry>();
   #entryBytes = 0;
   #writeBytes = 0;
-  #nextTag = 0;
 
   constructor(options: MemoryStorageOptions = {}) {
     this.label = options.label ?? 'memory';
@@ -87,16 +84,6 @@ export class MemoryStorage implements Storage {
     this.#entries.delete(hash);
     this.#entries.set(hash, entry);
     return Promise.resolve(this.#hit(entry));
-  }
-
-  lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
-    if (tag === undefined) return this.lookup(key);
-    const hash = variantHash(key);
-    const writing = this.#writes.get(hash)?.find((w) => w.tag === tag && keysEqual(w.key, key));
-    if (writing !== undefined) return Promise.resolve(this.#hit(writing));
-    const entry = this.#entries.get(hash);
-    const finished = entry !== undefined && entry.tag === tag && keysEqual(entry.key, key);
-    return Promise.resolve(finished ? this.#hit(entry) : null);
   }
 
   getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
@@ -169,11 +156,11 @@ export class MemoryStorage implements Storage {
       );
     }
     const hash = variantHash(key);
-    const write: MemoryEntry = { key, meta, body: new ChunkedBody(), tag: `m${++this.#nextTag}` };
+    const write: MemoryEntry = { key, meta, body: new ChunkedBody() };
     if (followable) this.#writes.set(hash, [...(this.#writes.get(hash) ?? []), write]);
     else this.#hiddenWrites.add(write);
     return Promise.resolve(
-      new MemoryMissHandler(write.body, write.tag, {
+      new MemoryMissHandler(write.body, {
         reserve: (bytes) => this.#reserve(write, bytes),
         published: () => this.#publish(hash, write),
         discarded: () => this.#forgetWrite(hash, write),

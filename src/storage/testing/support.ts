@@ -18,13 +18,14 @@ export function bytes(length: number, start = 0): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (start + i) % 256);
 }
 
-export async function store(
-  storage: Storage,
+/** Stores `body` under `key` in chunks of `chunkSize`; returns the storage's own miss handler. */
+export async function store<M extends MissHandler>(
+  storage: { getMissHandler(key: CacheKey, meta: CacheMeta): Promise<M> },
   key: CacheKey,
   body: Uint8Array,
   chunkSize = 7,
   meta = metaOf(),
-): Promise<MissHandler> {
+): Promise<M> {
   const miss = await storage.getMissHandler(key, meta);
   for (let i = 0; i < body.byteLength; i += chunkSize)
     await miss.write(body.subarray(i, i + chunkSize));
@@ -50,7 +51,6 @@ export function bareStorage(inner: Storage): Storage {
     label: 'bare',
     supportsStreamingPartialWrite: inner.supportsStreamingPartialWrite,
     lookup: (key) => inner.lookup(key),
-    lookupStreamingWrite: (key, tag) => inner.lookupStreamingWrite(key, tag),
     getMissHandler: (key, meta) => inner.getMissHandler(key, meta),
     purge: (key, type) => inner.purge(key, type),
     updateMeta: (key, meta) => inner.updateMeta(key, meta),

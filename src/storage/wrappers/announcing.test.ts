@@ -46,16 +46,15 @@ describe('AnnouncingStorage', () => {
     const { inner, channel, storage } = setup();
     inner.put(a, testMeta(), 'hello');
     expect((await storage.lookup(a))?.meta.status).toBe(200);
-    expect(await storage.lookupStreamingWrite(b, undefined)).toBeNull();
+    expect(await storage.lookup(b)).toBeNull();
     expect(inner.lookups).toEqual([a, b]);
     expect(channel.posted).toEqual([]);
     expect(storage.label).toBe('fake');
   });
 
   it('posts stored when a miss finishes, not before and not on abort', async () => {
-    const { inner, channel, storage } = setup();
+    const { channel, storage } = setup();
     const miss = await storage.getMissHandler(b, testMeta());
-    expect(miss.streamingWriteTag).toBe(inner.missHandlers[0]!.streamingWriteTag);
     await miss.write(new TextEncoder().encode('abc'));
     expect(channel.posted).toEqual([]);
     expect(await miss.finish()).toBe(3);

@@ -104,10 +104,6 @@ class AnnouncingMissHandler implements MissHandler {
     this.#onStored = onStored;
   }
 
-  get streamingWriteTag(): string | undefined {
-    return this.#inner.streamingWriteTag;
-  }
-
   write(chunk: Uint8Array): Promise<void> {
     return this.#inner.write(chunk);
   }

@@ -37,10 +37,6 @@ export abstract class ForwardingStorage implements Storage, StorageCapabilities 
     return this.inner.lookup(key);
   }
 
-  lookupStreamingWrite(key: CacheKey, tag: string | undefined): Promise<LookupResult | null> {
-    return this.inner.lookupStreamingWrite(key, tag);
-  }
-
   getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
     return this.inner.getMissHandler(key, meta);
   }

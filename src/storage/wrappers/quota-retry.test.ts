@@ -54,10 +54,6 @@ class TinyDisk implements Storage {
     });
   }
 
-  lookupStreamingWrite(key: CacheKey): Promise<LookupResult | null> {
-    return this.lookup(key);
-  }
-
   getMissHandler(key: CacheKey, meta: CacheMeta): Promise<MissHandler> {
     const parts: Uint8Array[] = [];
     let held = 0;
@@ -69,7 +65,6 @@ class TinyDisk implements Storage {
       return Promise.reject(error);
     };
     const handler: MissHandler = {
-      streamingWriteTag: `tag-${this.started.length}`,
       write: (chunk) => {
         if (state !== 'writing') return Promise.reject(new StorageError(`write is ${state}`));
         const injected = this.failNext[0];
@@ -255,7 +250,6 @@ describe('QuotaRetryStorage', () => {
     const disk = new TinyDisk(1000);
     const { storage } = retrying(disk);
     const miss = await storage.getMissHandler(keyOf('/a'), metaOf());
-    expect(miss.streamingWriteTag).toBe('tag-0');
     await miss.write(bytes(3));
     await miss.finish();
     expect(storage.label).toBe('tiny');

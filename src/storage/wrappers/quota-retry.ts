@@ -68,8 +68,8 @@ interface RetryContext {
 
 /**
  * Keeps copies of the chunks written (while the body is small enough) so the write can start
- * over once after a quota error. Its `streamingWriteTag` is the current inner write's: it changes
- * after a retry, so the retry is meant for layers without streaming partial writes.
+ * over once after a quota error. A reader following the first write fails with it, so the retry
+ * is meant for layers without streaming partial writes.
  */
 class QuotaRetryMissHandler implements MissHandler {
   #current: MissHandler;
@@ -82,10 +82,6 @@ class QuotaRetryMissHandler implements MissHandler {
   constructor(first: MissHandler, context: RetryContext) {
     this.#current = first;
     this.#context = context;
-  }
-
-  get streamingWriteTag(): string | undefined {
-    return this.#current.streamingWriteTag;
   }
 
   async write(chunk: Uint8Array): Promise<void> {
