@@ -17,4 +17,8 @@ export default defineConfig({
       devOptions: { enabled: true, type: 'module' }, // `vite dev` serves the worker too
     }),
   ],
+  // `vite dev` bundles dependencies it finds late (the worker's, when the browser fetches it;
+  // registerSW's workbox-window) on the first visit, and that can fail the worker's install: find
+  // them all up front.
+  optimizeDeps: { entries: ['index.html', 'src/sw.ts'], include: ['workbox-window'] },
 });

@@ -10,6 +10,7 @@ const ORIGIN = 'https://app.test';
 
 interface FakeWorker {
   scriptURL: string;
+  state: 'activated' | 'redundant';
   postMessage: (message: unknown) => void;
 }
 
@@ -78,6 +79,7 @@ class FakeContainer extends EventTarget {
   worker(scriptURL: string): FakeWorker {
     const worker: FakeWorker = {
       scriptURL,
+      state: 'activated',
       postMessage: (message) => {
         this.posted.push({ to: scriptURL, message });
         if (this.after === 'claim-when-asked' && isClaimRequest(message)) this.claim(worker);
@@ -218,6 +220,20 @@ describe('connectHttpCache', () => {
     expect(container.posted.map(({ message }) => message)).toEqual([
       { type: 'sw-http-cache:claim' },
     ]);
+    client.close();
+  });
+
+  it('asks for a claim when the page is left with a redundant controller', async () => {
+    container.after = 'claim-when-asked';
+    const app = await container.register(`${ORIGIN}/sw.js`);
+    // Firefox: the old worker stays the controller of a page that loaded while the new one
+    // activated, and is redundant: the page's fetches go to the network.
+    container.controller = { ...container.worker(`${ORIGIN}/old.js`), state: 'redundant' };
+    const client = await connectHttpCache({ timeout: 1_000 });
+    expect(container.posted).toEqual([
+      { to: `${ORIGIN}/sw.js`, message: { type: 'sw-http-cache:claim' } },
+    ]);
+    expect(container.controller).toBe(app.active);
     client.close();
   });
 

@@ -163,10 +163,10 @@ async function awaitControl(
   registration: ServiceWorkerRegistration,
   timeout: number,
 ): Promise<void> {
-  if (container.controller) return;
+  if (controlledByLiveWorker(container)) return;
   const controlled = new Promise<void>((resolve) => {
     const onChange = (): void => {
-      if (!container.controller) return;
+      if (!controlledByLiveWorker(container)) return;
       container.removeEventListener('controllerchange', onChange);
       resolve();
     };
@@ -188,8 +188,20 @@ async function awaitControl(
  */
 function askToBeClaimed(container: ServiceWorkerContainer): void {
   void container.ready.then((registration) => {
-    if (!container.controller) registration.active?.postMessage({ type: CLAIM_MESSAGE });
+    if (!controlledByLiveWorker(container)) {
+      registration.active?.postMessage({ type: CLAIM_MESSAGE });
+    }
   });
+}
+
+/**
+ * Whether a worker that still runs controls this page. Firefox can leave a page whose document
+ * loaded while a new worker activated with the old, now redundant, worker as its controller:
+ * its fetches then go to the network, as if uncontrolled.
+ */
+function controlledByLiveWorker(container: ServiceWorkerContainer): boolean {
+  const controller = container.controller;
+  return controller !== null && controller.state !== 'redundant';
 }
 
 /** Why a registration's worker does not control the page yet, by the state it is in. */
