@@ -3,7 +3,7 @@
  * registrations they make or reuse, and what their errors say when no worker takes control.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isClaimRequest } from '../protocol/control-protocol.ts';
+import { CLAIM_MESSAGE, hasMessageType } from '../protocol/control-protocol.ts';
 import { connectHttpCache, controlTimeoutMessage, registerHttpCache } from './register.ts';
 
 const ORIGIN = 'https://app.test';
@@ -82,7 +82,8 @@ class FakeContainer extends EventTarget {
       state: 'activated',
       postMessage: (message) => {
         this.posted.push({ to: scriptURL, message });
-        if (this.after === 'claim-when-asked' && isClaimRequest(message)) this.claim(worker);
+        if (this.after === 'claim-when-asked' && hasMessageType(message, CLAIM_MESSAGE))
+          this.claim(worker);
       },
     };
     return worker;

@@ -38,9 +38,9 @@ export function helloMessage(): ControlHello {
   return { type: CONTROL_MESSAGE, kind: 'hello', version: CONTROL_PROTOCOL_VERSION };
 }
 
-/** Whether `data` is a page's request to be claimed (`CLAIM_MESSAGE`). */
-export function isClaimRequest(data: unknown): boolean {
-  return isRecord(data) && safeGet(data, 'type') === CLAIM_MESSAGE;
+/** Whether `data` is a message `{ type }` (the control hello, a claim request, `SKIP_WAITING`). */
+export function hasMessageType(data: unknown, type: string): boolean {
+  return isRecord(data) && safeGet(data, 'type') === type;
 }
 
 /**
@@ -48,7 +48,7 @@ export function isClaimRequest(data: unknown): boolean {
  * someone else's business and are left alone).
  */
 export function isControlMessage(data: unknown): boolean {
-  return isRecord(data) && safeGet(data, 'type') === CONTROL_MESSAGE;
+  return hasMessageType(data, CONTROL_MESSAGE);
 }
 
 /** `null` when `data` is a hello the worker accepts, else the reason it is refused. */

@@ -4,7 +4,7 @@
  * `fetch` listener.
  */
 import { clientsClaim } from 'workbox-core';
-import { isClaimRequest } from '../protocol/control-protocol.ts';
+import { CLAIM_MESSAGE, hasMessageType } from '../protocol/control-protocol.ts';
 import type { HttpCacheOptions } from './config.ts';
 import { HttpCacheHandler } from './handler.ts';
 import { isFromSameOriginWindow } from './same-origin-window.ts';
@@ -69,11 +69,8 @@ export function installHttpCache(options: InstallOptions = {}): HttpCacheHandler
  */
 export function claimClients(): void {
   clientsClaim();
-  self.addEventListener('message', (event) => {
-    if (!isClaimRequest(event.data) || !isFromSameOriginWindow(event)) return;
-    // A worker asked after it stopped being the active one may not claim: nothing to do then.
-    event.waitUntil(self.clients.claim().catch(() => undefined));
-  });
+  // A worker asked after it stopped being the active one may not claim: nothing to do then.
+  onWindowMessage(CLAIM_MESSAGE, () => self.clients.claim().catch(() => undefined));
 }
 
 /** Switches navigation preload on when the worker activates, where the browser has it. */
@@ -90,17 +87,15 @@ function enableNavigationPreload(): void {
  * messages (the control client's hello among them) are left to their own listeners.
  */
 export function listenForSkipWaiting(): void {
-  self.addEventListener('message', (event) => {
-    if (!isSkipWaitingMessage(event.data)) return;
-    if (!isFromSameOriginWindow(event)) return;
-    event.waitUntil(self.skipWaiting());
-  });
+  onWindowMessage(SKIP_WAITING_MESSAGE, () => self.skipWaiting());
 }
 
-export function isSkipWaitingMessage(data: unknown): boolean {
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    (data as { type?: unknown }).type === SKIP_WAITING_MESSAGE
-  );
+/**
+ * Runs `act` under the event's `waitUntil` when a window of this origin posts `{ type }`; other
+ * messages, and the same from workers or other origins, are left alone.
+ */
+function onWindowMessage(type: string, act: () => Promise<unknown>): void {
+  self.addEventListener('message', (event) => {
+    if (hasMessageType(event.data, type) && isFromSameOriginWindow(event)) event.waitUntil(act());
+  });
 }
